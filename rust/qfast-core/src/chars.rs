@@ -1,0 +1,1 @@
+//! datatrove's character classes (`utils/text.py`): PUNCTUATION, TERMINAL_PUNCTUATION, PUNCTUATION_SET.

@@ -1,0 +1,1 @@
+//! Read-only view over an Arrow string column (Utf8, LargeUtf8, Utf8View), sliced or not.

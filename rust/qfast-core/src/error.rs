@@ -1,0 +1,24 @@
+//! Errors raised by the core. The binding maps each variant to a `qfast.errors` class.
+
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum Error {
+    /// The input column is not a string column.
+    #[error("column {column:?} has type {dtype}, expected a string type (utf8, large_utf8 or utf8_view)")]
+    NotAStringColumn { column: String, dtype: String },
+    /// A named column is missing from a table or record batch.
+    #[error("column {column:?} not found; available columns: {available:?}")]
+    MissingColumn {
+        column: String,
+        available: Vec<String>,
+    },
+    /// A configuration value is out of range or inconsistent.
+    #[error("invalid configuration: {0}")]
+    Config(String),
+    /// Thread-pool construction failed.
+    #[error("thread pool: {0}")]
+    Pool(String),
+}
+
+pub type Result<T> = std::result::Result<T, Error>;

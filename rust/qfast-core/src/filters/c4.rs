@@ -1,0 +1,1 @@
+//! C4QualityFilter (datatrove `c4_filters.py`): line filtering that rewrites the text.

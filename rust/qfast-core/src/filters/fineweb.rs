@@ -1,0 +1,1 @@
+//! FineWebQualityFilter (datatrove `fineweb_quality_filter.py`).

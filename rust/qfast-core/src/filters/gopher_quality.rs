@@ -1,0 +1,1 @@
+//! GopherQualityFilter (datatrove `gopher_quality_filter.py`).

@@ -1,0 +1,1 @@
+//! GopherRepetitionFilter (datatrove `gopher_repetition_filter.py`).

@@ -1,0 +1,1 @@
+//! Steps run over a text column: one tokenization per document shared by the steps.

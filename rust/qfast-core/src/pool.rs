@@ -1,0 +1,1 @@
+//! The rayon pool owned by core.
