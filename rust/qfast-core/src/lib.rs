@@ -1,11 +1,13 @@
 //! qfast-core: the pure-Rust half of qfast. No pyo3 here: the binding crate converts,
 //! releases the GIL and maps errors; everything that touches text lives in this crate.
 
+pub mod arrow_out;
 pub mod chars;
 pub mod column;
 pub mod error;
 pub mod filters;
-pub mod pipeline;
+pub mod parallel;
+// pub mod pipeline; (enabled once the filters land)
 pub mod pool;
 pub mod pytext;
 pub mod tokenize;

@@ -1,1 +1,230 @@
-//! Steps run over a text column: one tokenization per document shared by the steps.
+//! Steps run over a text column as datatrove runs a chain: each step sees the text the
+//! previous one left (C4 rewrites it), the first dropping step gives the reason, and one
+//! tokenization of a given text serves every step that needs words.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+use crate::error::Result;
+use crate::filters::{c4, fineweb, gopher_quality, gopher_repetition, Reason};
+use crate::parallel::map_rows;
+use crate::tokenize::Tokenizer;
+
+/// One step of a pipeline.
+#[derive(Clone, Debug)]
+pub enum Step {
+    GopherQuality(gopher_quality::Config),
+    GopherRepetition(gopher_repetition::Config),
+    C4Quality(c4::Config),
+    FineWebQuality(fineweb::Config),
+    /// Every part keeps; each part sees the text the previous part left.
+    And(Vec<Step>),
+    /// Some part keeps; parts run on the same input; the first keeper's text wins.
+    Or(Vec<Step>),
+    /// Keeps what the part drops; the text is never rewritten. Holds the part's name.
+    Not(Box<Step>, String),
+}
+
+impl Step {
+    /// True if this step can rewrite the text.
+    pub fn rewrites(&self) -> bool {
+        match self {
+            Step::C4Quality(_) => true,
+            Step::And(parts) | Step::Or(parts) => parts.iter().any(Step::rewrites),
+            _ => false,
+        }
+    }
+}
+
+/// A document as it moves through the steps: its current text and, once computed, the
+/// byte spans of its words (reset when a step rewrites the text).
+#[derive(Clone)]
+pub struct Doc<'a> {
+    text: Cow<'a, str>,
+    words: Option<Vec<(usize, usize)>>,
+}
+
+impl<'a> Doc<'a> {
+    pub fn new(text: &'a str) -> Self {
+        Doc { text: Cow::Borrowed(text), words: None }
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    fn ensure_words(&mut self, tok: &Tokenizer) {
+        if self.words.is_none() {
+            let base = self.text.as_ptr() as usize;
+            let spans = tok
+                .words(&self.text)
+                .into_iter()
+                .map(|w| {
+                    let s = w.as_ptr() as usize - base;
+                    (s, s + w.len())
+                })
+                .collect();
+            self.words = Some(spans);
+        }
+    }
+
+    /// The words of the current text (computed once per text).
+    pub fn words(&mut self, tok: &Tokenizer) -> Vec<&str> {
+        self.ensure_words(tok);
+        let text: &str = &self.text;
+        self.words
+            .as_deref()
+            .unwrap_or(&[])
+            .iter()
+            .map(|&(s, e)| &text[s..e])
+            .collect()
+    }
+
+    fn rewrite(&mut self, text: String) {
+        if text != *self.text {
+            self.text = Cow::Owned(text);
+            self.words = None;
+        }
+    }
+}
+
+/// Runs one step on `doc`: `None` keeps (the text may have been rewritten), `Some` drops.
+pub fn eval_step(step: &Step, doc: &mut Doc<'_>, tok: &Tokenizer) -> Option<Reason> {
+    match step {
+        Step::GopherQuality(cfg) => {
+            let words = doc.words(tok);
+            let sig = gopher_quality::signals(doc.text(), &words, cfg);
+            gopher_quality::verdict(&sig, cfg)
+        }
+        Step::GopherRepetition(cfg) => {
+            let words = doc.words(tok);
+            let sig = gopher_repetition::signals(doc.text(), &words, cfg);
+            gopher_repetition::verdict(&sig, cfg)
+        }
+        Step::FineWebQuality(cfg) => {
+            let n_words = doc.words(tok).len();
+            let sig = fineweb::signals(doc.text(), n_words, cfg);
+            fineweb::verdict(&sig, cfg)
+        }
+        Step::C4Quality(cfg) => {
+            let out = c4::apply(doc.text(), cfg, tok);
+            match out.reason {
+                Some(r) => Some(r),
+                None => {
+                    if let Some(t) = out.text {
+                        doc.rewrite(t);
+                    }
+                    None
+                }
+            }
+        }
+        Step::And(parts) => parts.iter().find_map(|p| eval_step(p, doc, tok)),
+        Step::Or(parts) => {
+            let mut first_reason = None;
+            for p in parts {
+                let mut trial = doc.clone();
+                match eval_step(p, &mut trial, tok) {
+                    None => {
+                        *doc = trial;
+                        return None;
+                    }
+                    Some(r) => {
+                        first_reason.get_or_insert(r);
+                    }
+                }
+            }
+            first_reason
+        }
+        Step::Not(part, name) => {
+            let mut trial = doc.clone();
+            match eval_step(part, &mut trial, tok) {
+                None => Some(Cow::Owned(format!("not_{name}"))),
+                Some(_) => None,
+            }
+        }
+    }
+}
+
+/// Per-step counts, named like datatrove's stats.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct StepStats {
+    pub rows_in: u64,
+    pub bytes_in: u64,
+    pub kept: u64,
+    pub bytes_kept: u64,
+    pub dropped: u64,
+    /// `reason -> rows`, reported as `dropped_<reason>`.
+    pub dropped_by: BTreeMap<String, u64>,
+}
+
+/// What happened to one row.
+#[derive(Clone, Debug)]
+pub struct RowOutcome {
+    /// Index of the dropping step, or None when kept.
+    pub step: Option<u32>,
+    pub reason: Option<Reason>,
+    /// Final text when a step rewrote it and the row was kept.
+    pub text: Option<String>,
+    /// UTF-8 bytes of the text as it entered each step it reached.
+    bytes_in: Vec<u64>,
+}
+
+/// The reason given to a null text: dropped at the first step and counted there.
+pub const NULL_TEXT: &str = "null_text";
+
+fn run_row(steps: &[Step], text: Option<&str>, tok: &Tokenizer) -> RowOutcome {
+    let Some(text) = text else {
+        return RowOutcome {
+            step: Some(0),
+            reason: Some(Cow::Borrowed(NULL_TEXT)),
+            text: None,
+            bytes_in: vec![0],
+        };
+    };
+    let mut doc = Doc::new(text);
+    let mut bytes_in = Vec::with_capacity(steps.len());
+    for (i, step) in steps.iter().enumerate() {
+        bytes_in.push(doc.text().len() as u64);
+        if let Some(reason) = eval_step(step, &mut doc, tok) {
+            return RowOutcome { step: Some(i as u32), reason: Some(reason), text: None, bytes_in };
+        }
+    }
+    let text = match doc.text {
+        Cow::Owned(t) => Some(t),
+        Cow::Borrowed(_) => None,
+    };
+    RowOutcome { step: None, reason: None, text, bytes_in }
+}
+
+/// The result of running steps over a column.
+pub struct PipelineOutput {
+    pub rows: Vec<RowOutcome>,
+    pub stats: Vec<StepStats>,
+}
+
+/// Runs `steps` over every row (None = null) on the core pool.
+pub fn run(steps: &[Step], rows: &[Option<&str>], tok: &Tokenizer) -> Result<PipelineOutput> {
+    let outcomes = map_rows(rows, |t| run_row(steps, t, tok))?;
+    let mut stats = vec![StepStats::default(); steps.len()];
+    for (row, o) in rows.iter().zip(&outcomes) {
+        for (i, b) in o.bytes_in.iter().enumerate() {
+            stats[i].rows_in += 1;
+            stats[i].bytes_in += b;
+            match (o.step, &o.reason) {
+                (Some(s), Some(r)) if s as usize == i => {
+                    stats[i].dropped += 1;
+                    *stats[i].dropped_by.entry(r.to_string()).or_default() += 1;
+                }
+                _ => {
+                    stats[i].kept += 1;
+                    let next = o.bytes_in.get(i + 1).copied();
+                    let out_bytes = next.unwrap_or_else(|| {
+                        o.text.as_ref().map_or(row.map_or(0, |t| t.len()), |t| t.len()) as u64
+                    });
+                    stats[i].bytes_kept += out_bytes;
+                }
+            }
+        }
+    }
+    Ok(PipelineOutput { rows: outcomes, stats })
+}

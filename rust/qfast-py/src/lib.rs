@@ -1,1 +1,19 @@
-//! pyo3 binding of qfast-core.
+//! pyo3 binding of qfast-core: convert Arrow in and out, release the GIL, call core, map
+//! errors. No text logic lives here.
+
+use pyo3::prelude::*;
+
+mod arrow_io;
+mod errors;
+// mod pipeline;
+mod pool;
+mod tokenize;
+
+#[pymodule]
+fn _qfast(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    pool::register(m)?;
+    tokenize::register(m)?;
+    // pipeline::register(m)?;
+    Ok(())
+}

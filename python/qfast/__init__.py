@@ -1,0 +1,29 @@
+"""qfast: text filtering, scoring and deduplication for LLM training data, with a Rust core
+that reproduces datatrove's decisions at a fraction of the cost."""
+
+from __future__ import annotations
+
+from . import errors
+from ._qfast import __version__, get_num_threads, set_num_threads
+from .filters import And, C4Quality, Filter, FineWebQuality, GopherQuality, GopherRepetition, Not, Or
+from .pipeline import Pipeline, PipelineResult
+from .tokenize import sentences, words
+
+__all__ = [
+    "__version__",
+    "errors",
+    "get_num_threads",
+    "set_num_threads",
+    "Filter",
+    "GopherQuality",
+    "GopherRepetition",
+    "C4Quality",
+    "FineWebQuality",
+    "And",
+    "Or",
+    "Not",
+    "Pipeline",
+    "PipelineResult",
+    "words",
+    "sentences",
+]

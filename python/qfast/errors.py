@@ -1,0 +1,30 @@
+"""Exceptions raised by qfast.
+
+Each class also subclasses the built-in exception a Python user would expect
+(``TypeError`` for a wrong column type, ``KeyError`` for a missing column,
+``ValueError`` for a bad setting), so existing ``except`` clauses keep working.
+"""
+
+from __future__ import annotations
+
+
+class QfastError(Exception):
+    """Base class of every qfast error."""
+
+
+class ColumnTypeError(QfastError, TypeError):
+    """The input column is not a string column (utf8, large_utf8 or utf8_view)."""
+
+
+class ColumnNotFoundError(QfastError, KeyError):
+    """The named text column is not in the table or record batch."""
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0]) if self.args else ""
+
+
+class ConfigError(QfastError, ValueError):
+    """A filter or pipeline setting is invalid."""
+
+
+__all__ = ["QfastError", "ColumnTypeError", "ColumnNotFoundError", "ConfigError"]

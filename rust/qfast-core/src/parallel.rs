@@ -1,0 +1,22 @@
+//! Row-parallel maps on the core pool. Order is preserved; workers never touch Python.
+
+use rayon::prelude::*;
+
+use crate::error::Result;
+use crate::pool::pool;
+
+/// Rows per rayon task: small documents are cheap, so batch them to keep scheduling overhead low.
+const MIN_ROWS_PER_TASK: usize = 32;
+
+/// Applies `f` to every row (None = null) on the pool, returning results in row order.
+pub fn map_rows<'a, T, F>(rows: &[Option<&'a str>], f: F) -> Result<Vec<T>>
+where
+    T: Send,
+    F: Fn(Option<&'a str>) -> T + Sync + Send,
+{
+    let pool = pool()?;
+    if pool.current_num_threads() <= 1 {
+        return Ok(rows.iter().map(|r| f(*r)).collect());
+    }
+    Ok(pool.install(|| rows.par_iter().with_min_len(MIN_ROWS_PER_TASK).map(|r| f(*r)).collect()))
+}

@@ -1,0 +1,84 @@
+"""Arrow shapes: every string layout, chunked, sliced, null, table/batch/polars inputs, and
+clear errors for wrong types and missing columns."""
+
+from __future__ import annotations
+
+import pickle
+
+import polars as pl
+import pyarrow as pa
+import pytest
+
+import qfast
+from qfast.errors import ColumnNotFoundError, ColumnTypeError
+
+GOOD = (
+    "The quick brown fox jumps over the lazy dog and the cat. " * 12
+).strip()
+
+
+@pytest.mark.parametrize("dtype", [pa.string(), pa.large_string(), pa.string_view()])
+def test_every_string_layout_gives_the_same_words(dtype: pa.DataType) -> None:
+    arr = pa.array(["Hello world.", None, "It's 10km away"], type=dtype)
+    out = qfast.words(arr).to_pylist()
+    assert out[0] == ["Hello", "world", "."]
+    assert out[1] is None
+    assert out[2] == ["It", "'s", "10", "km", "away"]
+
+
+def test_sliced_and_chunked_arrays_are_read_in_place() -> None:
+    base = pa.array(["skip me", "a b", "c d", "skip too"])
+    sliced = base.slice(1, 2)
+    assert qfast.words(sliced).to_pylist() == [["a", "b"], ["c", "d"]]
+    chunked = pa.chunked_array([base.slice(0, 1), sliced])
+    assert qfast.words(chunked).to_pylist() == [["skip", "me"], ["a", "b"], ["c", "d"]]
+
+
+def test_table_record_batch_and_polars_inputs() -> None:
+    table = pa.table({"id": [1, 2], "text": ["one two", "three"]})
+    expected = [["one", "two"], ["three"]]
+    assert qfast.words(table).to_pylist() == expected
+    assert qfast.words(table.to_batches()[0]).to_pylist() == expected
+    assert qfast.words(pl.Series(["one two", "three"])).to_pylist() == expected
+    assert qfast.words(pl.from_arrow(table)).to_pylist() == expected
+
+
+def test_non_string_column_raises_naming_column_and_type() -> None:
+    table = pa.table({"text": [1, 2]})
+    with pytest.raises(ColumnTypeError, match=r"text.*int64|Int64"):
+        qfast.GopherQuality().verdict(table)
+    with pytest.raises(TypeError):  # also a TypeError for generic handlers
+        qfast.words(pa.array([1.5]))
+
+
+def test_missing_column_names_the_available_ones() -> None:
+    with pytest.raises(ColumnNotFoundError, match="content.*id"):
+        qfast.GopherQuality().verdict(pa.table({"id": [1]}), column="content")
+
+
+def test_null_text_is_dropped_with_its_own_reason_and_counted() -> None:
+    table = pa.table({"text": [GOOD, None, ""]})
+    p = qfast.Pipeline([qfast.GopherQuality()])
+    res = p.run(table)
+    assert res.verdict["keep"].to_pylist() == [True, False, False]
+    assert res.verdict["reason"].to_pylist() == [None, "null_text", "gopher_short_doc"]
+    assert res.stats[0]["dropped_null_text"] == 1
+    assert res.stats[0]["rows_in"] == 3
+    sig = qfast.GopherQuality().signals(table)
+    assert sig.column("n_words")[1].as_py() is None
+    assert sig.column("n_words")[0].as_py() > 50
+
+
+def test_filters_are_frozen_and_picklable() -> None:
+    f = qfast.GopherQuality(min_doc_words=10) & ~qfast.FineWebQuality()
+    g = pickle.loads(pickle.dumps(f))
+    assert g == f
+    p = pickle.loads(pickle.dumps(qfast.Pipeline.fineweb()))
+    assert [s.name for s in p.steps] == [
+        "gopher_repetition",
+        "gopher_quality",
+        "c4_quality",
+        "fineweb_quality",
+    ]
+    with pytest.raises(Exception):
+        qfast.GopherQuality().min_doc_words = 3  # type: ignore[misc]
