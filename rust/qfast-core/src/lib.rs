@@ -7,9 +7,11 @@ pub mod column;
 pub mod error;
 pub mod filters;
 pub mod parallel;
-// pub mod pipeline; (enabled once the filters land)
+pub mod pipeline;
 pub mod pool;
 pub mod pytext;
+pub mod signals;
+pub mod spec;
 pub mod tokenize;
 
 pub use error::{Error, Result};

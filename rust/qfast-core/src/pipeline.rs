@@ -108,7 +108,7 @@ pub fn eval_step(step: &Step, doc: &mut Doc<'_>, tok: &Tokenizer) -> Option<Reas
         }
         Step::C4Quality(cfg) => {
             let out = c4::apply(doc.text(), cfg, tok);
-            match out.reason {
+            match out.verdict {
                 Some(r) => Some(r),
                 None => {
                     if let Some(t) = out.text {

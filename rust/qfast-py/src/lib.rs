@@ -5,7 +5,7 @@ use pyo3::prelude::*;
 
 mod arrow_io;
 mod errors;
-// mod pipeline;
+mod pipeline;
 mod pool;
 mod tokenize;
 
@@ -14,6 +14,6 @@ fn _qfast(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     pool::register(m)?;
     tokenize::register(m)?;
-    // pipeline::register(m)?;
+    pipeline::register(m)?;
     Ok(())
 }

@@ -1,0 +1,69 @@
+"""Bench corpus and result records. Results go to benches/results/<bench>.json, one record per
+comparison, in the shape DESIGN.md fixes: bench, docs, bytes, threads, qfast_s, peer, peer_s,
+ratio, qfast_mb_s, peak_rss_mb, params."""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+EVAL_DATA = Path(os.environ.get("QFAST_EVAL_DATA", REPO.parent / "shared" / "eval_data"))
+RESULTS = REPO / "benches" / "results"
+# datatrove runs ~0.3 MB/s: a few MB keep the reference side under a minute per step.
+CORPUS_MB = float(os.environ.get("QFAST_BENCH_MB", "3"))
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+@pytest.fixture(scope="session")
+def corpus() -> pa.Array:
+    """English web documents: DCLM's Common Crawl pages (unique texts), then whole web pages,
+    up to CORPUS_MB megabytes."""
+    dclm = pq.read_table(EVAL_DATA / "web_dclm_human_quality.parquet", columns=["text"])
+    web = pq.read_table(EVAL_DATA / "web_html_extracted.parquet", columns=["text"])
+    texts: list[str] = []
+    seen: set[str] = set()
+    size = 0
+    for t in pc.drop_null(dclm.column("text")).to_pylist() + pc.drop_null(
+        web.column("text")
+    ).to_pylist():
+        if t in seen or not t.strip():
+            continue
+        seen.add(t)
+        texts.append(t)
+        size += len(t.encode())
+        if size >= CORPUS_MB * 1e6:
+            break
+    return pa.array(texts, type=pa.large_string())
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.records: dict[str, list[dict[str, Any]]] = {}
+
+    def add(self, bench: str, **rec: Any) -> None:
+        rec = {"bench": bench, **rec, "peak_rss_mb": round(peak_rss_mb(), 1)}
+        self.records.setdefault(bench, []).append(rec)
+
+    def write(self) -> None:
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        for bench, recs in self.records.items():
+            (RESULTS / f"{bench}.json").write_text(json.dumps(recs, indent=2) + "\n")
+
+
+@pytest.fixture(scope="session")
+def recorder():  # type: ignore[no-untyped-def]
+    r = Recorder()
+    yield r
+    r.write()

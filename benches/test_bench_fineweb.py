@@ -1,0 +1,122 @@
+"""FineWeb filters: datatrove 0.10.1 and qfast on the same documents in one run.
+
+Run: `pip install ".[bench]" && pytest benches -p no:cacheprovider --benchmark-only`
+(datatrove is in the `[bench]` extra only). Ratios and MB/s land in
+benches/results/fineweb.json and in the README table (scripts/bench_table.py)."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pyarrow as pa
+import pytest
+
+import qfast
+
+dt = pytest.importorskip("datatrove")
+from datatrove.data import Document  # noqa: E402
+from datatrove.pipeline.filters import (  # noqa: E402
+    C4QualityFilter,
+    FineWebQualityFilter,
+    GopherQualityFilter,
+    GopherRepetitionFilter,
+)
+from datatrove.utils.text import split_into_parts  # noqa: E402
+from datatrove.utils.word_tokenizers import load_word_tokenizer  # noqa: E402
+
+STEPS: dict[str, tuple[Any, Any]] = {
+    "gopher_repetition": (GopherRepetitionFilter, qfast.GopherRepetition),
+    "gopher_quality": (GopherQualityFilter, qfast.GopherQuality),
+    "c4_quality": (lambda: C4QualityFilter(filter_no_terminal_punct=False),
+                   lambda: qfast.C4Quality(filter_no_terminal_punct=False)),
+    "fineweb_quality": (FineWebQualityFilter, qfast.FineWebQuality),
+}
+_peer_times: dict[str, float] = {}
+
+
+def _run_datatrove(texts: list[str], steps: list[Any]) -> int:
+    split_into_parts.cache_clear()
+    gen = iter(Document(text=t, id=str(i)) for i, t in enumerate(texts))
+    for s in steps:
+        gen = s.run(gen)
+    return sum(1 for _ in gen)
+
+
+def _time(fn: Any) -> float:
+    t = time.perf_counter()
+    fn()
+    return time.perf_counter() - t
+
+
+@pytest.fixture(scope="module")
+def texts(corpus: pa.Array) -> list[str]:
+    tok = load_word_tokenizer("eng")
+    tok.word_tokenize("Warm up the tokenizer. Twice.")
+    return corpus.to_pylist()
+
+
+def _record(recorder, bench, corpus, qfast_s, peer, peer_s, threads, params):  # type: ignore[no-untyped-def]
+    nbytes = sum(len(t.encode()) for t in corpus.to_pylist())
+    recorder.add(
+        bench,
+        docs=len(corpus),
+        bytes=nbytes,
+        threads=threads,
+        qfast_s=qfast_s,
+        peer=peer,
+        peer_s=peer_s,
+        ratio=(peer_s / qfast_s) if peer_s else None,
+        qfast_mb_s=nbytes / 1e6 / qfast_s,
+        params=params,
+    )
+
+
+@pytest.mark.benchmark(group="fineweb-chain")
+def test_fineweb_chain_datatrove(benchmark, texts) -> None:  # type: ignore[no-untyped-def]
+    steps = lambda: [GopherRepetitionFilter(), GopherQualityFilter(),  # noqa: E731
+                     C4QualityFilter(filter_no_terminal_punct=False), FineWebQualityFilter()]
+    kept = benchmark.pedantic(lambda: _run_datatrove(texts, steps()), rounds=1, iterations=1)
+    _peer_times["chain"] = benchmark.stats.stats.min
+    _peer_times["chain_kept"] = kept
+
+
+@pytest.mark.benchmark(group="fineweb-chain")
+def test_fineweb_chain_qfast(benchmark, corpus, recorder) -> None:  # type: ignore[no-untyped-def]
+    qfast.set_num_threads(1)
+    p = qfast.Pipeline.fineweb()
+    res = benchmark.pedantic(lambda: p.run(corpus), rounds=5, iterations=1, warmup_rounds=1)
+    _peer_times["chain_qfast_kept"] = len(res.data)
+    _record(recorder, "fineweb", corpus, benchmark.stats.stats.min, "datatrove-0.10.1",
+            _peer_times.get("chain"), 1, {"step": "Pipeline.fineweb()"})
+
+
+@pytest.mark.parametrize("name", list(STEPS))
+def test_each_filter_side_by_side(name, texts, corpus, recorder) -> None:  # type: ignore[no-untyped-def]
+    peer_cls, ours = STEPS[name]
+    peer_s = _time(lambda: _run_datatrove(texts, [peer_cls()]))
+    qfast.set_num_threads(1)
+    f = ours()
+    qfast_s = min(_time(lambda: f.verdict(corpus)) for _ in range(3))
+    _record(recorder, "fineweb", corpus, qfast_s, "datatrove-0.10.1", peer_s, 1, {"step": name})
+
+
+def test_tokenizer_side_by_side(texts, corpus, recorder) -> None:  # type: ignore[no-untyped-def]
+    tok = load_word_tokenizer("eng")
+    peer_s = _time(lambda: [tok.word_tokenize(t) for t in texts])
+    qfast.set_num_threads(1)
+    qfast_s = min(_time(lambda: qfast.words(corpus)) for _ in range(3))
+    _record(recorder, "tokenize", corpus, qfast_s, "datatrove-0.10.1 spaCy-3.8.18", peer_s, 1,
+            {"step": "words"})
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_thread_scaling(threads, corpus, recorder) -> None:  # type: ignore[no-untyped-def]
+    qfast.set_num_threads(threads)
+    p = qfast.Pipeline.fineweb()
+    big = pa.concat_arrays([corpus] * 4)
+    qfast_s = min(_time(lambda: p.run(big)) for _ in range(3))
+    recorder.add("threads", docs=len(big), bytes=sum(len(t.encode()) for t in big.to_pylist()),
+                 threads=threads, qfast_s=qfast_s, peer=None, peer_s=None, ratio=None,
+                 qfast_mb_s=sum(len(t.encode()) for t in big.to_pylist()) / 1e6 / qfast_s,
+                 params={"step": "Pipeline.fineweb()"})

@@ -1,0 +1,37 @@
+"""Loading eval_data texts and golden files for the parity tests."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import lzma
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import pyarrow.parquet as pq
+from conftest import EVAL_DATA, GOLDEN
+
+
+@lru_cache(maxsize=None)
+def texts_by_id(stem: str, column: str) -> dict[str, str | None]:
+    t = pq.read_table(EVAL_DATA / f"{stem}.parquet", columns=["id", column])
+    return dict(zip(t.column("id").to_pylist(), t.column(column).to_pylist()))
+
+
+def token_golden() -> tuple[dict[str, Any], list[list[Any]]]:
+    with lzma.open(GOLDEN / "spacy_tokens.jsonl.xz", "rt") as f:
+        meta = json.loads(f.readline())
+        rows = [json.loads(line) for line in f]
+    return meta, rows
+
+
+def decision_files() -> list[Path]:
+    return sorted((GOLDEN / "decisions").glob("*.jsonl.gz"))
+
+
+def decision_golden(path: Path) -> tuple[dict[str, Any], list[list[Any]]]:
+    with gzip.open(path, "rt") as f:
+        meta = json.loads(f.readline())
+        rows = [json.loads(line) for line in f]
+    return meta, rows
