@@ -245,3 +245,110 @@ pub fn apply(text: &str, cfg: &Config, tok: &Tokenizer) -> C4Outcome {
     });
     out
 }
+
+#[cfg(test)]
+mod tests {
+    //! Expected values obtained by running datatrove 0.10.1 (split_into_sentences -> [text], as the
+    //! placeholder tokenizer does).
+    use super::*;
+    use crate::tokenize::TokenizerKind;
+
+    fn run(t: &str, cfg: &Config) -> C4Outcome {
+        apply(t, cfg, &Tokenizer::new(TokenizerKind::Spacy))
+    }
+    fn one() -> Config {
+        Config {
+            min_num_sentences: 1,
+            ..Config::default()
+        }
+    }
+
+    #[test]
+    fn citation_trailing_space_quirk() {
+        assert_eq!(remove_citations("Good sentence. [1]"), "Good sentence. ");
+        let o = run("Good sentence. [1]", &one());
+        assert_eq!(o.verdict.as_deref(), Some("too_few_sentences"));
+        assert_eq!(o.stats.no_terminal_punc, 1);
+        let o = run("A good one [edit].", &one());
+        assert_eq!(o.text.as_deref(), Some("A good one ."));
+        assert_eq!(
+            remove_citations("x[12][] [citation needed][edit][a1] [٣]"),
+            "x  [a1] "
+        );
+        assert_eq!(remove_citations("[1"), "[1");
+    }
+
+    #[test]
+    fn doc_drops_only_on_surviving_lines() {
+        assert_eq!(run("Some words here }.\nok ok ok.", &one()).verdict, None);
+        let o = run("a {\nok ok ok.", &one());
+        assert_eq!(o.text.as_deref(), Some("ok ok ok."));
+        assert_eq!(
+            run("x y {.\n", &one()).verdict.as_deref(),
+            Some("curly_bracket")
+        );
+        assert_eq!(run("Lorem ipsum x\nok ok ok.", &one()).verdict, None);
+        assert_eq!(
+            run("Lorem IPSUM dolor.\n", &one()).verdict.as_deref(),
+            Some("lorem_ipsum")
+        );
+    }
+
+    #[test]
+    fn default_config_rewrites_text() {
+        let t = "One two three.\nFour five six!\nSeven eight nine?\nTen eleven twelve\"\nA b c'\nskip this line\n";
+        let o = run(t, &Config::default());
+        assert_eq!(o.verdict, None);
+        assert_eq!(
+            o.text.as_deref(),
+            Some("One two three.\nFour five six!\nSeven eight nine?\nTen eleven twelve\"\nA b c'")
+        );
+        assert_eq!(o.num_sentences, 5);
+        assert_eq!(
+            (o.stats.line_total, o.stats.kept, o.stats.no_terminal_punc),
+            (6, 5, 1)
+        );
+    }
+
+    #[test]
+    fn line_skips() {
+        let t = "Please enable JavaScript now.\nWe use cookies here.\nx\u{212A} use coo\u{212A}ies.\nfine fine fine.\nA  ended...";
+        let o = run(t, &one());
+        assert_eq!(o.text.as_deref(), Some("fine fine fine."));
+        assert_eq!(
+            (o.stats.javascript, o.stats.policy, o.stats.no_terminal_punc),
+            (1, 2, 1)
+        );
+        let long = format!("{} ok ok.", "é".repeat(1001));
+        let o = run(&long, &one());
+        assert_eq!(o.stats.too_long_word, 1);
+        let o = run(&format!("{} ok ok.", "é".repeat(1000)), &one());
+        assert_eq!(o.stats.kept, 1);
+        let o = run("a b.", &one());
+        assert_eq!(o.stats.too_few_words, 1);
+    }
+
+    #[test]
+    fn no_panic_on_odd_input() {
+        for t in [
+            "",
+            "\n",
+            "\r\n\r",
+            "[",
+            "[]",
+            "\u{0}\u{85}\u{2028}{",
+            "...",
+            "[\u{663}",
+        ] {
+            let _ = run(t, &Config::default());
+            let _ = run(
+                t,
+                &Config {
+                    split_paragraph: false,
+                    max_word_length: 0,
+                    ..Config::default()
+                },
+            );
+        }
+    }
+}

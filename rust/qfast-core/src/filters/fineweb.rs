@@ -137,3 +137,66 @@ pub fn verdict(s: &Signals, cfg: &Config) -> Option<Reason> {
 pub fn filter(text: &str, words_count: usize, cfg: &Config) -> Option<Reason> {
     verdict(&signals(text, words_count, cfg), cfg)
 }
+
+#[cfg(test)]
+mod tests {
+    //! Expected verdicts obtained by running datatrove 0.10.1 (words = whitespace split).
+    use super::*;
+
+    fn run(t: &str, cfg: &Config) -> Option<String> {
+        filter(t, t.split_whitespace().count(), cfg).map(|r| r.to_string())
+    }
+
+    #[test]
+    fn verdicts() {
+        let d = Config::default();
+        assert_eq!(run("A line that ends with a period. \nshort.", &d), None);
+        assert_eq!(run(" \n\t\n", &d).as_deref(), Some("empty"));
+        assert_eq!(run("", &d).as_deref(), Some("empty"));
+        assert_eq!(run("ok.\nok.\n", &d).as_deref(), Some("short_line_ratio"));
+        let t =
+            "This is a long enough line ending well.\nThis is a long enough line ending well.\nz.";
+        assert_eq!(run(t, &d).as_deref(), Some("char_dup_ratio"));
+        let ez = Config {
+            line_punct_exclude_zero: true,
+            ..Config::default()
+        };
+        let t = "no punct at all here in this long line\nand another long line without any";
+        assert_eq!(run(t, &ez), None);
+        assert_eq!(run(t, &d).as_deref(), Some("line_punct_ratio"));
+    }
+
+    #[test]
+    fn signals_exact() {
+        let t =
+            "Line one ends here.\n\n \nline two is not terminal \nline one ends here!\u{3002}\n";
+        let s = signals(t, 14, &Config::default());
+        assert_eq!((s.n_lines, s.terminal_lines, s.short_lines), (3, 2, 3));
+        assert_eq!(s.newlines, 5);
+        assert_eq!(s.chars_no_newline, (t.chars().count() - 5) as u64);
+        assert_eq!(s.dup_line_chars, 0);
+        assert_eq!(s.list_ratio, 5.0 / 14.0);
+        // n_words == 0 policy: IEEE (inf with newlines, NaN without).
+        assert!(signals("\u{200b}\n", 0, &Config::default())
+            .list_ratio
+            .is_infinite());
+        assert!(signals("\u{200b}", 0, &Config::default())
+            .list_ratio
+            .is_nan());
+    }
+
+    #[test]
+    fn custom_stop_chars_endswith() {
+        let cfg = Config {
+            stop_chars: Some(vec!["ne".into(), "…".into()]),
+            ..Config::default()
+        };
+        let s = signals("a line\nb…\nc.", 3, &cfg);
+        assert_eq!(s.terminal_lines, 2);
+        let cfg = Config {
+            stop_chars: Some(vec!["".into()]),
+            ..Config::default()
+        };
+        assert_eq!(signals("x\ny", 2, &cfg).terminal_lines, 2);
+    }
+}

@@ -218,3 +218,96 @@ pub fn verdict(s: &Signals, cfg: &Config) -> Option<Reason> {
 pub fn filter(text: &str, words: &[&str], cfg: &Config) -> Option<Reason> {
     verdict(&signals(text, words, cfg), cfg)
 }
+
+#[cfg(test)]
+mod tests {
+    //! Expected verdicts obtained by running datatrove 0.10.1 (words = whitespace split).
+    use super::*;
+
+    fn run(t: &str, cfg: &Config) -> Option<String> {
+        let w: Vec<&str> = t.split_whitespace().collect();
+        filter(t, &w, cfg).map(|r| r.to_string())
+    }
+
+    #[test]
+    fn nan_average_passes() {
+        // min_doc_words=0: no non-symbol words -> np.mean([]) = NaN passes both avg checks;
+        // "... !!! ???" then fails on ellipsis (1/3 > 0.1).
+        let cfg = Config {
+            min_doc_words: Some(0.0),
+            ..Config::default()
+        };
+        let w = ["...", "!!!", "???"];
+        let s = signals("... !!! ???", &w, &cfg);
+        assert!(s.avg_word_length.is_nan());
+        assert_eq!(
+            run("... !!! ???", &cfg).as_deref(),
+            Some("gopher_too_many_ellipsis")
+        );
+        assert_eq!(
+            run("!!! ??? --- ,,,", &cfg).as_deref(),
+            Some("gopher_below_alpha_threshold")
+        );
+    }
+
+    #[test]
+    fn stop_words_distinct_and_alpha_over_all_tokens() {
+        let cfg = Config {
+            min_doc_words: Some(1.0),
+            min_avg_word_length: Some(1.0),
+            ..Config::default()
+        };
+        // "the" three times is one distinct stop word.
+        assert_eq!(
+            run("the the the cat sat down here", &cfg).as_deref(),
+            Some("gopher_enough_stop_words")
+        );
+        // 6 alpha tokens of 8 = 0.75 < 0.8 (punctuation tokens count).
+        assert_eq!(
+            run("the cat and the dog - - x", &cfg).as_deref(),
+            Some("gopher_below_alpha_threshold")
+        );
+        assert_eq!(run("the cat and the dog - x", &cfg), None);
+        let s = signals(
+            "the cat and the dog - x",
+            &["the", "cat", "and", "the", "dog", "-", "x"],
+            &cfg,
+        );
+        assert_eq!(
+            (s.n_words, s.n_non_symbol_words, s.alpha_words, s.stop_words),
+            (7, 6, 6, 2)
+        );
+    }
+
+    #[test]
+    fn lines_bullets_and_ellipsis() {
+        let t = "  • a\n- b\nc…  \nd...\ne";
+        let w: Vec<&str> = t.split_whitespace().collect();
+        let s = signals(t, &w, &Config::default());
+        assert_eq!((s.n_lines, s.bullet_lines, s.end_ellipsis_lines), (5, 2, 2));
+        assert_eq!((s.hash_count, s.ellipsis_count), (0, 2));
+        assert_eq!(s.ellipsis_ratio, 2.0 / w.len() as f64);
+    }
+
+    #[test]
+    fn falsy_thresholds_disable() {
+        let off = Config {
+            min_doc_words: None,
+            max_doc_words: Some(0.0),
+            min_avg_word_length: None,
+            max_avg_word_length: None,
+            max_symbol_word_ratio: None,
+            max_bullet_lines_ratio: None,
+            max_ellipsis_lines_ratio: None,
+            max_non_alpha_words_ratio: None,
+            min_stop_words: None,
+            stop_words: vec![],
+        };
+        assert_eq!(run("### ...", &off), None);
+        assert_eq!(run("", &off), None); // all NaN ratios, nothing enabled
+        assert_eq!(
+            run("", &Config::default()).as_deref(),
+            Some("gopher_short_doc")
+        );
+    }
+}

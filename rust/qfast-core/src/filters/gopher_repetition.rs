@@ -532,3 +532,109 @@ impl<'w, 'a> NGrams<'w, 'a> {
         rep
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! Expected values obtained by running datatrove 0.10.1 (words = whitespace split).
+    use super::*;
+
+    fn ws(t: &str) -> Vec<&str> {
+        t.split_whitespace().collect()
+    }
+    fn run(t: &str) -> Option<String> {
+        let cfg = Config::default();
+        let w = ws(t);
+        let a = verdict(&signals(t, &w, &cfg), &cfg).map(|r| r.to_string());
+        assert_eq!(a, filter(t, &w, &cfg).map(|r| r.to_string()));
+        a
+    }
+    fn dup(words: &[&str], n: usize) -> u64 {
+        NGrams::new(words).dup_n_gram_chars(n)
+    }
+    fn top(words: &[&str], n: usize) -> u64 {
+        NGrams::new(words).top_n_gram_chars(n)
+    }
+
+    #[test]
+    fn empty_and_short_docs() {
+        assert_eq!(run("").as_deref(), Some("empty"));
+        assert_eq!(run("hello world").as_deref(), Some("top_2_gram"));
+        // 52 code points, two sentences, no repetition at all.
+        let t = "The cat sat on the mat today. A dog ran in the park.";
+        assert_eq!(run(t).as_deref(), Some("top_3_gram"));
+    }
+
+    #[test]
+    fn dup_ngrams_empty_separator_quirk() {
+        // find_all_duplicate(["ab","c","a","bc"], 2) == 3: "abc" == "abc".
+        assert_eq!(dup(&["ab", "c", "a", "bc"], 2), 3);
+        // skip-ahead walk: find_all_duplicate(["a","b"]*4, 2) == 6.
+        assert_eq!(dup(&["a", "b", "a", "b", "a", "b", "a", "b"], 2), 6);
+        assert_eq!(dup(&["a"], 2), 0);
+        assert_eq!(dup(&["a", "a"], 0), 0); // datatrove would loop forever
+    }
+
+    #[test]
+    fn top_ngram_first_inserted_tie_break() {
+        // Counter: "aaa b":2, "b c":2, "c aaa":1 -> first inserted "aaa b": 5*2 = 10 (not 3*2).
+        assert_eq!(top(&ws("aaa b c aaa b c"), 2), 10);
+        // "x yy":2, "yy x":1, "yy z":1 -> 4*2 = 8.
+        assert_eq!(top(&ws("x yy x yy z"), 2), 8);
+        // " ".join semantics: ["a b","c"] and ["a","b c"] are the same 2-gram "a b c".
+        assert_eq!(top(&["a b", "c", "a", "b c"], 2), 10);
+        assert_eq!(top(&["a"], 2), 0);
+    }
+
+    #[test]
+    fn unstripped_line_split() {
+        // re.split(r"\n+", "\nx\n") == ["", "x", ""]: the two "" count as a duplicate line.
+        let s = signals("\nx\n", &["x"], &Config::default());
+        assert_eq!((s.n_lines, s.dup_lines, s.dup_line_chars), (3, 1, 0));
+        assert_eq!((s.n_paragraphs, s.dup_paragraphs), (1, 0));
+        assert_eq!(run("\nx\n").as_deref(), Some("dup_line_frac"));
+        // ["", "foo", "bar", ""] -> (1, 0); 1/4 passes; then the doc is short.
+        let s = signals("\n\nfoo\n\nbar\n", &["foo", "bar"], &Config::default());
+        assert_eq!((s.n_lines, s.dup_lines, s.dup_line_chars), (4, 1, 0));
+        assert_eq!(run("\n\nfoo\n\nbar\n").as_deref(), Some("top_2_gram"));
+    }
+
+    #[test]
+    fn splitters() {
+        let p: Vec<&str> = split_paragraphs("a\nb\n\n\nc\n\nd\n").collect();
+        assert_eq!(p, ["a\nb", "c", "d\n"]);
+        assert_eq!(split_paragraphs("").collect::<Vec<_>>(), [""]);
+        let l: Vec<&str> = split_newline_runs("\n\na\n\nb").collect();
+        assert_eq!(l, ["", "a", "b"]);
+        assert_eq!(split_newline_runs("").collect::<Vec<_>>(), [""]);
+        assert_eq!(split_newline_runs("\n").collect::<Vec<_>>(), ["", ""]);
+    }
+
+    #[test]
+    fn lengths_are_code_points() {
+        // find_all_duplicate(["é","中","é","中","é","中"], 2) == 4 (code points, not bytes).
+        assert_eq!(dup(&["é", "中", "é", "中", "é", "中"], 2), 4);
+        assert_eq!(top(&["é", "中", "é", "中"], 2), 6);
+        let s = signals("é\né", &["é", "é"], &Config::default());
+        assert_eq!((s.text_len, s.dup_line_chars), (3, 1));
+    }
+
+    #[test]
+    fn hash_helpers_agree_with_concatenation() {
+        let w = ["ab", "", "c", "a b", "bc"];
+        let ng = NGrams::new(&w);
+        // "ab" + "" + "c" == "abc" == "" + "c"?? no: compare gram (0,3) = "abc" with ("a","bc").
+        let other = ["a", "bc"];
+        let ng2 = NGrams::new(&other);
+        assert_eq!(ng.gram_hash(0, 3, false), ng2.gram_hash(0, 2, false));
+        assert!(ng.gram_eq(0, 0, 3, false));
+        // spaced: "ab  c" (empty middle word) != "ab c".
+        assert_ne!(ng.gram_hash(0, 3, true), ng.gram_hash(0, 2, true));
+        assert_eq!(pw(pow_table(), POW_TABLE + 5), {
+            let mut p = pow_table()[POW_TABLE - 1];
+            for _ in 0..6 {
+                p = mulmod(p, BASE);
+            }
+            p
+        });
+    }
+}
