@@ -273,7 +273,7 @@ mod tests {
         assert_eq!(o.text.as_deref(), Some("A good one ."));
         assert_eq!(
             remove_citations("x[12][] [citation needed][edit][a1] [٣]"),
-            "x  [a1] "
+            "x [a1] "
         );
         assert_eq!(remove_citations("[1"), "[1");
     }
