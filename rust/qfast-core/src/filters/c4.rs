@@ -1,1 +1,354 @@
 //! C4QualityFilter (datatrove `c4_filters.py`): line filtering that rewrites the text.
+
+use std::borrow::Cow;
+
+use super::Reason;
+use crate::pytext::{is_decimal, len_cp, lower_contains_ascii, split_py, splitlines, strip};
+use crate::tokenize::Tokenizer;
+
+/// `END_PUNCTUATION` in datatrove.
+pub const END_PUNCTUATION: [&str; 5] = [".", "?", "!", "\"", "'"];
+/// `ELLIPSIS` in datatrove.
+pub const ELLIPSIS: &str = "...";
+/// `POLICY_SUBSTRINGS` in datatrove (matched against `line.lower()`).
+pub const POLICY_SUBSTRINGS: [&str; 6] = [
+    "terms of use",
+    "privacy policy",
+    "cookie policy",
+    "uses cookies",
+    "use of cookies",
+    "use cookies",
+];
+
+/// Parameters of `C4QualityFilter`, with datatrove's names and defaults. For the numeric options
+/// `-1` is datatrove's "disabled" value: `max_word_length == -1` skips the long-word check;
+/// `min_num_sentences == -1` skips sentence counting (and `0 < -1` never drops);
+/// `min_words_per_line` is compared as is (`len(words) < -1` never skips).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Config {
+    pub split_paragraph: bool,
+    pub remove_citations: bool,
+    pub filter_no_terminal_punct: bool,
+    pub min_num_sentences: i64,
+    pub min_words_per_line: i64,
+    pub max_word_length: i64,
+    pub filter_lorem_ipsum: bool,
+    pub filter_javascript: bool,
+    pub filter_curly_bracket: bool,
+    pub filter_policy: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            split_paragraph: true,
+            remove_citations: true,
+            filter_no_terminal_punct: true,
+            min_num_sentences: 5,
+            min_words_per_line: 3,
+            max_word_length: 1000,
+            filter_lorem_ipsum: true,
+            filter_javascript: true,
+            filter_curly_bracket: true,
+            filter_policy: true,
+        }
+    }
+}
+
+/// datatrove's per-line stat counters, counted up to the point where the doc was decided (a
+/// `lorem_ipsum` / `curly_bracket` drop stops the walk, as in datatrove).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LineStats {
+    /// `line-total`
+    pub line_total: u64,
+    /// `line-filter-too_long_word`
+    pub too_long_word: u64,
+    /// `line-filter-no_terminal_punc`
+    pub no_terminal_punc: u64,
+    /// `line-filter-too_few_words`
+    pub too_few_words: u64,
+    /// `line-filter-javascript`
+    pub javascript: u64,
+    /// `line-filter-policy`
+    pub policy: u64,
+    /// `line-kept`
+    pub kept: u64,
+}
+
+/// Result of running C4QualityFilter on one document.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct C4Outcome {
+    /// `None` = kept; otherwise `lorem_ipsum`, `curly_bracket` or `too_few_sentences`.
+    pub verdict: Option<Reason>,
+    /// The rewritten `doc.text` when kept (`"\n".join(kept).strip()`, or `" "` join when
+    /// `split_paragraph` is false); `None` when dropped.
+    pub text: Option<String>,
+    pub stats: LineStats,
+    /// Sentences counted over the kept lines so far (0 when `min_num_sentences == -1`).
+    pub num_sentences: u64,
+}
+
+/// `CITATION_REGEX.sub("", line)` with `CITATION_REGEX = r"\[\d*]|\[edit]|\[citation needed]"`
+/// (`\d` = Python `re` Unicode decimal digit). No re-strip afterwards (datatrove quirk).
+pub fn remove_citations(line: &str) -> Cow<'_, str> {
+    let b = line.as_bytes();
+    let Some(first) = b.iter().position(|&c| c == b'[') else {
+        return Cow::Borrowed(line);
+    };
+    let mut out = String::new();
+    let mut copied = 0usize; // bytes of `line` already handled
+    let mut i = first;
+    while i < b.len() {
+        if b[i] != b'[' {
+            i += 1;
+            continue;
+        }
+        let rest = &line[i + 1..];
+        let m = match_citation(rest);
+        if let Some(len) = m {
+            out.push_str(&line[copied..i]);
+            i += 1 + len;
+            copied = i;
+        } else {
+            i += 1;
+        }
+    }
+    if copied == 0 {
+        return Cow::Borrowed(line);
+    }
+    out.push_str(&line[copied..]);
+    Cow::Owned(out)
+}
+
+/// Length in bytes of a citation body after `[` (including the closing `]`), if one matches.
+#[inline]
+fn match_citation(rest: &str) -> Option<usize> {
+    // \d*]
+    let mut j = 0usize;
+    for ch in rest.chars() {
+        if ch == ']' {
+            return Some(j + 1);
+        }
+        if !is_decimal(ch) {
+            break;
+        }
+        j += ch.len_utf8();
+    }
+    if rest.starts_with("edit]") {
+        return Some(5);
+    }
+    if rest.starts_with("citation needed]") {
+        return Some(16);
+    }
+    None
+}
+
+/// Run the full C4QualityFilter on `text`. `tok` provides `split_into_sentences` (units when
+/// `split_paragraph` is false, and per-line sentence counts when it is true).
+pub fn apply(text: &str, cfg: &Config, tok: &Tokenizer) -> C4Outcome {
+    let mut out = C4Outcome::default();
+    let sentences;
+    let units: Box<dyn Iterator<Item = &str>> = if cfg.split_paragraph {
+        Box::new(splitlines(text))
+    } else {
+        sentences = tok.sentences(text);
+        Box::new(sentences.iter().copied())
+    };
+    let sep = if cfg.split_paragraph { "\n" } else { " " };
+    let mut joined = String::with_capacity(text.len());
+    let mut first = true;
+    let st = &mut out.stats;
+
+    for unit in units {
+        let line = strip(unit);
+        st.line_total += 1;
+        // words = line.split(), computed before citation removal.
+        let mut n_words = 0i64;
+        let mut too_long = false;
+        let check_len = cfg.max_word_length != -1;
+        for w in split_py(line) {
+            n_words += 1;
+            if check_len && !too_long {
+                // len(word) > max_word_length; the byte length bounds the code-point length.
+                let l = if (w.len() as i64) <= cfg.max_word_length {
+                    w.len()
+                } else {
+                    len_cp(w)
+                };
+                too_long = (l as i64) > cfg.max_word_length;
+            }
+        }
+        if too_long {
+            st.too_long_word += 1;
+            continue;
+        }
+        let line: Cow<'_, str> = if cfg.remove_citations {
+            remove_citations(line)
+        } else {
+            Cow::Borrowed(line)
+        };
+        if cfg.filter_no_terminal_punct
+            && (!END_PUNCTUATION.iter().any(|p| line.ends_with(p)) || line.ends_with(ELLIPSIS))
+        {
+            st.no_terminal_punc += 1;
+            continue;
+        }
+        if n_words < cfg.min_words_per_line {
+            st.too_few_words += 1;
+            continue;
+        }
+        if cfg.filter_lorem_ipsum && lower_contains_ascii(&line, "lorem ipsum") {
+            out.verdict = Some("lorem_ipsum".into());
+            return out;
+        }
+        if cfg.filter_javascript && lower_contains_ascii(&line, "javascript") {
+            st.javascript += 1;
+            continue;
+        }
+        if cfg.filter_curly_bracket && line.contains('{') {
+            out.verdict = Some("curly_bracket".into());
+            return out;
+        }
+        if cfg.filter_policy
+            && POLICY_SUBSTRINGS
+                .iter()
+                .any(|p| lower_contains_ascii(&line, p))
+        {
+            st.policy += 1;
+            continue;
+        }
+        if cfg.min_num_sentences != -1 {
+            out.num_sentences += if cfg.split_paragraph {
+                tok.sentence_count(&line) as u64
+            } else {
+                1
+            };
+        }
+        if !first {
+            joined.push_str(sep);
+        }
+        first = false;
+        joined.push_str(&line);
+        st.kept += 1;
+    }
+    // num_sentences < min_num_sentences (Python int comparison; num_sentences is small enough
+    // that the i128 widening is only for safety).
+    if (out.num_sentences as i128) < cfg.min_num_sentences as i128 {
+        out.verdict = Some("too_few_sentences".into());
+        return out;
+    }
+    let stripped = strip(&joined);
+    out.text = Some(if stripped.len() == joined.len() {
+        joined
+    } else {
+        stripped.to_string()
+    });
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    //! Expected values obtained by running datatrove 0.10.1 (split_into_sentences -> [text], as the
+    //! placeholder tokenizer does).
+    use super::*;
+    use crate::tokenize::TokenizerKind;
+
+    fn run(t: &str, cfg: &Config) -> C4Outcome {
+        apply(t, cfg, &Tokenizer::new(TokenizerKind::Spacy))
+    }
+    fn one() -> Config {
+        Config {
+            min_num_sentences: 1,
+            ..Config::default()
+        }
+    }
+
+    #[test]
+    fn citation_trailing_space_quirk() {
+        assert_eq!(remove_citations("Good sentence. [1]"), "Good sentence. ");
+        let o = run("Good sentence. [1]", &one());
+        assert_eq!(o.verdict.as_deref(), Some("too_few_sentences"));
+        assert_eq!(o.stats.no_terminal_punc, 1);
+        let o = run("A good one [edit].", &one());
+        assert_eq!(o.text.as_deref(), Some("A good one ."));
+        assert_eq!(
+            remove_citations("x[12][] [citation needed][edit][a1] [٣]"),
+            "x [a1] "
+        );
+        assert_eq!(remove_citations("[1"), "[1");
+    }
+
+    #[test]
+    fn doc_drops_only_on_surviving_lines() {
+        assert_eq!(run("Some words here }.\nok ok ok.", &one()).verdict, None);
+        let o = run("a {\nok ok ok.", &one());
+        assert_eq!(o.text.as_deref(), Some("ok ok ok."));
+        assert_eq!(
+            run("x y {.\n", &one()).verdict.as_deref(),
+            Some("curly_bracket")
+        );
+        assert_eq!(run("Lorem ipsum x\nok ok ok.", &one()).verdict, None);
+        assert_eq!(
+            run("Lorem IPSUM dolor.\n", &one()).verdict.as_deref(),
+            Some("lorem_ipsum")
+        );
+    }
+
+    #[test]
+    fn default_config_rewrites_text() {
+        let t = "One two three.\nFour five six!\nSeven eight nine?\nTen eleven twelve\"\nA b c'\nskip this line\n";
+        let o = run(t, &Config::default());
+        assert_eq!(o.verdict, None);
+        assert_eq!(
+            o.text.as_deref(),
+            Some("One two three.\nFour five six!\nSeven eight nine?\nTen eleven twelve\"\nA b c'")
+        );
+        assert_eq!(o.num_sentences, 5);
+        assert_eq!(
+            (o.stats.line_total, o.stats.kept, o.stats.no_terminal_punc),
+            (6, 5, 1)
+        );
+    }
+
+    #[test]
+    fn line_skips() {
+        let t = "Please enable JavaScript now.\nWe use cookies here.\nx\u{212A} use coo\u{212A}ies.\nfine fine fine.\nA  ended...";
+        let o = run(t, &one());
+        assert_eq!(o.text.as_deref(), Some("fine fine fine."));
+        assert_eq!(
+            (o.stats.javascript, o.stats.policy, o.stats.no_terminal_punc),
+            (1, 2, 1)
+        );
+        let long = format!("{} ok ok.", "é".repeat(1001));
+        let o = run(&long, &one());
+        assert_eq!(o.stats.too_long_word, 1);
+        let o = run(&format!("{} ok ok.", "é".repeat(1000)), &one());
+        assert_eq!(o.stats.kept, 1);
+        let o = run("a b.", &one());
+        assert_eq!(o.stats.too_few_words, 1);
+    }
+
+    #[test]
+    fn no_panic_on_odd_input() {
+        for t in [
+            "",
+            "\n",
+            "\r\n\r",
+            "[",
+            "[]",
+            "\u{0}\u{85}\u{2028}{",
+            "...",
+            "[\u{663}",
+        ] {
+            let _ = run(t, &Config::default());
+            let _ = run(
+                t,
+                &Config {
+                    split_paragraph: false,
+                    max_word_length: 0,
+                    ..Config::default()
+                },
+            );
+        }
+    }
+}

@@ -1,0 +1,56 @@
+//! Parity/throughput helper: reads JSON-lines strings, writes `[words, sentences]` per line.
+//! usage: spacy_tok_dump [spacy|unicode] < texts.jsonl > out.jsonl
+//!        spacy_tok_dump bench < texts.jsonl   (prints words() throughput)
+use std::io::{BufRead, Write};
+
+use qfast_core::tokenize::{Tokenizer, TokenizerKind};
+
+fn main() {
+    let mode = std::env::args().nth(1).unwrap_or_else(|| "spacy".into());
+    let kind = if mode == "unicode" {
+        TokenizerKind::Unicode
+    } else {
+        TokenizerKind::Spacy
+    };
+    let tok = Tokenizer::new(kind);
+    let stdin = std::io::stdin();
+    let texts: Vec<String> = stdin
+        .lock()
+        .lines()
+        .map_while(Result::ok)
+        .filter_map(|l| serde_json::from_str::<String>(&l).ok())
+        .collect();
+    if mode == "bench" {
+        let bytes: usize = texts.iter().map(|t| t.len()).sum();
+        for _ in 0..1 {
+            let mut n = 0usize;
+            let t0 = std::time::Instant::now();
+            for t in &texts {
+                n += tok.words(t).len();
+            }
+            let dt = t0.elapsed().as_secs_f64();
+            let t1 = std::time::Instant::now();
+            let mut s = 0usize;
+            for t in &texts {
+                s += tok.sentence_count(t);
+            }
+            let ds = t1.elapsed().as_secs_f64();
+            println!(
+                "{} docs, {:.1} MB, {} words: words() {:.1} MB/s; sentence_count() {:.1} MB/s ({} sents)",
+                texts.len(),
+                bytes as f64 / 1e6,
+                n,
+                bytes as f64 / 1e6 / dt,
+                bytes as f64 / 1e6 / ds,
+                s
+            );
+        }
+        return;
+    }
+    let out = std::io::stdout();
+    let mut out = std::io::BufWriter::new(out.lock());
+    for t in &texts {
+        let v = serde_json::json!([tok.words(t), tok.sentences(t)]);
+        let _ = writeln!(out, "{v}");
+    }
+}

@@ -1,0 +1,191 @@
+//! Port of spaCy 3.8.18's `Tokenizer.__call__` (`_tokenize_affixes` + `_apply_special_cases`)
+//! for `spacy.blank("en")`, producing token byte spans.
+//!
+//! Cache notes: datatrove tokenizes inside `memory_zone()`, where spaCy never stores cache
+//! entries, so only the load-time cache could matter. The only chunk it holds after loading is
+//! `’’` (the last special case registered with the phrase matcher), and special cases are
+//! consulted before the cache, so it never changes the output: no cache emulation is needed.
+
+use super::affixes::{find_infixes, find_prefix, find_suffix};
+use super::rules::{py_isspace, rules, Rules};
+use super::special_cases::apply_special_cases;
+
+/// Reusable per-call buffers for the slow path.
+#[derive(Default)]
+struct Scratch {
+    chars: Vec<char>,
+    offs: Vec<usize>,
+    infixes: Vec<(usize, usize)>,
+    prefixes: Vec<(usize, usize)>,
+    suffixes: Vec<(usize, usize)>,
+}
+
+/// spaCy tokens of `text` as byte spans `(start, end)`, including whitespace tokens.
+pub fn spacy_tokens(text: &str) -> Vec<(usize, usize)> {
+    let r = rules();
+    let mut out = Vec::with_capacity(text.len() / 4 + 1);
+    let mut scratch = Scratch::default();
+    let mut chars = text.char_indices();
+    let Some((_, c0)) = chars.next() else {
+        return out;
+    };
+    let mut in_ws = py_isspace(c0);
+    let mut start = 0usize;
+    for (i, c) in text.char_indices() {
+        let ws = if c == ' ' { true } else { py_isspace(c) };
+        if ws != in_ws {
+            if start < i {
+                tokenize_chunk(r, text, start, i, &mut out, &mut scratch);
+            }
+            start = if c == ' ' { i + 1 } else { i };
+            in_ws = !in_ws;
+        }
+    }
+    if start < text.len() {
+        tokenize_chunk(r, text, start, text.len(), &mut out, &mut scratch);
+    }
+    apply_special_cases(r, text, &mut out);
+    out
+}
+
+fn push_special(orths: &[String], base: usize, out: &mut Vec<(usize, usize)>) {
+    let mut p = base;
+    for o in orths {
+        out.push((p, p + o.len()));
+        p += o.len();
+    }
+}
+
+fn tokenize_chunk(
+    r: &Rules,
+    text: &str,
+    a: usize,
+    b: usize,
+    out: &mut Vec<(usize, usize)>,
+    sc: &mut Scratch,
+) {
+    let chunk = &text[a..b];
+    if let Some(orths) = r.specials.get(chunk) {
+        push_special(orths, a, out);
+        return;
+    }
+    // Fast path: no char can take part in a prefix, suffix or infix match.
+    let mut it = chunk.chars();
+    let (Some(first), last) = (it.next(), chunk.chars().next_back()) else {
+        return;
+    };
+    let last = last.unwrap_or(first);
+    if !r.prefix_first.contains(first)
+        && !r.suffix_last.contains(last)
+        && !chunk.chars().any(|c| r.infix_first.contains(c))
+    {
+        out.push((a, b));
+        return;
+    }
+    slow_chunk(r, text, a, b, out, sc);
+}
+
+fn slow_chunk(
+    r: &Rules,
+    text: &str,
+    base: usize,
+    end: usize,
+    out: &mut Vec<(usize, usize)>,
+    sc: &mut Scratch,
+) {
+    let chunk = &text[base..end];
+    sc.chars.clear();
+    sc.offs.clear();
+    for (i, c) in chunk.char_indices() {
+        sc.chars.push(c);
+        sc.offs.push(base + i);
+    }
+    sc.offs.push(end);
+    let chars = &sc.chars;
+    let offs = &sc.offs;
+    let sub = |x: usize, y: usize| -> &str { &text[offs[x]..offs[y]] };
+    let is_special = |x: usize, y: usize| -> bool { r.specials.contains_key(sub(x, y)) };
+
+    // _split_affixes
+    let prefixes = &mut sc.prefixes;
+    let suffixes = &mut sc.suffixes;
+    prefixes.clear();
+    suffixes.clear();
+    let (mut s, mut e) = (0usize, chars.len());
+    let mut last_size = 0usize;
+    while e > s && e - s != last_size {
+        if is_special(s, e) {
+            break;
+        }
+        last_size = e - s;
+        let pre_len = find_prefix(r, &chars[s..e]);
+        if pre_len != 0 && s + pre_len < e && is_special(s + pre_len, e) {
+            prefixes.push((s, s + pre_len));
+            s += pre_len;
+            break;
+        }
+        let suf_len = find_suffix(r, &chars[s + pre_len..e]);
+        if suf_len != 0 && s < e - suf_len && is_special(s, e - suf_len) {
+            suffixes.push((e - suf_len, e));
+            e -= suf_len;
+            break;
+        }
+        if pre_len != 0 && suf_len != 0 && pre_len + suf_len <= e - s {
+            prefixes.push((s, s + pre_len));
+            suffixes.push((e - suf_len, e));
+            s += pre_len;
+            e -= suf_len;
+        } else if pre_len != 0 {
+            prefixes.push((s, s + pre_len));
+            s += pre_len;
+        } else if suf_len != 0 {
+            suffixes.push((e - suf_len, e));
+            e -= suf_len;
+        }
+    }
+
+    // _attach_tokens
+    for &(x, y) in prefixes.iter() {
+        out.push((offs[x], offs[y]));
+    }
+    if e > s {
+        let core = sub(s, e);
+        if let Some(orths) = r.specials.get(core) {
+            push_special(orths, offs[s], out);
+        } else if core.contains('.') && url_match(r, core) {
+            out.push((offs[s], offs[e]));
+        } else {
+            find_infixes(r, &chars[s..e], &mut sc.infixes);
+            if sc.infixes.is_empty() {
+                out.push((offs[s], offs[e]));
+            } else {
+                let mut start = 0usize;
+                for &(is, ie) in sc.infixes.iter() {
+                    if is == 0 {
+                        continue;
+                    }
+                    if is != start {
+                        out.push((offs[s + start], offs[s + is]));
+                    }
+                    if is != ie {
+                        out.push((offs[s + is], offs[s + ie]));
+                    }
+                    start = ie;
+                }
+                if start < e - s {
+                    out.push((offs[s + start], offs[e]));
+                }
+            }
+        }
+    }
+    for &(x, y) in suffixes.iter().rev() {
+        out.push((offs[x], offs[y]));
+    }
+}
+
+fn url_match(r: &Rules, s: &str) -> bool {
+    match &r.url {
+        Some(re) => matches!(re.is_match(s), Ok(true)),
+        None => false,
+    }
+}

@@ -1,0 +1,81 @@
+//! spaCy's `_apply_special_cases`: a PhraseMatcher pass (on token text) for special cases whose
+//! string has an affix or a space, then span filtering and retokenization.
+
+use std::collections::BTreeSet;
+
+use super::rules::Rules;
+
+pub(crate) fn apply_special_cases(r: &Rules, text: &str, toks: &mut Vec<(usize, usize)>) {
+    if r.matcher_by_first.is_empty() {
+        return;
+    }
+    let tok_text = |i: usize| -> &str {
+        let (a, b) = toks[i];
+        &text[a..b]
+    };
+    // find_matches: every (start, end) where some pattern's token texts occur.
+    let mut matches: Vec<(usize, usize)> = Vec::new();
+    for i in 0..toks.len() {
+        let Some(pats) = r.matcher_by_first.get(tok_text(i)) else {
+            continue;
+        };
+        for pat in pats {
+            let end = i + pat.len();
+            if end <= toks.len() && pat.iter().enumerate().all(|(j, t)| tok_text(i + j) == t) {
+                matches.push((i, end));
+            }
+        }
+    }
+    if matches.is_empty() {
+        return;
+    }
+    // _filter_special_spans: longest first, then leftmost; a span is kept if neither its first
+    // nor its last token was covered by an earlier (kept or not) span.
+    matches.sort_unstable_by(|a, b| (b.1 - b.0).cmp(&(a.1 - a.0)).then(a.0.cmp(&b.0)));
+    matches.dedup();
+    let mut seen: BTreeSet<usize> = BTreeSet::new();
+    let mut filtered: Vec<(usize, usize)> = Vec::new();
+    for &(s, e) in &matches {
+        if !seen.contains(&s) && !seen.contains(&(e - 1)) {
+            filtered.push((s, e));
+        }
+        seen.extend(s..e);
+    }
+    filtered.sort_unstable_by_key(|m| m.0);
+    // _retokenize_special_spans: replace spans whose text is a rule with the rule's tokens.
+    let mut out: Vec<(usize, usize)> = Vec::with_capacity(toks.len() + 4);
+    let mut i = 0usize;
+    let mut fi = filtered.iter().peekable();
+    while i < toks.len() {
+        while let Some(&&(s, _)) = fi.peek() {
+            if s < i {
+                fi.next();
+            } else {
+                break;
+            }
+        }
+        match fi.peek() {
+            Some(&&(s, e)) if s == i => {
+                fi.next();
+                let a = toks[s].0;
+                let b = toks[e - 1].1;
+                match r.specials.get(&text[a..b]) {
+                    Some(orths) => {
+                        let mut p = a;
+                        for o in orths {
+                            out.push((p, p + o.len()));
+                            p += o.len();
+                        }
+                    }
+                    None => out.extend_from_slice(&toks[s..e]),
+                }
+                i = e;
+            }
+            _ => {
+                out.push(toks[i]);
+                i += 1;
+            }
+        }
+    }
+    *toks = out;
+}

@@ -1,0 +1,126 @@
+//! Vectors observed with spaCy 3.8.18 through datatrove 0.10.1 (`SpaCyTokenizer("en")`).
+
+use super::*;
+
+fn spacy() -> Tokenizer {
+    Tokenizer::new(TokenizerKind::Spacy)
+}
+
+#[test]
+fn tables_load() {
+    assert!(rules::rules().loaded);
+}
+
+#[rustfmt::skip]
+const WORDS: &[(&str, &[&str])] = &[
+    ("id", &["i", "d"]),
+    ("Id", &["I", "d"]),
+    ("im", &["i", "m"]),
+    ("cannot", &["can", "not"]),
+    ("gonna", &["gon", "na"]),
+    ("dont", &["do", "nt"]),
+    ("don't", &["do", "n't"]),
+    ("it's", &["it", "'s"]),
+    ("10km", &["10", "km"]),
+    ("0mb", &["0", "mb"]),
+    ("hello...", &["hello", "..."]),
+    ("(test)", &["(", "test", ")"]),
+    ("a--b", &["a", "--", "b"]),
+    ("x/y", &["x", "/", "y"]),
+    ("co-operate", &["co", "-", "operate"]),
+    ("***", &["*", "*", "*"]),
+    ("end.\"", &["end", ".", "\""]),
+    ("┌──┬──┐", &["┌", "─", "─", "┬", "─", "─", "┐"]),
+    ("a©", &["a", "©"]),
+    ("e.g.", &["e.g."]),
+    ("U.S.", &["U.S."]),
+    ("3rd", &["3rd"]),
+    ("1,000.5", &["1,000.5"]),
+    ("https://www.example.com/path?q=1.", &["https://www.example.com/path?q=1", "."]),
+    ("foo@bar.com", &["foo@bar.com"]),
+    (":)", &[":)"]),
+    ("--", &["--"]),
+    ("Hello, world!", &["Hello", ",", "world", "!"]),
+    ("$10.50", &["$", "10.50"]),
+    ("I'm", &["I", "'m"]),
+    ("U.K.", &["U.K."]),
+    ("AB.", &["AB", "."]),
+    ("°C.", &["°", "C", "."]),
+    ("a\n\nb\tc", &["a", "b", "c"]),
+    ("10a.m.", &["10", "a.m."]),
+    ("’’", &["’’"]),
+    ("(:", &["(:"]),
+    ("x''", &["x", "''"]),
+];
+
+#[rustfmt::skip]
+const SENTENCES: &[(&str, &[&str])] = &[
+    ("(a) item. (b) item", &["(a) item. (", "b) item"]),
+    ("Line one.\nline two", &["Line one.", "\nline two"]),
+    ("e.g. this is fine. ok", &["e.g. this is fine.", " ok"]),
+    ("Hello.  World!!! What?! ... Yes.\nNo", &["Hello.", "  World!!!", " What?! ...", " Yes.", "\nNo"]),
+    ("", &[""]),
+    ("A. B", &["A. B"]),
+    ("Wait... what? ok", &["Wait... what?", " ok"]),
+];
+
+#[test]
+fn words_match_spacy() {
+    let t = spacy();
+    for (text, want) in WORDS {
+        assert_eq!(t.words(text), want.to_vec(), "text {text:?}");
+    }
+}
+
+#[test]
+fn sentences_match_spacy() {
+    let t = spacy();
+    for (text, want) in SENTENCES {
+        assert_eq!(t.sentences(text), want.to_vec(), "text {text:?}");
+        assert_eq!(t.sentence_count(text), want.len(), "text {text:?}");
+    }
+}
+
+#[test]
+fn whitespace_tokens() {
+    // A single space after a token is not a token; other whitespace runs are.
+    let t = spacy();
+    let text = "a  b\n c";
+    let toks: Vec<&str> = t.tokens(text).iter().map(|&(x, y)| &text[x..y]).collect();
+    assert_eq!(toks, vec!["a", " ", "b", "\n ", "c"]);
+}
+
+#[test]
+fn no_panic_on_odd_input() {
+    let long_dots = ".".repeat(20_000);
+    let long_dash = "a-".repeat(20_000);
+    let odd = [
+        "",
+        " ",
+        "\u{0}\u{1}\u{7f}\u{85}",
+        "\u{10ffff}\u{e000}",
+        "a\u{200b}b\u{2028}c\u{1c}",
+        "👨\u{200d}👩\u{200d}👧 🇺🇸",
+        "e\u{301}\u{301}\u{301}.",
+        long_dots.as_str(),
+        long_dash.as_str(),
+    ];
+    for kind in [TokenizerKind::Spacy, TokenizerKind::Unicode] {
+        let t = Tokenizer::new(kind);
+        for s in odd {
+            let _ = t.words(s);
+            let pieces = t.sentences(s);
+            assert_eq!(pieces.concat(), s);
+        }
+    }
+}
+
+#[test]
+fn unicode_kind() {
+    let t = Tokenizer::new(TokenizerKind::Unicode);
+    assert_eq!(
+        t.words("Hello, world! It's 3.5"),
+        vec!["Hello", ",", "world", "!", "It's", "3.5"]
+    );
+    assert_eq!(t.sentences("One. Two"), vec!["One.", " Two"]);
+}
