@@ -75,7 +75,7 @@ def gopher_repetition(text: str, words: list[str]) -> dict[str, float]:
             g, c = Counter(grams).most_common(1)[0]
             out[f"top_{n}_gram_char_frac"] = _ratio(len(g) * c, n_chars)
         else:
-            out[f"top_{n}_gram_char_frac"] = 0.0
+            out[f"top_{n}_gram_char_frac"] = _ratio(0, n_chars)
     for n in range(5, 11):
         seen: set[str] = set()
         rep = idx = 0

@@ -68,16 +68,18 @@ impl<'a> Doc<'a> {
         }
     }
 
-    /// The words of the current text (computed once per text).
-    pub fn words(&mut self, tok: &Tokenizer) -> Vec<&str> {
+    /// The current text and its words (tokenized once per text).
+    pub fn text_and_words(&mut self, tok: &Tokenizer) -> (&str, Vec<&str>) {
         self.ensure_words(tok);
         let text: &str = &self.text;
-        self.words
+        let words = self
+            .words
             .as_deref()
             .unwrap_or(&[])
             .iter()
             .map(|&(s, e)| &text[s..e])
-            .collect()
+            .collect();
+        (text, words)
     }
 
     fn rewrite(&mut self, text: String) {
@@ -92,18 +94,18 @@ impl<'a> Doc<'a> {
 pub fn eval_step(step: &Step, doc: &mut Doc<'_>, tok: &Tokenizer) -> Option<Reason> {
     match step {
         Step::GopherQuality(cfg) => {
-            let words = doc.words(tok);
-            let sig = gopher_quality::signals(doc.text(), &words, cfg);
+            let (text, words) = doc.text_and_words(tok);
+            let sig = gopher_quality::signals(text, &words, cfg);
             gopher_quality::verdict(&sig, cfg)
         }
         Step::GopherRepetition(cfg) => {
-            let words = doc.words(tok);
-            let sig = gopher_repetition::signals(doc.text(), &words, cfg);
+            let (text, words) = doc.text_and_words(tok);
+            let sig = gopher_repetition::signals(text, &words, cfg);
             gopher_repetition::verdict(&sig, cfg)
         }
         Step::FineWebQuality(cfg) => {
-            let n_words = doc.words(tok).len();
-            let sig = fineweb::signals(doc.text(), n_words, cfg);
+            let (text, words) = doc.text_and_words(tok);
+            let sig = fineweb::signals(text, words.len(), cfg);
             fineweb::verdict(&sig, cfg)
         }
         Step::C4Quality(cfg) => {

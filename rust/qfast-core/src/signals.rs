@@ -97,7 +97,7 @@ fn measure(step: &Step, text: &str, tok: &Tokenizer) -> Vec<Num> {
     let mut doc = Doc::new(text);
     match step {
         Step::GopherQuality(cfg) => {
-            let words = doc.words(tok);
+            let (_, words) = doc.text_and_words(tok);
             let s = gopher_quality::signals(text, &words, cfg);
             vec![
                 U(s.n_words),
@@ -118,7 +118,7 @@ fn measure(step: &Step, text: &str, tok: &Tokenizer) -> Vec<Num> {
             ]
         }
         Step::GopherRepetition(cfg) => {
-            let words = doc.words(tok);
+            let (_, words) = doc.text_and_words(tok);
             let s = gopher_repetition::signals(text, &words, cfg);
             let mut v = vec![
                 U(s.text_len),
@@ -139,7 +139,7 @@ fn measure(step: &Step, text: &str, tok: &Tokenizer) -> Vec<Num> {
             v
         }
         Step::FineWebQuality(cfg) => {
-            let n = doc.words(tok).len();
+            let n = doc.text_and_words(tok).1.len();
             let s = fineweb::signals(text, n, cfg);
             vec![
                 U(s.n_lines),

@@ -10,7 +10,7 @@ use pyo3_arrow::input::AnyArray;
 use pyo3_arrow::{PyArray, PyRecordBatch};
 use qfast_core::column::gather_rows;
 use qfast_core::tokenize::Tokenizer;
-use qfast_core::{arrow_out, pipeline, signals, spec};
+use qfast_core::{arrow_out, pipeline, signals as core_signals, spec};
 
 use crate::arrow_io::text_chunks;
 use crate::errors::IntoPy;
@@ -104,7 +104,7 @@ fn signals(
     let cols = py
         .detach(|| {
             let rows = gather_rows(&chunks, column)?;
-            signals::columns(&step, &rows, &tok)
+            core_signals::columns(&step, &rows, &tok)
         })
         .py_err(py)?;
     let fields: Vec<Field> =
