@@ -23,7 +23,11 @@ pub fn string_lists<S: AsRef<str>>(rows: &[Option<Vec<S>>]) -> ArrayRef {
 }
 
 pub fn large_strings<S: AsRef<str>>(rows: &[Option<S>]) -> ArrayRef {
-    Arc::new(rows.iter().map(|r| r.as_ref().map(|s| s.as_ref())).collect::<LargeStringArray>())
+    Arc::new(
+        rows.iter()
+            .map(|r| r.as_ref().map(|s| s.as_ref()))
+            .collect::<LargeStringArray>(),
+    )
 }
 
 pub fn bools(rows: &[bool]) -> ArrayRef {

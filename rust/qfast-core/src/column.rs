@@ -20,8 +20,12 @@ impl<'a> StrChunk<'a> {
         let any = array.as_any();
         let chunk = match array.data_type() {
             DataType::Utf8 => any.downcast_ref::<StringArray>().map(StrChunk::Utf8),
-            DataType::LargeUtf8 => any.downcast_ref::<LargeStringArray>().map(StrChunk::LargeUtf8),
-            DataType::Utf8View => any.downcast_ref::<StringViewArray>().map(StrChunk::Utf8View),
+            DataType::LargeUtf8 => any
+                .downcast_ref::<LargeStringArray>()
+                .map(StrChunk::LargeUtf8),
+            DataType::Utf8View => any
+                .downcast_ref::<StringViewArray>()
+                .map(StrChunk::Utf8View),
             _ => None,
         };
         chunk.ok_or_else(|| Error::NotAStringColumn {
@@ -76,12 +80,22 @@ mod tests {
     fn reads_every_string_layout_with_nulls_and_slices() {
         let a: ArrayRef = Arc::new(StringArray::from(vec![Some("a"), None, Some("ccc")]));
         let b: ArrayRef = Arc::new(LargeStringArray::from(vec![Some("x"), Some("yy")]).slice(1, 1));
-        let c: ArrayRef = Arc::new(StringViewArray::from(vec![Some("a long string past twelve bytes"), None]));
+        let c: ArrayRef = Arc::new(StringViewArray::from(vec![
+            Some("a long string past twelve bytes"),
+            None,
+        ]));
         let chunks = [a, b, c];
         let rows = gather_rows(&chunks, "text").unwrap();
         assert_eq!(
             rows,
-            vec![Some("a"), None, Some("ccc"), Some("yy"), Some("a long string past twelve bytes"), None]
+            vec![
+                Some("a"),
+                None,
+                Some("ccc"),
+                Some("yy"),
+                Some("a long string past twelve bytes"),
+                None
+            ]
         );
     }
 

@@ -18,5 +18,10 @@ where
     if pool.current_num_threads() <= 1 {
         return Ok(rows.iter().map(|r| f(*r)).collect());
     }
-    Ok(pool.install(|| rows.par_iter().with_min_len(MIN_ROWS_PER_TASK).map(|r| f(*r)).collect()))
+    Ok(pool.install(|| {
+        rows.par_iter()
+            .with_min_len(MIN_ROWS_PER_TASK)
+            .map(|r| f(*r))
+            .collect()
+    }))
 }

@@ -46,7 +46,10 @@ pub struct Doc<'a> {
 
 impl<'a> Doc<'a> {
     pub fn new(text: &'a str) -> Self {
-        Doc { text: Cow::Borrowed(text), words: None }
+        Doc {
+            text: Cow::Borrowed(text),
+            words: None,
+        }
     }
 
     pub fn text(&self) -> &str {
@@ -188,14 +191,24 @@ fn run_row(steps: &[Step], text: Option<&str>, tok: &Tokenizer) -> RowOutcome {
     for (i, step) in steps.iter().enumerate() {
         bytes_in.push(doc.text().len() as u64);
         if let Some(reason) = eval_step(step, &mut doc, tok) {
-            return RowOutcome { step: Some(i as u32), reason: Some(reason), text: None, bytes_in };
+            return RowOutcome {
+                step: Some(i as u32),
+                reason: Some(reason),
+                text: None,
+                bytes_in,
+            };
         }
     }
     let text = match doc.text {
         Cow::Owned(t) => Some(t),
         Cow::Borrowed(_) => None,
     };
-    RowOutcome { step: None, reason: None, text, bytes_in }
+    RowOutcome {
+        step: None,
+        reason: None,
+        text,
+        bytes_in,
+    }
 }
 
 /// The result of running steps over a column.
@@ -221,12 +234,18 @@ pub fn run(steps: &[Step], rows: &[Option<&str>], tok: &Tokenizer) -> Result<Pip
                     stats[i].kept += 1;
                     let next = o.bytes_in.get(i + 1).copied();
                     let out_bytes = next.unwrap_or_else(|| {
-                        o.text.as_ref().map_or(row.map_or(0, |t| t.len()), |t| t.len()) as u64
+                        o.text
+                            .as_ref()
+                            .map_or(row.map_or(0, |t| t.len()), |t| t.len())
+                            as u64
                     });
                     stats[i].bytes_kept += out_bytes;
                 }
             }
         }
     }
-    Ok(PipelineOutput { rows: outcomes, stats })
+    Ok(PipelineOutput {
+        rows: outcomes,
+        stats,
+    })
 }

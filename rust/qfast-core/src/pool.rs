@@ -48,7 +48,11 @@ pub fn pool() -> Result<Arc<ThreadPool>> {
     }
     let threads = default_threads();
     let pool = build(threads)?;
-    *guard = Some(PoolState { pool: pool.clone(), pid, threads });
+    *guard = Some(PoolState {
+        pool: pool.clone(),
+        pid,
+        threads,
+    });
     Ok(pool)
 }
 

@@ -174,7 +174,11 @@ fn measure(step: &Step, text: &str, tok: &Tokenizer) -> Vec<Num> {
 }
 
 /// `(name, column)` pairs of the step's signals over `rows`.
-pub fn columns(step: &Step, rows: &[Option<&str>], tok: &Tokenizer) -> Result<Vec<(String, ArrayRef)>> {
+pub fn columns(
+    step: &Step,
+    rows: &[Option<&str>],
+    tok: &Tokenizer,
+) -> Result<Vec<(String, ArrayRef)>> {
     let names = column_names(step)?;
     let measured = map_rows(rows, |t| t.map(|t| measure(step, t, tok)))?;
     // Column types come from a fixed probe, so they do not depend on the data (or on nulls).
@@ -186,22 +190,26 @@ pub fn columns(step: &Step, rows: &[Option<&str>], tok: &Tokenizer) -> Result<Ve
             Arc::new(
                 measured
                     .iter()
-                    .map(|r| r.as_ref().and_then(|v| match v.get(j) {
-                        Some(Num::F(x)) => Some(*x),
-                        Some(Num::U(x)) => Some(*x as f64),
-                        None => None,
-                    }))
+                    .map(|r| {
+                        r.as_ref().and_then(|v| match v.get(j) {
+                            Some(Num::F(x)) => Some(*x),
+                            Some(Num::U(x)) => Some(*x as f64),
+                            None => None,
+                        })
+                    })
                     .collect::<Float64Array>(),
             )
         } else {
             Arc::new(
                 measured
                     .iter()
-                    .map(|r| r.as_ref().and_then(|v| match v.get(j) {
-                        Some(Num::U(x)) => Some(*x),
-                        Some(Num::F(x)) => Some(*x as u64),
-                        None => None,
-                    }))
+                    .map(|r| {
+                        r.as_ref().and_then(|v| match v.get(j) {
+                            Some(Num::U(x)) => Some(*x),
+                            Some(Num::F(x)) => Some(*x as u64),
+                            None => None,
+                        })
+                    })
                     .collect::<UInt64Array>(),
             )
         };

@@ -43,7 +43,9 @@ fn i64_(o: &Obj, kind: &str, key: &str, default: i64) -> Result<i64> {
 fn bool_(o: &Obj, kind: &str, key: &str, default: bool) -> Result<bool> {
     match o.get(key) {
         None => Ok(default),
-        Some(v) => v.as_bool().ok_or_else(|| bad(kind, key, "true or false", v)),
+        Some(v) => v
+            .as_bool()
+            .ok_or_else(|| bad(kind, key, "true or false", v)),
     }
 }
 
@@ -52,7 +54,11 @@ fn strings(o: &Obj, kind: &str, key: &str) -> Result<Option<Vec<String>>> {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Array(items)) => items
             .iter()
-            .map(|v| v.as_str().map(str::to_string).ok_or_else(|| bad(kind, key, "strings", v)))
+            .map(|v| {
+                v.as_str()
+                    .map(str::to_string)
+                    .ok_or_else(|| bad(kind, key, "strings", v))
+            })
             .collect::<Result<Vec<_>>>()
             .map(Some),
         Some(v) => Err(bad(kind, key, "a list of strings", v)),
@@ -60,8 +66,12 @@ fn strings(o: &Obj, kind: &str, key: &str) -> Result<Option<Vec<String>>> {
 }
 
 fn pairs(o: &Obj, kind: &str, key: &str, default: &[(usize, f64)]) -> Result<Vec<(usize, f64)>> {
-    let Some(v) = o.get(key) else { return Ok(default.to_vec()) };
-    let items = v.as_array().ok_or_else(|| bad(kind, key, "a list of [n, fraction]", v))?;
+    let Some(v) = o.get(key) else {
+        return Ok(default.to_vec());
+    };
+    let items = v
+        .as_array()
+        .ok_or_else(|| bad(kind, key, "a list of [n, fraction]", v))?;
     items
         .iter()
         .map(|p| match p.as_array().map(Vec::as_slice) {
@@ -120,7 +130,12 @@ fn c4_quality(o: &Obj) -> Result<c4::Config> {
     Ok(c4::Config {
         split_paragraph: bool_(o, k, "split_paragraph", d.split_paragraph)?,
         remove_citations: bool_(o, k, "remove_citations", d.remove_citations)?,
-        filter_no_terminal_punct: bool_(o, k, "filter_no_terminal_punct", d.filter_no_terminal_punct)?,
+        filter_no_terminal_punct: bool_(
+            o,
+            k,
+            "filter_no_terminal_punct",
+            d.filter_no_terminal_punct,
+        )?,
         min_num_sentences: i64_(o, k, "min_num_sentences", d.min_num_sentences)?,
         min_words_per_line: i64_(o, k, "min_words_per_line", d.min_words_per_line)?,
         max_word_length: i64_(o, k, "max_word_length", d.max_word_length)?,
@@ -172,7 +187,11 @@ fn step_from(v: &Value) -> Result<Step> {
             let part = o
                 .get("step")
                 .ok_or_else(|| Error::Config("not: missing \"step\"".into()))?;
-            let name = o.get("name").and_then(Value::as_str).unwrap_or("step").to_string();
+            let name = o
+                .get("name")
+                .and_then(Value::as_str)
+                .unwrap_or("step")
+                .to_string();
             Step::Not(Box::new(step_from(part)?), name)
         }
         other => return Err(Error::Config(format!("unknown step kind {other:?}"))),

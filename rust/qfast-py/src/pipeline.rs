@@ -107,8 +107,10 @@ fn signals(
             core_signals::columns(&step, &rows, &tok)
         })
         .py_err(py)?;
-    let fields: Vec<Field> =
-        cols.iter().map(|(n, a)| Field::new(n, a.data_type().clone(), true)).collect();
+    let fields: Vec<Field> = cols
+        .iter()
+        .map(|(n, a)| Field::new(n, a.data_type().clone(), true))
+        .collect();
     let arrays: Vec<ArrayRef> = cols.into_iter().map(|(_, a)| a).collect();
     let batch = RecordBatch::try_new(Arc::new(Schema::new(fields)), arrays)
         .map_err(|e| pyo3::exceptions::PyRuntimeError::new_err(e.to_string()))?;
