@@ -10,7 +10,9 @@ use qfast_core::filters::{c4, fineweb, gopher_quality, gopher_repetition};
 use qfast_core::tokenize::{Tokenizer, TokenizerKind};
 
 fn main() {
-    let path = std::env::args().nth(1).expect("usage: bench_filters corpus.bin");
+    let path = std::env::args()
+        .nth(1)
+        .expect("usage: bench_filters corpus.bin");
     let raw = std::fs::read(&path).expect("read corpus");
     let mut texts: Vec<String> = Vec::new();
     let mut i = 0;

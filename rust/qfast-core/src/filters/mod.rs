@@ -12,7 +12,6 @@
 //!   NaN is false, so a NaN ratio passes its check). Each case is noted where it can occur.
 
 use std::borrow::Cow;
-use std::hash::{BuildHasherDefault, Hasher};
 
 use ahash::AHashSet;
 
@@ -56,30 +55,6 @@ pub(crate) fn find_duplicates<'a>(xs: impl Iterator<Item = &'a str>) -> (u64, u6
 pub(crate) fn ratio(a: u64, b: u64) -> f64 {
     a as f64 / b as f64
 }
-
-/// A `Hasher` for keys that are already well-mixed 64-bit hashes (one multiply to spread the
-/// bits into the high byte hashbrown uses for its control tags).
-#[derive(Default, Clone, Copy)]
-pub(crate) struct PreHashed(u64);
-
-impl Hasher for PreHashed {
-    #[inline]
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    #[inline]
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0.rotate_left(8) ^ b as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        }
-    }
-    #[inline]
-    fn write_u64(&mut self, x: u64) {
-        self.0 = (x ^ (x >> 29)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    }
-}
-
-pub(crate) type BuildPreHashed = BuildHasherDefault<PreHashed>;
 
 /// Cross-check against datatrove 0.10.1 itself: `testdata/vectors.json` is produced by
 /// `testdata/gen_vectors.py` (datatrove in the reference venv, with `split_into_words` patched to
