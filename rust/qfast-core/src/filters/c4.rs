@@ -246,11 +246,7 @@ pub fn apply(text: &str, cfg: &Config, tok: &Tokenizer) -> C4Outcome {
             out.verdict = Some("curly_bracket".into());
             return out;
         }
-        if cfg.filter_policy
-            && POLICY_SUBSTRINGS
-                .iter()
-                .any(|p| lower_contains_ascii(&line, p))
-        {
+        if cfg.filter_policy && lower_has(&line, &nd.policy, &POLICY_SUBSTRINGS) {
             st.policy += 1;
             continue;
         }
