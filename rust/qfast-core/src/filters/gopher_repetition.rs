@@ -349,15 +349,14 @@ struct NGrams<'w, 'a> {
     sp: Vec<u64>,
     sp_end: Vec<u64>,
     sp_off: Vec<usize>,
-    /// Open-addressing table of entry indices + 1 (0 = empty slot), linear probing.
-    slots: Vec<u32>,
+    /// Open-addressing table of (gram hash, entry index + 1; 0 = empty slot), linear probing.
+    slots: Vec<(u64, u32)>,
     /// Grams in first-insertion order.
     entries: Vec<Entry>,
 }
 
 #[derive(Clone, Copy)]
 struct Entry {
-    hash: u64,
     start: usize,
     count: u64,
 }
@@ -418,7 +417,7 @@ impl<'w, 'a> NGrams<'w, 'a> {
             sp,
             sp_end,
             sp_off,
-            slots: vec![0; cap],
+            slots: vec![(0, 0); cap],
             entries: Vec::with_capacity(n),
         }
     }
@@ -437,10 +436,15 @@ impl<'w, 'a> NGrams<'w, 'a> {
     }
 
     /// `sep.join(words[i..i+n]) == sep.join(words[k..k+n])`.
+    #[inline]
     fn gram_eq(&self, i: usize, k: usize, n: usize, spaced: bool) -> bool {
-        if self.ids[i..i + n] == self.ids[k..k + n] {
-            return true;
-        }
+        self.ids[i..i + n] == self.ids[k..k + n] || self.gram_eq_bytes(i, k, n, spaced)
+    }
+
+    /// Byte-level comparison of the joined grams (different word sequences can join equal).
+    #[cold]
+    #[inline(never)]
+    fn gram_eq_bytes(&self, i: usize, k: usize, n: usize, spaced: bool) -> bool {
         let (la, lb) = if spaced {
             (
                 self.sp_off[i + n] - self.sp_off[i],
@@ -471,29 +475,26 @@ impl<'w, 'a> NGrams<'w, 'a> {
         let mask = self.slots.len() - 1;
         let mut pos = (h.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 20) as usize & mask;
         loop {
-            let s = self.slots[pos];
+            let (sh, s) = self.slots[pos];
             if s == 0 {
                 let idx = self.entries.len();
-                self.entries.push(Entry {
-                    hash: h,
-                    start: i,
-                    count: 0,
-                });
+                self.entries.push(Entry { start: i, count: 0 });
                 // At most n_words entries in a table of >= 2 * n_words + 2 slots.
-                self.slots[pos] = idx as u32 + 1;
+                self.slots[pos] = (h, idx as u32 + 1);
                 return (idx, true);
             }
-            let e = (s - 1) as usize;
-            let ent = self.entries[e];
-            if ent.hash == h && self.gram_eq(ent.start, i, n, spaced) {
-                return (e, false);
+            if sh == h {
+                let e = (s - 1) as usize;
+                if self.gram_eq(self.entries[e].start, i, n, spaced) {
+                    return (e, false);
+                }
             }
             pos = (pos + 1) & mask;
         }
     }
 
     fn reset(&mut self) {
-        self.slots.fill(0);
+        self.slots.fill((0, 0));
         self.entries.clear();
     }
 
