@@ -1,6 +1,9 @@
 //! C4QualityFilter (datatrove `c4_filters.py`): line filtering that rewrites the text.
 
 use std::borrow::Cow;
+use std::sync::OnceLock;
+
+use regex::bytes::Regex;
 
 use super::Reason;
 use crate::pytext::{is_decimal, len_cp, lower_contains_ascii, split_py, splitlines, strip};
@@ -143,6 +146,39 @@ fn match_citation(rest: &str) -> Option<usize> {
     None
 }
 
+struct Needles {
+    lorem: Regex,
+    javascript: Regex,
+    policy: Regex,
+}
+
+fn needles() -> &'static Needles {
+    static N: OnceLock<Needles> = OnceLock::new();
+    N.get_or_init(|| {
+        // ASCII-only case-insensitive literals over raw UTF-8 bytes. Exact for `p in line.lower()`
+        // on any line without U+212A (see `lower_has`). Constant patterns: cannot fail.
+        let re = |p: &str| Regex::new(&format!("(?i-u){p}")).expect("constant pattern");
+        Needles {
+            lorem: re("lorem ipsum"),
+            javascript: re("javascript"),
+            policy: re(&POLICY_SUBSTRINGS.join("|")),
+        }
+    })
+}
+
+/// `any(p in line.lower() for p in pats)` for lowercase-ASCII `pats`, with `re` their
+/// ASCII-case-insensitive alternation. Under Python lowercasing only U+0130 and U+212A map non-ASCII
+/// code points to ASCII; U+0130 becomes "i" + U+0307, and since no pattern ends in "i" it can never
+/// complete a match, exactly like its raw (non-ASCII) bytes. U+212A ("k") is handled by the slow
+/// exact path.
+#[inline]
+fn lower_has(line: &str, re: &Regex, pats: &[&str]) -> bool {
+    if line.contains('\u{212A}') {
+        return pats.iter().any(|p| lower_contains_ascii(line, p));
+    }
+    re.is_match(line.as_bytes())
+}
+
 /// Run the full C4QualityFilter on `text`. `tok` provides `split_into_sentences` (units when
 /// `split_paragraph` is false, and per-line sentence counts when it is true).
 pub fn apply(text: &str, cfg: &Config, tok: &Tokenizer) -> C4Outcome {
@@ -197,11 +233,12 @@ pub fn apply(text: &str, cfg: &Config, tok: &Tokenizer) -> C4Outcome {
             st.too_few_words += 1;
             continue;
         }
-        if cfg.filter_lorem_ipsum && lower_contains_ascii(&line, "lorem ipsum") {
+        let nd = needles();
+        if cfg.filter_lorem_ipsum && lower_has(&line, &nd.lorem, &["lorem ipsum"]) {
             out.verdict = Some("lorem_ipsum".into());
             return out;
         }
-        if cfg.filter_javascript && lower_contains_ascii(&line, "javascript") {
+        if cfg.filter_javascript && lower_has(&line, &nd.javascript, &["javascript"]) {
             st.javascript += 1;
             continue;
         }
@@ -209,11 +246,7 @@ pub fn apply(text: &str, cfg: &Config, tok: &Tokenizer) -> C4Outcome {
             out.verdict = Some("curly_bracket".into());
             return out;
         }
-        if cfg.filter_policy
-            && POLICY_SUBSTRINGS
-                .iter()
-                .any(|p| lower_contains_ascii(&line, p))
-        {
+        if cfg.filter_policy && lower_has(&line, &nd.policy, &POLICY_SUBSTRINGS) {
             st.policy += 1;
             continue;
         }

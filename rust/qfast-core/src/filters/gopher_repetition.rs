@@ -5,14 +5,14 @@
 //! `"".join(...)` for duplicated n-grams). Polynomial hashes compose over concatenation, so each
 //! gram's hash is O(1) from per-word prefix hashes, without building strings. Hash equality is
 //! never trusted on its own: a hash hit is confirmed by comparing the two grams' joined contents
-//! (first word-by-word, which settles the common case, then byte-by-byte over the joined streams,
-//! which handles `["ab","c"] == ["a","bc"]`). Colliding-but-different grams are chained, so results
-//! are exact whatever the hash does; the hash only affects speed.
+//! (first as word-id sequences, which settles the common case, then byte-by-byte over the joined
+//! streams, which handles `["ab","c"] == ["a","bc"]`). Colliding-but-different grams take separate
+//! slots of the open-addressing table, so results are exact whatever the hash does; the hash only
+//! affects speed. (Word and gram indices are `u32`: documents must have fewer than 2^32 words.)
 
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use super::{enabled, find_duplicates, ratio, BuildPreHashed, Reason};
+use super::{enabled, find_duplicates, ratio, Reason};
 use crate::pytext::{len_cp, strip};
 
 /// Parameters of `GopherRepetitionFilter`, with datatrove's names and defaults. The four line and
@@ -337,6 +337,8 @@ fn pw(table: &[u64], k: usize) -> u64 {
 struct NGrams<'w, 'a> {
     words: &'w [&'a str],
     pows: &'static [u64],
+    /// Word ids (equal ids ⟺ equal words), so that gram equality is usually a `u32` compare.
+    ids: Vec<u32>,
     /// `cp[k]`: code points in words[..k].
     cp: Vec<u64>,
     /// `cat[k]`: hash of `"".join(words[..k])`; `cat_off[k]` its byte length.
@@ -347,17 +349,26 @@ struct NGrams<'w, 'a> {
     sp: Vec<u64>,
     sp_end: Vec<u64>,
     sp_off: Vec<usize>,
-    map: HashMap<u64, usize, BuildPreHashed>,
-    /// (start word, count, next entry in the collision chain or usize::MAX)
-    entries: Vec<(usize, u64, usize)>,
+    /// Open-addressing table of (gram hash, entry index + 1; 0 = empty slot), linear probing.
+    slots: Vec<(u64, u32)>,
+    /// Grams in first-insertion order.
+    entries: Vec<Entry>,
 }
 
-const NIL: usize = usize::MAX;
+#[derive(Clone, Copy)]
+struct Entry {
+    start: usize,
+    count: u64,
+}
 
 impl<'w, 'a> NGrams<'w, 'a> {
     fn new(words: &'w [&'a str]) -> Self {
         let pows = pow_table();
         let n = words.len();
+        // Intern words: per distinct word, its polynomial hash, BASE^len and code-point length.
+        let mut intern: ahash::AHashMap<&'a str, u32> = ahash::AHashMap::with_capacity(n / 2 + 1);
+        let mut info: Vec<(u64, u64, u64)> = Vec::new();
+        let mut ids = Vec::with_capacity(n);
         let mut cp = Vec::with_capacity(n + 1);
         let mut cat = Vec::with_capacity(n + 1);
         let mut cat_off = Vec::with_capacity(n + 1);
@@ -365,41 +376,48 @@ impl<'w, 'a> NGrams<'w, 'a> {
         let mut sp_end = Vec::with_capacity(n);
         let mut sp_off = Vec::with_capacity(n + 1);
         let (mut c, mut h, mut off, mut a, mut soff) = (0u64, 0u64, 0usize, 0u64, 0usize);
-        for w in words {
+        for &w in words {
             cp.push(c);
             cat.push(h);
             cat_off.push(off);
             sp.push(a);
             sp_off.push(soff);
-            let b = w.as_bytes();
-            let mut hw = 0u64;
-            for &x in b {
-                hw = addmod(mulmod(hw, BASE), x as u64 + 1);
-            }
-            let p = pw(pows, b.len());
-            c += len_cp(w) as u64;
+            let next_id = info.len() as u32;
+            let id = *intern.entry(w).or_insert_with(|| {
+                let mut hw = 0u64;
+                for &x in w.as_bytes() {
+                    hw = addmod(mulmod(hw, BASE), x as u64 + 1);
+                }
+                info.push((hw, pw(pows, w.len()), len_cp(w) as u64));
+                next_id
+            });
+            ids.push(id);
+            let (hw, p, wcp) = info[id as usize];
+            c += wcp;
             h = addmod(mulmod(h, p), hw);
-            off += b.len();
+            off += w.len();
             let e = addmod(mulmod(a, p), hw);
             sp_end.push(e);
             a = addmod(mulmod(e, BASE), b' ' as u64 + 1);
-            soff += b.len() + 1;
+            soff += w.len() + 1;
         }
         cp.push(c);
         cat.push(h);
         cat_off.push(off);
         sp.push(a);
         sp_off.push(soff);
+        let cap = (2 * n + 2).next_power_of_two();
         NGrams {
             words,
             pows,
+            ids,
             cp,
             cat,
             cat_off,
             sp,
             sp_end,
             sp_off,
-            map: HashMap::with_capacity_and_hasher(n, BuildPreHashed::default()),
+            slots: vec![(0, 0); cap],
             entries: Vec::with_capacity(n),
         }
     }
@@ -418,11 +436,15 @@ impl<'w, 'a> NGrams<'w, 'a> {
     }
 
     /// `sep.join(words[i..i+n]) == sep.join(words[k..k+n])`.
+    #[inline]
     fn gram_eq(&self, i: usize, k: usize, n: usize, spaced: bool) -> bool {
-        let (a, b) = (&self.words[i..i + n], &self.words[k..k + n]);
-        if a == b {
-            return true;
-        }
+        self.ids[i..i + n] == self.ids[k..k + n] || self.gram_eq_bytes(i, k, n, spaced)
+    }
+
+    /// Byte-level comparison of the joined grams (different word sequences can join equal).
+    #[cold]
+    #[inline(never)]
+    fn gram_eq_bytes(&self, i: usize, k: usize, n: usize, spaced: bool) -> bool {
         let (la, lb) = if spaced {
             (
                 self.sp_off[i + n] - self.sp_off[i],
@@ -443,37 +465,36 @@ impl<'w, 'a> NGrams<'w, 'a> {
                 sep.iter().chain(w.as_bytes().iter())
             })
         };
-        stream(a).eq(stream(b))
+        stream(&self.words[i..i + n]).eq(stream(&self.words[k..k + n]))
     }
 
     /// Entry index for gram (i, n), inserting it (count 0) if new. Returns (index, was_new).
     #[inline]
     fn intern(&mut self, i: usize, n: usize, spaced: bool) -> (usize, bool) {
         let h = self.gram_hash(i, n, spaced);
-        let new_idx = self.entries.len();
-        match self.map.get(&h).copied() {
-            None => {
-                self.map.insert(h, new_idx);
-                self.entries.push((i, 0, NIL));
-                (new_idx, true)
+        let mask = self.slots.len() - 1;
+        let mut pos = (h.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 20) as usize & mask;
+        loop {
+            let (sh, s) = self.slots[pos];
+            if s == 0 {
+                let idx = self.entries.len();
+                self.entries.push(Entry { start: i, count: 0 });
+                // At most n_words entries in a table of >= 2 * n_words + 2 slots.
+                self.slots[pos] = (h, idx as u32 + 1);
+                return (idx, true);
             }
-            Some(mut e) => loop {
-                let (start, _, next) = self.entries[e];
-                if self.gram_eq(start, i, n, spaced) {
+            if sh == h {
+                let e = (s - 1) as usize;
+                if self.gram_eq(self.entries[e].start, i, n, spaced) {
                     return (e, false);
                 }
-                if next == NIL {
-                    self.entries[e].2 = new_idx;
-                    self.entries.push((i, 0, NIL));
-                    return (new_idx, true);
-                }
-                e = next;
-            },
+            }
+            pos = (pos + 1) & mask;
         }
     }
 
     fn reset(&mut self) {
-        self.map.clear();
+        self.slots.fill((0, 0));
         self.entries.clear();
     }
 
@@ -490,14 +511,14 @@ impl<'w, 'a> NGrams<'w, 'a> {
         self.reset();
         for i in 0..=nw - n {
             let (e, _) = self.intern(i, n, true);
-            self.entries[e].1 += 1;
+            self.entries[e].count += 1;
         }
         // Entries are in first-insertion order; keep the first with the maximal count.
         let mut best: Option<(usize, u64)> = None;
-        for &(start, cnt, _) in &self.entries {
+        for ent in &self.entries {
             match best {
-                Some((_, c)) if cnt <= c => {}
-                _ => best = Some((start, cnt)),
+                Some((_, c)) if ent.count <= c => {}
+                _ => best = Some((ent.start, ent.count)),
             }
         }
         match best {
@@ -616,6 +637,23 @@ mod tests {
         assert_eq!(top(&["é", "中", "é", "中"], 2), 6);
         let s = signals("é\né", &["é", "é"], &Config::default());
         assert_eq!((s.text_len, s.dup_line_chars), (3, 1));
+    }
+
+    #[test]
+    fn collisions_are_verified() {
+        // Force every gram hash to 0: equality checks alone must reproduce datatrove's values.
+        let check = |w: &[&str], n: usize, top_want: u64, dup_want: u64| {
+            let mut ng = NGrams::new(w);
+            ng.cat.iter_mut().for_each(|x| *x = 0);
+            ng.sp.iter_mut().for_each(|x| *x = 0);
+            ng.sp_end.iter_mut().for_each(|x| *x = 0);
+            assert_eq!(ng.top_n_gram_chars(n), top_want);
+            assert_eq!(ng.dup_n_gram_chars(n), dup_want);
+        };
+        check(&ws("aaa b c aaa b c"), 2, 10, 4);
+        check(&["ab", "c", "a", "bc"], 2, 4, 3);
+        check(&ws("x yy x yy z"), 2, 8, 3);
+        check(&ws("a b c d e f"), 2, 3, 0);
     }
 
     #[test]

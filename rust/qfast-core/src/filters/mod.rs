@@ -12,7 +12,6 @@
 //!   NaN is false, so a NaN ratio passes its check). Each case is noted where it can occur.
 
 use std::borrow::Cow;
-use std::hash::{BuildHasherDefault, Hasher};
 
 use ahash::AHashSet;
 
@@ -56,30 +55,6 @@ pub(crate) fn find_duplicates<'a>(xs: impl Iterator<Item = &'a str>) -> (u64, u6
 pub(crate) fn ratio(a: u64, b: u64) -> f64 {
     a as f64 / b as f64
 }
-
-/// A `Hasher` for keys that are already well-mixed 64-bit hashes (one multiply to spread the
-/// bits into the high byte hashbrown uses for its control tags).
-#[derive(Default, Clone, Copy)]
-pub(crate) struct PreHashed(u64);
-
-impl Hasher for PreHashed {
-    #[inline]
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    #[inline]
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0.rotate_left(8) ^ b as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        }
-    }
-    #[inline]
-    fn write_u64(&mut self, x: u64) {
-        self.0 = (x ^ (x >> 29)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    }
-}
-
-pub(crate) type BuildPreHashed = BuildHasherDefault<PreHashed>;
 
 /// Cross-check against datatrove 0.10.1 itself: `testdata/vectors.json` is produced by
 /// `testdata/gen_vectors.py` (datatrove in the reference venv, with `split_into_words` patched to
@@ -335,5 +310,63 @@ mod datatrove_vectors {
             }
         }
         assert!(checked > 5000, "{checked}");
+    }
+}
+
+#[cfg(test)]
+mod robustness {
+    use super::*;
+    use crate::tokenize::{Tokenizer, TokenizerKind};
+
+    fn run_all(t: &str) {
+        let tok = Tokenizer::new(TokenizerKind::Spacy);
+        let w = tok.words(t);
+        let _ = gopher_quality::filter(t, &w, &gopher_quality::Config::default());
+        let cfg = gopher_repetition::Config {
+            top_n_grams: vec![(0, 0.1), (1, 0.1), (2, 0.2)],
+            dup_n_grams: vec![(0, 0.1), (1, 0.1), (5, 0.15), (50, 0.1)],
+            ..Default::default()
+        };
+        let s = gopher_repetition::signals(t, &w, &cfg);
+        assert_eq!(
+            gopher_repetition::verdict(&s, &cfg),
+            gopher_repetition::filter(t, &w, &cfg)
+        );
+        let _ = c4::apply(t, &c4::Config::default(), &tok);
+        let _ = fineweb::filter(t, w.len(), &fineweb::Config::default());
+        let _ = fineweb::filter(t, 0, &fineweb::Config::default());
+    }
+
+    #[test]
+    fn no_panics_on_random_input() {
+        let palette: Vec<char> =
+            "ab c.\n\n\r\u{0}\u{85}\u{2028}\u{212A}\u{130}é中🎉[1]{}…#-•\t\u{a0}\u{1c}"
+                .chars()
+                .collect();
+        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+        for _ in 0..3000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let len = (x % 200) as usize;
+            let s: String = (0..len)
+                .map(|k| {
+                    let y = x.rotate_left(k as u32 * 7) ^ (k as u64).wrapping_mul(0x9E37_79B9);
+                    palette[(y % palette.len() as u64) as usize]
+                })
+                .collect();
+            run_all(&s);
+        }
+    }
+
+    #[test]
+    fn large_repetitive_input_is_linear() {
+        let t = "the same line again and again.\n".repeat(50_000); // 1.55 MB
+        let start = std::time::Instant::now();
+        run_all(&t);
+        let one_word = "x".repeat(300_000);
+        run_all(&one_word);
+        run_all(&"a ".repeat(200_000));
+        assert!(start.elapsed().as_secs() < 60);
     }
 }

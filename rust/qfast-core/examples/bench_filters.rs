@@ -1,0 +1,87 @@
+//! Single-thread throughput of each filter's signals over a corpus file of length-prefixed UTF-8
+//! texts (`<u32 LE byte length><bytes>`...). Tokenization is done once up front and not timed,
+//! except for C4 (which tokenizes sentences itself).
+//!
+//! `cargo run --release -p qfast-core --example bench_filters -- corpus.bin`
+
+use std::time::Instant;
+
+use qfast_core::filters::{c4, fineweb, gopher_quality, gopher_repetition};
+use qfast_core::tokenize::{Tokenizer, TokenizerKind};
+
+fn main() {
+    let path = std::env::args()
+        .nth(1)
+        .expect("usage: bench_filters corpus.bin");
+    let raw = std::fs::read(&path).expect("read corpus");
+    let mut texts: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i + 4 <= raw.len() {
+        let n = u32::from_le_bytes([raw[i], raw[i + 1], raw[i + 2], raw[i + 3]]) as usize;
+        i += 4;
+        texts.push(String::from_utf8_lossy(&raw[i..i + n]).into_owned());
+        i += n;
+    }
+    let mb = texts.iter().map(|t| t.len()).sum::<usize>() as f64 / 1e6;
+    let tok = Tokenizer::new(TokenizerKind::Spacy);
+    let words: Vec<Vec<&str>> = texts.iter().map(|t| tok.words(t)).collect();
+    println!("{} docs, {:.2} MB", texts.len(), mb);
+    let reps = 5;
+
+    let bench = |name: &str, f: &mut dyn FnMut() -> usize| {
+        let mut best = f64::MAX;
+        let mut kept = 0;
+        for _ in 0..reps {
+            let t = Instant::now();
+            kept = f();
+            best = best.min(t.elapsed().as_secs_f64());
+        }
+        println!("{name:<28} {:>8.1} MB/s  (kept {kept})", mb / best);
+    };
+
+    let gq = gopher_quality::Config::default();
+    bench("gopher_quality signals", &mut || {
+        let mut k = 0;
+        for (t, w) in texts.iter().zip(&words) {
+            let s = gopher_quality::signals(t, w, &gq);
+            k += gopher_quality::verdict(&s, &gq).is_none() as usize;
+        }
+        k
+    });
+    let gr = gopher_repetition::Config::default();
+    bench("gopher_repetition signals", &mut || {
+        let mut k = 0;
+        for (t, w) in texts.iter().zip(&words) {
+            let s = gopher_repetition::signals(t, w, &gr);
+            k += gopher_repetition::verdict(&s, &gr).is_none() as usize;
+        }
+        k
+    });
+    bench("gopher_repetition filter", &mut || {
+        let mut k = 0;
+        for (t, w) in texts.iter().zip(&words) {
+            k += gopher_repetition::filter(t, w, &gr).is_none() as usize;
+        }
+        k
+    });
+    let c4c = c4::Config::default();
+    bench("c4 apply", &mut || {
+        let mut k = 0;
+        for t in &texts {
+            k += c4::apply(t, &c4c, &tok).verdict.is_none() as usize;
+        }
+        k
+    });
+    let fw = fineweb::Config::default();
+    bench("fineweb signals", &mut || {
+        let mut k = 0;
+        for (t, w) in texts.iter().zip(&words) {
+            let s = fineweb::signals(t, w.len(), &fw);
+            k += fineweb::verdict(&s, &fw).is_none() as usize;
+        }
+        k
+    });
+    bench("(placeholder words)", &mut || {
+        texts.iter().map(|t| tok.words(t).len()).sum::<usize>()
+    });
+}
