@@ -35,9 +35,9 @@ def corpus() -> pa.Array:
     texts: list[str] = []
     seen: set[str] = set()
     size = 0
-    for t in pc.drop_null(dclm.column("text")).to_pylist() + pc.drop_null(
-        web.column("text")
-    ).to_pylist():
+    for t in (
+        pc.drop_null(dclm.column("text")).to_pylist() + pc.drop_null(web.column("text")).to_pylist()
+    ):
         if t in seen or not t.strip():
             continue
         seen.add(t)

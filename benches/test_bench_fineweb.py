@@ -11,7 +11,6 @@ from typing import Any
 
 import pyarrow as pa
 import pytest
-
 import qfast
 
 dt = pytest.importorskip("datatrove")
@@ -28,8 +27,10 @@ from datatrove.utils.word_tokenizers import load_word_tokenizer  # noqa: E402
 STEPS: dict[str, tuple[Any, Any]] = {
     "gopher_repetition": (GopherRepetitionFilter, qfast.GopherRepetition),
     "gopher_quality": (GopherQualityFilter, qfast.GopherQuality),
-    "c4_quality": (lambda: C4QualityFilter(filter_no_terminal_punct=False),
-                   lambda: qfast.C4Quality(filter_no_terminal_punct=False)),
+    "c4_quality": (
+        lambda: C4QualityFilter(filter_no_terminal_punct=False),
+        lambda: qfast.C4Quality(filter_no_terminal_punct=False),
+    ),
     "fineweb_quality": (FineWebQualityFilter, qfast.FineWebQuality),
 }
 _peer_times: dict[str, float] = {}
@@ -74,8 +75,14 @@ def _record(recorder, bench, corpus, qfast_s, peer, peer_s, threads, params):  #
 
 @pytest.mark.benchmark(group="fineweb-chain")
 def test_fineweb_chain_datatrove(benchmark, texts) -> None:  # type: ignore[no-untyped-def]
-    steps = lambda: [GopherRepetitionFilter(), GopherQualityFilter(),  # noqa: E731
-                     C4QualityFilter(filter_no_terminal_punct=False), FineWebQualityFilter()]
+    def steps() -> list[Any]:
+        return [
+            GopherRepetitionFilter(),
+            GopherQualityFilter(),
+            C4QualityFilter(filter_no_terminal_punct=False),
+            FineWebQualityFilter(),
+        ]
+
     kept = benchmark.pedantic(lambda: _run_datatrove(texts, steps()), rounds=1, iterations=1)
     _peer_times["chain"] = benchmark.stats.stats.min
     _peer_times["chain_kept"] = kept
@@ -87,8 +94,16 @@ def test_fineweb_chain_qfast(benchmark, corpus, recorder) -> None:  # type: igno
     p = qfast.Pipeline.fineweb()
     res = benchmark.pedantic(lambda: p.run(corpus), rounds=5, iterations=1, warmup_rounds=1)
     _peer_times["chain_qfast_kept"] = len(res.data)
-    _record(recorder, "fineweb", corpus, benchmark.stats.stats.min, "datatrove-0.10.1",
-            _peer_times.get("chain"), 1, {"step": "Pipeline.fineweb()"})
+    _record(
+        recorder,
+        "fineweb",
+        corpus,
+        benchmark.stats.stats.min,
+        "datatrove-0.10.1",
+        _peer_times.get("chain"),
+        1,
+        {"step": "Pipeline.fineweb()"},
+    )
 
 
 @pytest.mark.parametrize("name", list(STEPS))
@@ -106,8 +121,16 @@ def test_tokenizer_side_by_side(texts, corpus, recorder) -> None:  # type: ignor
     peer_s = _time(lambda: [tok.word_tokenize(t) for t in texts])
     qfast.set_num_threads(1)
     qfast_s = min(_time(lambda: qfast.words(corpus)) for _ in range(3))
-    _record(recorder, "tokenize", corpus, qfast_s, "datatrove-0.10.1 spaCy-3.8.18", peer_s, 1,
-            {"step": "words"})
+    _record(
+        recorder,
+        "tokenize",
+        corpus,
+        qfast_s,
+        "datatrove-0.10.1 spaCy-3.8.18",
+        peer_s,
+        1,
+        {"step": "words"},
+    )
 
 
 @pytest.mark.parametrize("threads", [1, 2])
@@ -116,7 +139,15 @@ def test_thread_scaling(threads, corpus, recorder) -> None:  # type: ignore[no-u
     p = qfast.Pipeline.fineweb()
     big = pa.concat_arrays([corpus] * 4)
     qfast_s = min(_time(lambda: p.run(big)) for _ in range(3))
-    recorder.add("threads", docs=len(big), bytes=sum(len(t.encode()) for t in big.to_pylist()),
-                 threads=threads, qfast_s=qfast_s, peer=None, peer_s=None, ratio=None,
-                 qfast_mb_s=sum(len(t.encode()) for t in big.to_pylist()) / 1e6 / qfast_s,
-                 params={"step": "Pipeline.fineweb()"})
+    recorder.add(
+        "threads",
+        docs=len(big),
+        bytes=sum(len(t.encode()) for t in big.to_pylist()),
+        threads=threads,
+        qfast_s=qfast_s,
+        peer=None,
+        peer_s=None,
+        ratio=None,
+        qfast_mb_s=sum(len(t.encode()) for t in big.to_pylist()) / 1e6 / qfast_s,
+        params={"step": "Pipeline.fineweb()"},
+    )

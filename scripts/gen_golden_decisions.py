@@ -33,6 +33,7 @@ per column plus mismatching ids; the summary is merged into ``tests/golden/decis
 usage: python scripts/gen_golden_decisions.py [--data DIR] [--out-dir DIR] [--files a.parquet,b.parquet]
        [--limit N] [--sample N]     (--sample: only time N rows per file and estimate, write nothing)
 """
+
 import argparse
 import gzip
 import hashlib
@@ -57,7 +58,19 @@ DEFAULT_ORDER = [
     "langid_lingua_testdata.parquet",
 ]
 TEXT_COLUMNS = {"web_html_extracted.parquet": ["text", "text_main"]}
-ROW = ["id", "column", "gq", "gr", "c4", "c4_hash", "c4nt", "c4nt_hash", "fw", "chain", "chain_hash"]
+ROW = [
+    "id",
+    "column",
+    "gq",
+    "gr",
+    "c4",
+    "c4_hash",
+    "c4nt",
+    "c4nt_hash",
+    "fw",
+    "chain",
+    "chain_hash",
+]
 # ref column -> our independent field (ref_c4_quality_keep used filter_no_terminal_punct=False)
 REF_COLS = {
     "ref_gopher_repetition_keep": "gr",
@@ -65,7 +78,12 @@ REF_COLS = {
     "ref_c4_quality_keep": "c4nt",
     "ref_fineweb_quality_keep": "fw",
 }
-REF_REASON_NAMES = {"gr": "gopher_repetition", "gq": "gopher_quality", "c4nt": "c4_quality", "fw": "fineweb_quality"}
+REF_REASON_NAMES = {
+    "gr": "gopher_repetition",
+    "gq": "gopher_quality",
+    "c4nt": "c4_quality",
+    "fw": "fineweb_quality",
+}
 
 
 class DocTimeout(Exception):
@@ -83,25 +101,39 @@ def h16(text: str) -> str:
 def versions():
     import importlib.metadata as md
 
-    return {p: md.version(p) for p in ("datatrove", "spacy", "numpy", "pyarrow")} | {"python": sys.version.split()[0]}
+    return {p: md.version(p) for p in ("datatrove", "spacy", "numpy", "pyarrow")} | {
+        "python": sys.version.split()[0]
+    }
 
 
 class Runner:
     def __init__(self):
         from datatrove.data import Document
-        from datatrove.pipeline.filters import (C4QualityFilter, FineWebQualityFilter, GopherQualityFilter,
-                                                GopherRepetitionFilter)
+        from datatrove.pipeline.filters import (
+            C4QualityFilter,
+            FineWebQualityFilter,
+            GopherQualityFilter,
+            GopherRepetitionFilter,
+        )
         from datatrove.pipeline.filters.base_filter import get_filter_result
         from datatrove.utils.word_tokenizers import load_word_tokenizer
 
         self.Document = Document
         self.get_filter_result = get_filter_result
-        self.gq, self.gr, self.fw = GopherQualityFilter(), GopherRepetitionFilter(), FineWebQualityFilter()
+        self.gq, self.gr, self.fw = (
+            GopherQualityFilter(),
+            GopherRepetitionFilter(),
+            FineWebQualityFilter(),
+        )
         self.c4 = C4QualityFilter()
         self.c4nt = C4QualityFilter(filter_no_terminal_punct=False)
         # separate instances for the chain, as in a datatrove pipeline
-        self.chain = [("gr", GopherRepetitionFilter()), ("gq", GopherQualityFilter()),
-                      ("c4nt", C4QualityFilter(filter_no_terminal_punct=False)), ("fw", FineWebQualityFilter())]
+        self.chain = [
+            ("gr", GopherRepetitionFilter()),
+            ("gq", GopherQualityFilter()),
+            ("c4nt", C4QualityFilter(filter_no_terminal_punct=False)),
+            ("fw", FineWebQualityFilter()),
+        ]
         load_word_tokenizer("eng").word_tokenize("Warm up the spaCy tokenizer. Twice.")
 
     def apply(self, f, doc):
@@ -167,7 +199,9 @@ def refcheck(path: Path, results: dict):
         agree, mism, n = 0, [], 0
         for row in tbl:
             ref = row[c]
-            if c == "ref_drop_reasons":  # null when the pipeline keeps; rows without refs have a null pipeline_keep
+            if (
+                c == "ref_drop_reasons"
+            ):  # null when the pipeline keeps; rows without refs have a null pipeline_keep
                 if row.get("ref_fineweb_pipeline_keep") is None:
                     continue
             elif ref is None:
@@ -181,7 +215,11 @@ def refcheck(path: Path, results: dict):
             elif c == "ref_fineweb_pipeline_keep":
                 mine = all(ours[k] == "keep" for k in REF_COLS.values())
             else:  # ref_drop_reasons: set of "filter:reason"
-                mine = {f"{REF_REASON_NAMES[k]}:{ours[k]}" for k in REF_COLS.values() if ours[k] != "keep"}
+                mine = {
+                    f"{REF_REASON_NAMES[k]}:{ours[k]}"
+                    for k in REF_COLS.values()
+                    if ours[k] != "keep"
+                }
                 ref = set(ref.split(";")) if ref else set()
             if mine == ref:
                 agree += 1
@@ -203,16 +241,25 @@ def process_file(runner, path: Path, out_dir: Path, args):
         final = out_dir / f"{stem}.jsonl.gz"
         tmp = out_dir / f"{stem}.jsonl.gz.partial"
         fh = gzip.open(tmp, "wt", encoding="utf-8", compresslevel=9)
-        meta = {"meta": {
-            "what": "datatrove filter decisions, each filter independently on the original text, plus the FineWeb chain",
-            "file": path.name, "versions": versions(), "row": ROW,
-            "filters": {"gq": "GopherQualityFilter()", "gr": "GopherRepetitionFilter()", "c4": "C4QualityFilter()",
-                        "c4nt": "C4QualityFilter(filter_no_terminal_punct=False)", "fw": "FineWebQualityFilter()"},
-            "chain": "gr -> gq -> c4nt -> fw on one Document (C4 rewrites doc.text); 'keep' or '<step>:<reason>'",
-            "values": "'keep' | datatrove drop reason | '' (drop, no reason) | 'ERR:<type>' | 'TIMEOUT'",
-            "hash": "sha1(utf-8 text).hexdigest()[:16] of the C4-rewritten / final text when kept, else null",
-            "tokenizer": "datatrove default language='eng' (spaCy blank en + sentencizer)",
-        }}
+        meta = {
+            "meta": {
+                "what": "datatrove filter decisions, each filter independently on the original text, plus the FineWeb chain",
+                "file": path.name,
+                "versions": versions(),
+                "row": ROW,
+                "filters": {
+                    "gq": "GopherQualityFilter()",
+                    "gr": "GopherRepetitionFilter()",
+                    "c4": "C4QualityFilter()",
+                    "c4nt": "C4QualityFilter(filter_no_terminal_punct=False)",
+                    "fw": "FineWebQualityFilter()",
+                },
+                "chain": "gr -> gq -> c4nt -> fw on one Document (C4 rewrites doc.text); 'keep' or '<step>:<reason>'",
+                "values": "'keep' | datatrove drop reason | '' (drop, no reason) | 'ERR:<type>' | 'TIMEOUT'",
+                "hash": "sha1(utf-8 text).hexdigest()[:16] of the C4-rewritten / final text when kept, else null",
+                "tokenizer": "datatrove default language='eng' (spaCy blank en + sentencizer)",
+            }
+        }
         fh.write(json.dumps(meta, ensure_ascii=False) + "\n")
     limit = args.sample or args.limit
     for doc_id, col, text in iter_docs(path, limit):
@@ -239,15 +286,26 @@ def process_file(runner, path: Path, out_dir: Path, args):
         nchars += len(text)
         if n % args.progress == 0:
             el = time.perf_counter() - t0
-            print(f"  {stem}: {n} docs, {nchars / 1e6:.2f} Mchars, {el:.0f}s ({n / el:.0f} docs/s)", file=sys.stderr, flush=True)
+            print(
+                f"  {stem}: {n} docs, {nchars / 1e6:.2f} Mchars, {el:.0f}s ({n / el:.0f} docs/s)",
+                file=sys.stderr,
+                flush=True,
+            )
     el = time.perf_counter() - t0
     slow.sort(reverse=True)
-    print(f"{stem}: {n} docs, {nchars / 1e6:.2f} Mchars in {el:.1f}s ({n / max(el, 1e-9):.0f} docs/s, "
-          f"{nchars / 1e6 / max(el, 1e-9):.3f} Mchars/s); slowest: "
-          + ", ".join(f"{i}:{c} {s:.2f}s/{L}ch" for s, i, c, L in slow[:3]), file=sys.stderr, flush=True)
+    print(
+        f"{stem}: {n} docs, {nchars / 1e6:.2f} Mchars in {el:.1f}s ({n / max(el, 1e-9):.0f} docs/s, "
+        f"{nchars / 1e6 / max(el, 1e-9):.3f} Mchars/s); slowest: "
+        + ", ".join(f"{i}:{c} {s:.2f}s/{L}ch" for s, i, c, L in slow[:3]),
+        file=sys.stderr,
+        flush=True,
+    )
     if args.sample:
         total_rows = pq.read_metadata(path).num_rows * len(TEXT_COLUMNS.get(path.name, ["text"]))
-        print(f"  ESTIMATE {stem}: ~{el / n * total_rows / 60:.1f} min for {total_rows} docs", file=sys.stderr)
+        print(
+            f"  ESTIMATE {stem}: ~{el / n * total_rows / 60:.1f} min for {total_rows} docs",
+            file=sys.stderr,
+        )
         return
     fh.close()
     os.replace(tmp, final)
@@ -258,8 +316,12 @@ def process_file(runner, path: Path, out_dir: Path, args):
     if rc is not None:
         for c, v in rc.items():
             mm = v["mismatch_ids"]
-            print(f"  refcheck {stem} {c}: {v['agree']}/{v['compared']} agree"
-                  + (f"; MISMATCH {len(mm)}: {mm[:50]}" if mm else ""), file=sys.stderr, flush=True)
+            print(
+                f"  refcheck {stem} {c}: {v['agree']}/{v['compared']} agree"
+                + (f"; MISMATCH {len(mm)}: {mm[:50]}" if mm else ""),
+                file=sys.stderr,
+                flush=True,
+            )
         summ = out_dir / "refcheck.json"
         allrc = json.loads(summ.read_text()) if summ.exists() else {}
         allrc[stem] = rc
@@ -267,13 +329,33 @@ def process_file(runner, path: Path, out_dir: Path, args):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--data", default=str(REPO.parent / "shared" / "eval_data"), help="eval_data directory")
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument(
+        "--data", default=str(REPO.parent / "shared" / "eval_data"), help="eval_data directory"
+    )
     ap.add_argument("--out-dir", default=str(REPO / "tests" / "golden" / "decisions"))
-    ap.add_argument("--files", default=",".join(DEFAULT_ORDER), help="comma-separated parquet names, run in this order")
-    ap.add_argument("--limit", type=int, default=0, help="only the first N docs per file (output still written)")
-    ap.add_argument("--sample", type=int, default=0, help="time the first N docs per file, estimate, write nothing")
-    ap.add_argument("--doc-timeout", type=int, default=600, help="seconds per document before recording TIMEOUT (0=off)")
+    ap.add_argument(
+        "--files",
+        default=",".join(DEFAULT_ORDER),
+        help="comma-separated parquet names, run in this order",
+    )
+    ap.add_argument(
+        "--limit", type=int, default=0, help="only the first N docs per file (output still written)"
+    )
+    ap.add_argument(
+        "--sample",
+        type=int,
+        default=0,
+        help="time the first N docs per file, estimate, write nothing",
+    )
+    ap.add_argument(
+        "--doc-timeout",
+        type=int,
+        default=600,
+        help="seconds per document before recording TIMEOUT (0=off)",
+    )
     ap.add_argument("--progress", type=int, default=5000)
     args = ap.parse_args()
     signal.signal(signal.SIGALRM, _on_alarm)

@@ -23,9 +23,10 @@ web_html_extracted and web_dclm_human_quality, some web_cc_text_samples rows), a
 
 usage: python scripts/gen_golden_tokens.py [--data DIR] [--out FILE]
 """
+
 import argparse
-import lzma
 import json
+import lzma
 import sys
 import time
 from pathlib import Path
@@ -53,12 +54,18 @@ def is_english(row):
 def versions():
     import importlib.metadata as md
 
-    return {p: md.version(p) for p in ("datatrove", "spacy", "pyarrow")} | {"python": sys.version.split()[0]}
+    return {p: md.version(p) for p in ("datatrove", "spacy", "pyarrow")} | {
+        "python": sys.version.split()[0]
+    }
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--data", default=str(REPO.parent / "shared" / "eval_data"), help="eval_data directory")
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument(
+        "--data", default=str(REPO.parent / "shared" / "eval_data"), help="eval_data directory"
+    )
     ap.add_argument("--out", default=str(REPO / "tests" / "golden" / "spacy_tokens.jsonl.xz"))
     args = ap.parse_args()
 
@@ -74,7 +81,14 @@ def main():
                 "what": "datatrove load_word_tokenizer('eng'): word_tokenize tokens and span_tokenize sentence end offsets",
                 "versions": versions(),
                 "tokenizer": type(tok).__name__ + "('" + str(tok.language) + "')",
-                "row": ["file", "ids", "column", "n_chars", "tokens_joined_by_space", "sentence_ends"],
+                "row": [
+                    "file",
+                    "ids",
+                    "column",
+                    "n_chars",
+                    "tokens_joined_by_space",
+                    "sentence_ends",
+                ],
                 "english_rule": "lang=='en' if lang set else ref_lang_fasttext176=='en' or ref_lang_langid=='en'",
                 "offsets": "Python code points",
             }
@@ -94,14 +108,25 @@ def main():
                     words = tok.word_tokenize(text)
                     ends = [b for _, b in tok.span_tokenize(text)]
                     assert not any(SEP in w for w in words), (stem, ids[0])
-                    out.write(json.dumps([stem, ids, col, len(text), SEP.join(words), ends], ensure_ascii=False) + "\n")
+                    out.write(
+                        json.dumps(
+                            [stem, ids, col, len(text), SEP.join(words), ends], ensure_ascii=False
+                        )
+                        + "\n"
+                    )
                     n_docs += 1
                     n_tokens += len(words)
                     n_chars += len(text)
-                print(f"{stem}:{col}: {len(groups)} unique texts, {time.perf_counter() - t0:.1f}s", file=sys.stderr)
+                print(
+                    f"{stem}:{col}: {len(groups)} unique texts, {time.perf_counter() - t0:.1f}s",
+                    file=sys.stderr,
+                )
     size = Path(args.out).stat().st_size
-    print(f"wrote {args.out}: {n_docs} docs ({n_rows} rows), {n_tokens} tokens, {n_chars} chars, "
-          f"{size / 1e6:.2f} MB, {time.perf_counter() - t0:.1f}s", file=sys.stderr)
+    print(
+        f"wrote {args.out}: {n_docs} docs ({n_rows} rows), {n_tokens} tokens, {n_chars} chars, "
+        f"{size / 1e6:.2f} MB, {time.perf_counter() - t0:.1f}s",
+        file=sys.stderr,
+    )
 
 
 if __name__ == "__main__":

@@ -27,7 +27,9 @@ from spacy.pipeline.sentencizer import Sentencizer
 from spacy.tokenizer import Tokenizer
 
 MAXCP = 0x10FFFF
-OUT = os.path.join(os.path.dirname(__file__), "..", "rust", "qfast-core", "data", "spacy_en_tables.json")
+OUT = os.path.join(
+    os.path.dirname(__file__), "..", "rust", "qfast-core", "data", "spacy_en_tables.json"
+)
 
 ATTRIBUTION = (
     "Derived from spaCy 3.8.18 (MIT License, Copyright (C) 2016-2024 ExplosionAI GmbH, "
@@ -132,7 +134,9 @@ class Builder:
                 out.append(["S", self.set_id(complement([[10, 10]]))])
             elif op in (C.MAX_REPEAT, C.MIN_REPEAT):
                 lo, hi, body = av
-                out.append(["R", lo, -1 if hi == C.MAXREPEAT else hi, op is C.MIN_REPEAT, self.seq(body)])
+                out.append(
+                    ["R", lo, -1 if hi == C.MAXREPEAT else hi, op is C.MIN_REPEAT, self.seq(body)]
+                )
             elif op is C.SUBPATTERN:
                 out.append(["B", [self.seq(av[3])]])
             elif op is C.BRANCH:
@@ -179,14 +183,20 @@ def to_rust_regex(b, sub):
         elif op in (C.MAX_REPEAT, C.MIN_REPEAT):
             lo, hi, body = av
             q = f"{{{lo},}}" if hi == C.MAXREPEAT else f"{{{lo},{hi}}}"
-            out.append("(?:" + to_rust_regex(b, body) + ")" + q + ("?" if op is C.MIN_REPEAT else ""))
+            out.append(
+                "(?:" + to_rust_regex(b, body) + ")" + q + ("?" if op is C.MIN_REPEAT else "")
+            )
         elif op is C.SUBPATTERN:
             out.append("(?:" + to_rust_regex(b, av[3]) + ")")
         elif op is C.BRANCH:
             out.append("(?:" + "|".join(to_rust_regex(b, x) for x in av[1]) + ")")
         elif op in (C.ASSERT, C.ASSERT_NOT):
             direction, body = av
-            kind = ("(?<=" if direction < 0 else "(?=") if op is C.ASSERT else ("(?<!" if direction < 0 else "(?!")
+            kind = (
+                ("(?<=" if direction < 0 else "(?=")
+                if op is C.ASSERT
+                else ("(?<!" if direction < 0 else "(?!")
+            )
             out.append(kind + to_rust_regex(b, body) + ")")
         elif op is C.AT:
             if av is C.AT_BEGINNING or av is C.AT_BEGINNING_STRING:
@@ -282,7 +292,10 @@ def main():
     last = sorted(matcher)[-1]
     with nlp.memory_zone():
         seen = [t.text for t in tok(last)]
-    print(f"load-time cache chunks: {last!r} -> spaCy gives {seen}, rule {rules[last]}", file=sys.stderr)
+    print(
+        f"load-time cache chunks: {last!r} -> spaCy gives {seen}, rule {rules[last]}",
+        file=sys.stderr,
+    )
 
     punct = list(Sentencizer.default_punct_chars)
     data = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import lzma
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +13,7 @@ import pyarrow.parquet as pq
 from conftest import EVAL_DATA, GOLDEN
 
 
-@lru_cache(maxsize=None)
+@cache
 def texts_by_id(stem: str, column: str) -> dict[str, str | None]:
     t = pq.read_table(EVAL_DATA / f"{stem}.parquet", columns=["id", column])
     return dict(zip(t.column("id").to_pylist(), t.column(column).to_pylist()))

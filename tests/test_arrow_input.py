@@ -3,18 +3,16 @@ clear errors for wrong types and missing columns."""
 
 from __future__ import annotations
 
+import dataclasses
 import pickle
 
 import polars as pl
 import pyarrow as pa
 import pytest
-
 import qfast
 from qfast.errors import ColumnNotFoundError, ColumnTypeError
 
-GOOD = (
-    "The quick brown fox jumps over the lazy dog and the cat. " * 12
-).strip()
+GOOD = ("The quick brown fox jumps over the lazy dog and the cat. " * 12).strip()
 
 
 @pytest.mark.parametrize("dtype", [pa.string(), pa.large_string(), pa.string_view()])
@@ -80,5 +78,5 @@ def test_filters_are_frozen_and_picklable() -> None:
         "c4_quality",
         "fineweb_quality",
     ]
-    with pytest.raises(Exception):
+    with pytest.raises(dataclasses.FrozenInstanceError):
         qfast.GopherQuality().min_doc_words = 3  # type: ignore[misc]

@@ -8,13 +8,38 @@ import math
 
 import pyarrow as pa
 import pyref
+import qfast
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import qfast
-
-VOCAB = ["the", "cat", "sat", "on", "mat", "and", "of", "#", "...", "…", "•", "-", "U.S.", "don't",
-         "e.g.", "10km", "(a)", "x/y", "Ça", "naïve", "日本語", "中文", "😀", "\u0301", "\x00", "\x1c"]
+VOCAB = [
+    "the",
+    "cat",
+    "sat",
+    "on",
+    "mat",
+    "and",
+    "of",
+    "#",
+    "...",
+    "…",
+    "•",
+    "-",
+    "U.S.",
+    "don't",
+    "e.g.",
+    "10km",
+    "(a)",
+    "x/y",
+    "Ça",
+    "naïve",
+    "日本語",
+    "中文",
+    "😀",
+    "\u0301",
+    "\x00",
+    "\x1c",
+]
 SEPS = [" ", " ", " ", "\n", "\n\n", "\t", "\r\n", "\u2028", "\x0b", "\u00a0", ". ", "! ", "? "]
 
 any_char = st.characters(exclude_categories=("Cs",))

@@ -9,10 +9,11 @@ import sys
 
 import pyarrow as pa
 import pytest
-
 import qfast
 
-TEXTS = pa.array([f"Sentence number {i}. It has words, and more words!" * (i % 7 + 1) for i in range(500)])
+TEXTS = pa.array(
+    [f"Sentence number {i}. It has words, and more words!" * (i % 7 + 1) for i in range(500)]
+)
 
 
 def test_results_do_not_depend_on_thread_count() -> None:

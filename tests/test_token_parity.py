@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import pyarrow as pa
 import pytest
+import qfast
 from conftest import REPORT
 from parity_data import texts_by_id, token_golden
-
-import qfast
 
 THRESHOLD = 0.999
 
@@ -48,7 +47,9 @@ def test_sentences_match_spacy(golden) -> None:  # type: ignore[no-untyped-def]
     bad = []
     for (name, text, _, ends), pieces in zip(docs, got):
         want = (
-            [text[a:b] for a, b in zip([0] + ends[:-1], ends[:-1] + [len(text)])] if ends else [text]
+            [text[a:b] for a, b in zip([0] + ends[:-1], ends[:-1] + [len(text)])]
+            if ends
+            else [text]
         )
         if pieces != want:
             bad.append((name, len(pieces), len(want)))

@@ -5,7 +5,16 @@ from __future__ import annotations
 
 from . import errors
 from ._qfast import __version__, get_num_threads, set_num_threads
-from .filters import And, C4Quality, Filter, FineWebQuality, GopherQuality, GopherRepetition, Not, Or
+from .filters import (
+    And,
+    C4Quality,
+    Filter,
+    FineWebQuality,
+    GopherQuality,
+    GopherRepetition,
+    Not,
+    Or,
+)
 from .pipeline import Pipeline, PipelineResult
 from .tokenize import sentences, words
 

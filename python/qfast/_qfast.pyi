@@ -4,6 +4,15 @@ from typing import Any
 
 import pyarrow as pa
 
+__all__ = [
+    "__version__",
+    "set_num_threads",
+    "get_num_threads",
+    "words",
+    "sentences",
+    "run_steps",
+    "signals",
+]
 __version__: str
 
 def set_num_threads(threads: int) -> None:
