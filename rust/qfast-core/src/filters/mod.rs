@@ -58,8 +58,8 @@ pub(crate) fn ratio(a: u64, b: u64) -> f64 {
 
 /// Cross-check against datatrove 0.10.1 itself: `testdata/vectors.json` is produced by
 /// `testdata/gen_vectors.py` (datatrove in the reference venv, with `split_into_words` patched to
-/// whitespace splitting and `split_into_sentences` to `[text]`, which is what the placeholder
-/// tokenizer does, so only the filters' own logic is compared).
+/// whitespace splitting so only the filters' own logic is compared; C4's sentence counts come
+/// from real spaCy, which core's tokenizer ports).
 #[cfg(test)]
 mod datatrove_vectors {
     use serde_json::Value;

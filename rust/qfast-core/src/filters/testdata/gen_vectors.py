@@ -1,6 +1,7 @@
 # Generates src/filters/testdata/vectors.json: datatrove 0.10.1 decisions on crafted + random
-# texts, with word lists passed explicitly (split_into_words / split_into_sentences patched) so
-# tokenization does not confound the comparison.
+# texts, with word lists passed explicitly (split_into_words patched) so tokenization does not
+# confound the comparison. C4 keeps datatrove's real spaCy sentence splitting: core's tokenizer
+# is the spaCy port, so the Rust test runs C4 with the real sentence counts.
 import json, random, sys
 import datatrove.pipeline.filters.gopher_quality_filter as gq
 import datatrove.pipeline.filters.gopher_repetition_filter as gr
@@ -11,7 +12,6 @@ from datatrove.data import Document
 CUR = {"words": None}
 for m in (gq, gr, fw):
     m.split_into_words = lambda text, language=None: CUR["words"]
-c4.split_into_sentences = lambda text, language=None: [text]
 
 def words_of(text):
     # same as Rust str::split_whitespace (Unicode White_Space), the placeholder tokenizer
