@@ -42,6 +42,8 @@ impl Step {
 pub struct Doc<'a> {
     text: Cow<'a, str>,
     words: Option<Vec<(usize, usize)>>,
+    /// Word count of the current text when a step learned it without keeping the spans.
+    n_words: Option<usize>,
 }
 
 impl<'a> Doc<'a> {
@@ -49,6 +51,7 @@ impl<'a> Doc<'a> {
         Doc {
             text: Cow::Borrowed(text),
             words: None,
+            n_words: None,
         }
     }
 
@@ -85,10 +88,24 @@ impl<'a> Doc<'a> {
         (text, words)
     }
 
-    fn rewrite(&mut self, text: String) {
+    /// The current text and `len(split_into_words(text))`.
+    pub fn text_and_word_count(&mut self, tok: &Tokenizer) -> (&str, usize) {
+        match (self.n_words, &self.words) {
+            (_, Some(w)) => (&self.text, w.len()),
+            (Some(n), None) => (&self.text, n),
+            (None, None) => {
+                let (text, words) = self.text_and_words(tok);
+                let n = words.len();
+                (text, n)
+            }
+        }
+    }
+
+    fn rewrite(&mut self, text: String, n_words: Option<usize>) {
         if text != *self.text {
             self.text = Cow::Owned(text);
             self.words = None;
+            self.n_words = n_words;
         }
     }
 }
@@ -107,8 +124,8 @@ pub fn eval_step(step: &Step, doc: &mut Doc<'_>, tok: &Tokenizer) -> Option<Reas
             gopher_repetition::verdict(&sig, cfg)
         }
         Step::FineWebQuality(cfg) => {
-            let (text, words) = doc.text_and_words(tok);
-            let sig = fineweb::signals(text, words.len(), cfg);
+            let (text, n_words) = doc.text_and_word_count(tok);
+            let sig = fineweb::signals(text, n_words, cfg);
             fineweb::verdict(&sig, cfg)
         }
         Step::C4Quality(cfg) => {
@@ -117,7 +134,7 @@ pub fn eval_step(step: &Step, doc: &mut Doc<'_>, tok: &Tokenizer) -> Option<Reas
                 Some(r) => Some(r),
                 None => {
                     if let Some(t) = out.text {
-                        doc.rewrite(t);
+                        doc.rewrite(t, out.n_words.map(|n| n as usize));
                     }
                     None
                 }

@@ -89,6 +89,10 @@ pub struct C4Outcome {
     pub stats: LineStats,
     /// Sentences counted over the kept lines so far (0 when `min_num_sentences == -1`).
     pub num_sentences: u64,
+    /// `len(split_into_words(text))` of the rewritten text, when the kept lines were tokenized
+    /// anyway for sentence counting (lines joined by "\n" tokenize as the lines do, so later
+    /// steps need not tokenize the new text again to count its words).
+    pub n_words: Option<u64>,
 }
 
 /// `CITATION_REGEX.sub("", line)` with `CITATION_REGEX = r"\[\d*]|\[edit]|\[citation needed]"`
@@ -193,6 +197,7 @@ pub fn apply(text: &str, cfg: &Config, tok: &Tokenizer) -> C4Outcome {
     let sep = if cfg.split_paragraph { "\n" } else { " " };
     let mut joined = String::with_capacity(text.len());
     let mut first = true;
+    let mut kept_words = 0u64;
     let st = &mut out.stats;
 
     for unit in units {
@@ -252,7 +257,9 @@ pub fn apply(text: &str, cfg: &Config, tok: &Tokenizer) -> C4Outcome {
         }
         if cfg.min_num_sentences != -1 {
             out.num_sentences += if cfg.split_paragraph {
-                tok.sentence_count(&line) as u64
+                let (sentences, words) = tok.sentence_and_word_count(&line);
+                kept_words += words as u64;
+                sentences as u64
             } else {
                 1
             };
@@ -269,6 +276,9 @@ pub fn apply(text: &str, cfg: &Config, tok: &Tokenizer) -> C4Outcome {
     if (out.num_sentences as i128) < cfg.min_num_sentences as i128 {
         out.verdict = Some("too_few_sentences".into());
         return out;
+    }
+    if cfg.split_paragraph && cfg.min_num_sentences != -1 {
+        out.n_words = Some(kept_words);
     }
     let stripped = strip(&joined);
     out.text = Some(if stripped.len() == joined.len() {
@@ -382,6 +392,33 @@ mod tests {
                     ..Config::default()
                 },
             );
+        }
+    }
+}
+
+#[cfg(test)]
+mod word_count_tests {
+    use super::*;
+    use crate::tokenize::{Tokenizer, TokenizerKind};
+
+    /// The word count C4 hands to later steps equals tokenizing its rewritten text.
+    #[test]
+    fn kept_line_word_count_equals_tokenizing_the_new_text() {
+        let tok = Tokenizer::new(TokenizerKind::Spacy);
+        let cfg = Config {
+            filter_no_terminal_punct: false,
+            min_num_sentences: 1,
+            ..Config::default()
+        };
+        let texts = [
+            "Don't stop: it's 10km away... (see U.S. map) [1]\n[2] Next line, e.g. here!\n\tTabbed line here.",
+            "One two three.\r\nFour five six x/y!\u{2028}Seven :) eight nine?\n\nTen eleven twelve\"",
+            "a--b co-operate gonna dont \u{a0} cannot\n  leading spaces line  \nend.",
+        ];
+        for t in texts {
+            let o = apply(t, &cfg, &tok);
+            let new = o.text.expect("kept");
+            assert_eq!(o.n_words, Some(tok.words(&new).len() as u64), "{t:?}");
         }
     }
 }

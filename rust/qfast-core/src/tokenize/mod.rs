@@ -76,4 +76,18 @@ impl Tokenizer {
     pub fn sentence_count(&self, text: &str) -> usize {
         self.sentences(text).len()
     }
+
+    /// `(len(split_into_sentences(text)), len(split_into_words(text)))` from one tokenization.
+    pub fn sentence_and_word_count(&self, text: &str) -> (usize, usize) {
+        let spans = self.tokens(text);
+        let words = spans
+            .iter()
+            .filter(|&&(a, b)| text[a..b].chars().next().is_some_and(|c| !py_isspace(c)))
+            .count();
+        let starts = sentencizer::sentence_starts(spans.iter().map(|&(a, b)| &text[a..b]));
+        (
+            sentencizer::pieces_from_spans(text, &spans, &starts).len(),
+            words,
+        )
+    }
 }
