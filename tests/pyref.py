@@ -103,3 +103,65 @@ def fineweb_quality(text: str, words: list[str]) -> dict[str, float]:
         "char_dup_ratio": _ratio(dup_chars, len(text.replace("\n", ""))),
         "list_ratio": _ratio(text.count("\n"), len(words)),
     }
+
+
+CITATION = re.compile(r"\[\d*]|\[edit]|\[citation needed]")
+POLICY = (
+    "terms of use",
+    "privacy policy",
+    "cookie policy",
+    "uses cookies",
+    "use of cookies",
+    "use cookies",
+)
+
+
+def c4_quality(text: str, sentence_count) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    """C4QualityFilter with ``filter_no_terminal_punct=False`` and otherwise default settings;
+    ``sentence_count(line)`` stands in for datatrove's spaCy sentence splitter."""
+    stats = dict.fromkeys(
+        (
+            "line_total",
+            "line_filter_too_long_word",
+            "line_filter_too_few_words",
+            "line_filter_javascript",
+            "line_filter_policy",
+            "line_kept",
+        ),
+        0,
+    )
+    kept: list[str] = []
+    num_sentences = 0
+    for unit in text.splitlines():
+        stats["line_total"] += 1
+        line = unit.strip()
+        words = line.split()
+        if any(len(w) > 1000 for w in words):
+            stats["line_filter_too_long_word"] += 1
+            continue
+        line = CITATION.sub("", line)
+        if len(words) < 3:
+            stats["line_filter_too_few_words"] += 1
+            continue
+        low = line.lower()
+        if "lorem ipsum" in low:
+            return {**stats, "reason": "lorem_ipsum"}
+        if "javascript" in low:
+            stats["line_filter_javascript"] += 1
+            continue
+        if "{" in line:
+            return {**stats, "reason": "curly_bracket"}
+        if any(p in low for p in POLICY):
+            stats["line_filter_policy"] += 1
+            continue
+        num_sentences += sentence_count(line)
+        kept.append(line)
+        stats["line_kept"] += 1
+    if num_sentences < 5:
+        return {**stats, "num_sentences": num_sentences, "reason": "too_few_sentences"}
+    return {
+        **stats,
+        "num_sentences": num_sentences,
+        "reason": None,
+        "text": "\n".join(kept).strip(),
+    }

@@ -85,7 +85,9 @@ def test_filters_are_frozen_and_picklable() -> None:
 def test_duckdb_relation_is_read_through_the_capsule_interface() -> None:
     import duckdb
 
-    rel = duckdb.sql("select * from (values (2, 'a b c'), (1, 'hello world')) t(id, text) order by id")
+    rel = duckdb.sql(
+        "select * from (values (2, 'a b c'), (1, 'hello world')) t(id, text) order by id"
+    )
     assert qfast.words(rel).to_pylist() == [["hello", "world"], ["a", "b", "c"]]
     out = qfast.Pipeline([qfast.GopherRepetition()]).run(rel)
     assert out.data.num_rows == 0 and out.stats[0]["dropped_top_2_gram"] == 2

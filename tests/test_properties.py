@@ -39,6 +39,12 @@ VOCAB = [
     "\u0301",
     "\x00",
     "\x1c",
+    "javascript",
+    "Lorem ipsum",
+    "{",
+    "[1]",
+    "[edit]",
+    "privacy policy",
 ]
 SEPS = [" ", " ", " ", "\n", "\n\n", "\t", "\r\n", "\u2028", "\x0b", "\u00a0", ". ", "! ", "? "]
 
@@ -113,3 +119,22 @@ def test_very_long_line_and_huge_token() -> None:
     out = qfast.Pipeline.fineweb().verdict(pa.array([text]))
     assert out.num_rows == 1
     assert len(qfast.words(pa.array(["x" * 1_000_000])).to_pylist()[0]) == 1
+
+
+def _sentence_count(line: str) -> int:
+    return len(qfast.sentences(pa.array([line])).to_pylist()[0])
+
+
+@given(texts)
+def test_c4_matches_reference(text: str) -> None:
+    f = qfast.C4Quality(filter_no_terminal_punct=False)
+    want = pyref.c4_quality(text, _sentence_count)
+    verdict = f.verdict(pa.array([text])).to_pylist()[0]
+    assert verdict["reason"] == want["reason"], (text, verdict, want)
+    if want["reason"] is None:
+        assert verdict["text"] == want["text"]
+    got = f.signals(pa.array([text])).to_pylist()[0]
+    if want["reason"] not in ("lorem_ipsum", "curly_bracket"):  # early exits stop counting
+        for k in ("line_total", "line_kept", "line_filter_too_few_words", "line_filter_policy"):
+            assert got[k] == want[k], (k, got, want, text)
+        assert got["num_sentences"] == want["num_sentences"]
