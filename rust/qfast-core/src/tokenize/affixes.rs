@@ -1,42 +1,126 @@
 //! spaCy's `find_prefix`, `find_suffix` and `find_infix` over a slice of chars, with Python
 //! `re.search` / `re.finditer` semantics for the joined alternation patterns.
 
-use super::pyregex::Matcher;
+use super::pyregex::{CharSet, Matcher, Pattern};
 use super::rules::Rules;
+
+/// Affix alternatives indexed by the char a match must start (prefix, infix) or end (suffix)
+/// with, so that only candidate alternatives are tried, in their original order.
+pub(crate) struct AffixIndex {
+    pub(crate) pats: Vec<Pattern>,
+    /// Union of the key chars of all alternatives.
+    pub(crate) any: CharSet,
+    ascii: Vec<Vec<u16>>,
+    non_ascii: Vec<(u16, Option<CharSet>)>,
+}
+
+impl AffixIndex {
+    pub(crate) fn new(pats: Vec<Pattern>, keys: Vec<Option<CharSet>>) -> Self {
+        let mut ascii = vec![Vec::new(); 128];
+        let mut non_ascii = Vec::new();
+        let mut any = CharSet::default();
+        let mut unknown = false;
+        for (i, key) in keys.into_iter().enumerate() {
+            let i = i as u16;
+            for (c, list) in ascii.iter_mut().enumerate() {
+                let hit = match &key {
+                    Some(k) => char::from_u32(c as u32).is_some_and(|ch| k.contains(ch)),
+                    None => true,
+                };
+                if hit {
+                    list.push(i);
+                }
+            }
+            match key {
+                Some(k) => {
+                    any = any.union(&k);
+                    if k.has_non_ascii() {
+                        non_ascii.push((i, Some(k)));
+                    }
+                }
+                None => {
+                    unknown = true;
+                    non_ascii.push((i, None));
+                }
+            }
+        }
+        if unknown {
+            any = CharSet::all();
+        }
+        AffixIndex {
+            pats,
+            any,
+            ascii,
+            non_ascii,
+        }
+    }
+
+    /// Calls `f(pattern)` for each alternative whose key set holds `c`, in order, until `f`
+    /// returns true.
+    #[inline]
+    fn each(&self, c: char, mut f: impl FnMut(&Pattern) -> bool) {
+        if (c as u32) < 128 {
+            if let Some(list) = self.ascii.get(c as usize) {
+                for &i in list {
+                    if let Some(p) = self.pats.get(i as usize) {
+                        if f(p) {
+                            return;
+                        }
+                    }
+                }
+            }
+        } else {
+            for (i, k) in &self.non_ascii {
+                if k.as_ref().map_or(true, |k| k.contains(c)) {
+                    if let Some(p) = self.pats.get(*i as usize) {
+                        if f(p) {
+                            return;
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
 
 /// Length (in chars) of the prefix `prefix_search` finds, 0 if none.
 pub(crate) fn find_prefix(r: &Rules, s: &[char]) -> usize {
     let Some(&c0) = s.first() else { return 0 };
-    if !r.prefix_first.contains(c0) {
+    if !r.prefixes.any.contains(c0) {
         return 0;
     }
     let m = Matcher { sets: &r.sets, s };
     // `^a|^b|...`: only position 0 can match; the first alternative that matches wins.
-    for p in &r.prefixes {
+    let mut len = 0;
+    r.prefixes.each(c0, |p| {
         if p.min_width > s.len() {
-            continue;
+            return false;
         }
-        if let Some(end) = m.match_at(&p.seq, 0) {
-            return end;
+        match m.match_at(&p.seq, 0) {
+            Some(end) => {
+                len = end;
+                true
+            }
+            None => false,
         }
-    }
-    0
+    });
+    len
 }
 
 /// Length (in chars) of the suffix `suffix_search` finds, 0 if none.
 pub(crate) fn find_suffix(r: &Rules, s: &[char]) -> usize {
     let n = s.len();
     let Some(&last) = s.last() else { return 0 };
-    if !r.suffix_last.contains(last) {
+    if !r.suffixes.any.contains(last) {
         return 0;
     }
     let m = Matcher { sets: &r.sets, s };
     // `a$|b$|...` searched left to right: the leftmost start of any alternative wins, and every
     // alternative ends at the end of the string, so take the smallest start over alternatives.
     let mut best = n;
-    for p in &r.suffixes {
+    r.suffixes.each(last, |p| {
         if p.min_width > n {
-            continue;
+            return false;
         }
         let lo = match p.max_width {
             Some(w) if w < n => n - w,
@@ -51,7 +135,8 @@ pub(crate) fn find_suffix(r: &Rules, s: &[char]) -> usize {
             }
             st += 1;
         }
-    }
+        false
+    });
     n - best
 }
 
@@ -63,14 +148,12 @@ pub(crate) fn find_infixes(r: &Rules, s: &[char], out: &mut Vec<(usize, usize)>)
     let mut pos = 0;
     while pos < n {
         let c = s[pos];
-        if r.infix_first.contains(c) {
+        if r.infixes.any.contains(c) {
             let mut found = None;
-            for p in &r.infixes {
-                if let Some(end) = m.match_at(&p.seq, pos) {
-                    found = Some(end);
-                    break;
-                }
-            }
+            r.infixes.each(c, |p| {
+                found = m.match_at(&p.seq, pos);
+                found.is_some()
+            });
             if let Some(end) = found {
                 out.push((pos, end));
                 pos = if end > pos { end } else { pos + 1 };

@@ -36,6 +36,10 @@ impl CharSet {
         }
     }
 
+    pub(crate) fn has_non_ascii(&self) -> bool {
+        self.ranges.last().is_some_and(|&(_, hi)| hi >= 128)
+    }
+
     pub(crate) fn all() -> Self {
         Self::from_ranges(vec![(0, 0x10FFFF)])
     }

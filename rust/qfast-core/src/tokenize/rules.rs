@@ -8,19 +8,18 @@ use std::sync::OnceLock;
 use ahash::AHashMap;
 use serde_json::Value;
 
+use super::affixes::AffixIndex;
 use super::pyregex::{first_chars, last_chars, parse_pattern, CharSet, Pattern};
 
 const TABLES_JSON: &str = include_str!("../../data/spacy_en_tables.json");
 
 pub(crate) struct Rules {
     pub(crate) sets: Vec<CharSet>,
-    pub(crate) prefixes: Vec<Pattern>,
-    pub(crate) suffixes: Vec<Pattern>,
-    pub(crate) infixes: Vec<Pattern>,
-    /// Chars that can start a prefix match / end a suffix match / start an infix match.
-    pub(crate) prefix_first: CharSet,
-    pub(crate) suffix_last: CharSet,
-    pub(crate) infix_first: CharSet,
+    /// Alternatives keyed by the chars a match can start with (prefixes, infixes) or end with
+    /// (suffixes).
+    pub(crate) prefixes: AffixIndex,
+    pub(crate) suffixes: AffixIndex,
+    pub(crate) infixes: AffixIndex,
     pub(crate) url: Option<fancy_regex::Regex>,
     /// Special cases: chunk -> token texts (ORTHs, concatenating to the chunk).
     pub(crate) specials: AHashMap<String, Vec<String>>,
@@ -38,12 +37,9 @@ impl Rules {
     fn empty() -> Rules {
         Rules {
             sets: Vec::new(),
-            prefixes: Vec::new(),
-            suffixes: Vec::new(),
-            infixes: Vec::new(),
-            prefix_first: CharSet::default(),
-            suffix_last: CharSet::default(),
-            infix_first: CharSet::default(),
+            prefixes: AffixIndex::new(Vec::new(), Vec::new()),
+            suffixes: AffixIndex::new(Vec::new(), Vec::new()),
+            infixes: AffixIndex::new(Vec::new(), Vec::new()),
             url: None,
             specials: AHashMap::new(),
             matcher_by_first: AHashMap::new(),
@@ -80,19 +76,22 @@ impl Rules {
         let prefixes = pats("prefixes")?;
         let suffixes = pats("suffixes")?;
         let infixes = pats("infixes")?;
-        let union = |ps: &[Pattern], f: &dyn Fn(&Pattern) -> Option<CharSet>| -> CharSet {
-            let mut acc = CharSet::default();
-            for p in ps {
-                match f(p) {
-                    Some(cs) => acc = acc.union(&cs),
-                    None => return CharSet::all(),
-                }
-            }
-            acc
+        let index = |ps: Vec<Pattern>, last: bool| -> AffixIndex {
+            let keys = ps
+                .iter()
+                .map(|p| {
+                    if last {
+                        last_chars(&p.seq, &sets)
+                    } else {
+                        first_chars(&p.seq, &sets)
+                    }
+                })
+                .collect();
+            AffixIndex::new(ps, keys)
         };
-        let prefix_first = union(&prefixes, &|p| first_chars(&p.seq, &sets));
-        let suffix_last = union(&suffixes, &|p| last_chars(&p.seq, &sets));
-        let infix_first = union(&infixes, &|p| first_chars(&p.seq, &sets));
+        let prefixes = index(prefixes, false);
+        let suffixes = index(suffixes, true);
+        let infixes = index(infixes, false);
         let url = fancy_regex::RegexBuilder::new(v.get("url_regex")?.as_str()?)
             .backtrack_limit(100_000)
             .build()
@@ -131,9 +130,6 @@ impl Rules {
             prefixes,
             suffixes,
             infixes,
-            prefix_first,
-            suffix_last,
-            infix_first,
             url: Some(url),
             specials,
             matcher_by_first,

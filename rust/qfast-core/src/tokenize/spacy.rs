@@ -75,9 +75,9 @@ fn tokenize_chunk(
         return;
     };
     let last = last.unwrap_or(first);
-    if !r.prefix_first.contains(first)
-        && !r.suffix_last.contains(last)
-        && !chunk.chars().any(|c| r.infix_first.contains(c))
+    if !r.prefixes.any.contains(first)
+        && !r.suffixes.any.contains(last)
+        && !chunk.chars().any(|c| r.infixes.any.contains(c))
     {
         out.push((a, b));
         return;
