@@ -22,7 +22,7 @@ fn main() {
         .collect();
     if mode == "bench" {
         let bytes: usize = texts.iter().map(|t| t.len()).sum();
-        for _ in 0..1 {
+        for _ in 0..3 {
             let mut n = 0usize;
             let t0 = std::time::Instant::now();
             for t in &texts {

@@ -7,6 +7,7 @@
 
 mod affixes;
 mod pyregex;
+mod quick_filter;
 mod rules;
 mod sentencizer;
 mod spacy;

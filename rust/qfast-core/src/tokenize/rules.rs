@@ -9,6 +9,7 @@ use ahash::AHashMap;
 use serde_json::Value;
 
 use super::affixes::AffixIndex;
+use super::quick_filter::QuickFilter;
 use super::pyregex::{first_chars, last_chars, parse_pattern, CharSet, Pattern};
 
 const TABLES_JSON: &str = include_str!("../../data/spacy_en_tables.json");
@@ -23,8 +24,13 @@ pub(crate) struct Rules {
     pub(crate) url: Option<fancy_regex::Regex>,
     /// Special cases: chunk -> token texts (ORTHs, concatenating to the chunk).
     pub(crate) specials: AHashMap<String, Vec<String>>,
+    pub(crate) specials_filter: QuickFilter,
     /// PhraseMatcher patterns (token sequences), indexed by their first token.
     pub(crate) matcher_by_first: AHashMap<String, Vec<Vec<String>>>,
+    pub(crate) matcher_filter: QuickFilter,
+    /// Second tokens of multi-token patterns, and texts of one-token patterns.
+    pub(crate) matcher_second: QuickFilter,
+    pub(crate) matcher_single: QuickFilter,
     pub(crate) punct_chars: CharSet,
     pub(crate) isspace: CharSet,
     pub(crate) category_p: CharSet,
@@ -42,7 +48,11 @@ impl Rules {
             infixes: AffixIndex::new(Vec::new(), Vec::new()),
             url: None,
             specials: AHashMap::new(),
+            specials_filter: QuickFilter::new([]),
             matcher_by_first: AHashMap::new(),
+            matcher_filter: QuickFilter::new([]),
+            matcher_second: QuickFilter::new([]),
+            matcher_single: QuickFilter::new([]),
             punct_chars: CharSet::default(),
             // Python str.isspace, so that even a broken build splits on whitespace.
             isspace: CharSet::from_ranges(vec![
@@ -131,7 +141,22 @@ impl Rules {
             suffixes,
             infixes,
             url: Some(url),
+            specials_filter: QuickFilter::new(specials.keys().map(String::as_str)),
             specials,
+            matcher_filter: QuickFilter::new(matcher_by_first.keys().map(String::as_str)),
+            matcher_second: QuickFilter::new(
+                matcher_by_first
+                    .values()
+                    .flatten()
+                    .filter_map(|p| p.get(1).map(String::as_str)),
+            ),
+            matcher_single: QuickFilter::new(
+                matcher_by_first
+                    .values()
+                    .flatten()
+                    .filter(|p| p.len() == 1)
+                    .filter_map(|p| p.first().map(String::as_str)),
+            ),
             matcher_by_first,
             punct_chars: CharSet::from_ranges(punct),
             isspace: CharSet::parse(v.get("isspace")?)?,
@@ -156,5 +181,16 @@ pub(crate) fn py_isspace(c: char) -> bool {
         c if (c as u32) < 0x1c => false,
         c if (c as u32) < 0x80 => (c as u32) <= 0x1f,
         _ => rules().isspace.contains(c),
+    }
+}
+
+impl Rules {
+    /// The special-case tokens for `chunk`, if it is a special case.
+    #[inline]
+    pub(crate) fn special(&self, chunk: &str) -> Option<&Vec<String>> {
+        if !self.specials_filter.may_contain(chunk) {
+            return None;
+        }
+        self.specials.get(chunk)
     }
 }

@@ -31,15 +31,26 @@ pub fn spacy_tokens(text: &str) -> Vec<(usize, usize)> {
     };
     let mut in_ws = py_isspace(c0);
     let mut start = 0usize;
-    for (i, c) in text.char_indices() {
-        let ws = if c == ' ' { true } else { py_isspace(c) };
+    let bytes = text.as_bytes();
+    let mut i = 0usize;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (ws, width) = if b < 0x80 {
+            (ASCII_SPACE[b as usize], 1)
+        } else {
+            match text.get(i..).and_then(|t| t.chars().next()) {
+                Some(c) => (py_isspace(c), c.len_utf8()),
+                None => (false, 1),
+            }
+        };
         if ws != in_ws {
             if start < i {
                 tokenize_chunk(r, text, start, i, &mut out, &mut scratch);
             }
-            start = if c == ' ' { i + 1 } else { i };
+            start = if b == b' ' { i + 1 } else { i };
             in_ws = !in_ws;
         }
+        i += width;
     }
     if start < text.len() {
         tokenize_chunk(r, text, start, text.len(), &mut out, &mut scratch);
@@ -47,6 +58,22 @@ pub fn spacy_tokens(text: &str) -> Vec<(usize, usize)> {
     apply_special_cases(r, text, &mut out);
     out
 }
+
+/// Python `str.isspace` for ASCII.
+const ASCII_SPACE: [bool; 128] = {
+    let mut t = [false; 128];
+    let mut c = 9;
+    while c <= 13 {
+        t[c] = true;
+        c += 1;
+    }
+    let mut c = 28;
+    while c <= 32 {
+        t[c] = true;
+        c += 1;
+    }
+    t
+};
 
 fn push_special(orths: &[String], base: usize, out: &mut Vec<(usize, usize)>) {
     let mut p = base;
@@ -65,7 +92,7 @@ fn tokenize_chunk(
     sc: &mut Scratch,
 ) {
     let chunk = &text[a..b];
-    if let Some(orths) = r.specials.get(chunk) {
+    if let Some(orths) = r.special(chunk) {
         push_special(orths, a, out);
         return;
     }
@@ -104,7 +131,7 @@ fn slow_chunk(
     let chars = &sc.chars;
     let offs = &sc.offs;
     let sub = |x: usize, y: usize| -> &str { &text[offs[x]..offs[y]] };
-    let is_special = |x: usize, y: usize| -> bool { r.specials.contains_key(sub(x, y)) };
+    let is_special = |x: usize, y: usize| -> bool { r.special(sub(x, y)).is_some() };
 
     // _split_affixes
     let prefixes = &mut sc.prefixes;
@@ -150,13 +177,13 @@ fn slow_chunk(
     }
     if e > s {
         let core = sub(s, e);
-        if let Some(orths) = r.specials.get(core) {
+        if let Some(orths) = r.special(core) {
             push_special(orths, offs[s], out);
-        } else if core.contains('.') && url_match(r, core) {
-            out.push((offs[s], offs[e]));
         } else {
+            // spaCy tries url_match before the infixes; without infixes both give the whole
+            // core, so the (costlier) URL regex only runs when there are infixes.
             find_infixes(r, &chars[s..e], &mut sc.infixes);
-            if sc.infixes.is_empty() {
+            if sc.infixes.is_empty() || (core.contains('.') && url_match(r, core)) {
                 out.push((offs[s], offs[e]));
             } else {
                 let mut start = 0usize;

@@ -16,7 +16,15 @@ pub(crate) fn apply_special_cases(r: &Rules, text: &str, toks: &mut Vec<(usize, 
     // find_matches: every (start, end) where some pattern's token texts occur.
     let mut matches: Vec<(usize, usize)> = Vec::new();
     for i in 0..toks.len() {
-        let Some(pats) = r.matcher_by_first.get(tok_text(i)) else {
+        let t = tok_text(i);
+        if !r.matcher_filter.may_contain(t) {
+            continue;
+        }
+        let next_ok = i + 1 < toks.len() && r.matcher_second.may_contain(tok_text(i + 1));
+        if !next_ok && !r.matcher_single.may_contain(t) {
+            continue;
+        }
+        let Some(pats) = r.matcher_by_first.get(t) else {
             continue;
         };
         for pat in pats {
@@ -59,7 +67,7 @@ pub(crate) fn apply_special_cases(r: &Rules, text: &str, toks: &mut Vec<(usize, 
                 fi.next();
                 let a = toks[s].0;
                 let b = toks[e - 1].1;
-                match r.specials.get(&text[a..b]) {
+                match r.special(&text[a..b]) {
                     Some(orths) => {
                         let mut p = a;
                         for o in orths {
