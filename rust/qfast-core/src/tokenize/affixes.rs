@@ -1,7 +1,7 @@
 //! spaCy's `find_prefix`, `find_suffix` and `find_infix` over a slice of chars, with Python
 //! `re.search` / `re.finditer` semantics for the joined alternation patterns.
 
-use super::pyregex::{CharSet, Matcher, Pattern};
+use super::pyregex::{first_chars, CharSet, Matcher, Node, Pattern};
 use super::rules::Rules;
 
 /// Affix alternatives indexed by the char a match must start (prefix, infix) or end (suffix)
@@ -12,10 +12,22 @@ pub(crate) struct AffixIndex {
     pub(crate) any: CharSet,
     ascii: Vec<Vec<u16>>,
     non_ascii: Vec<(u16, Option<CharSet>)>,
+    /// Per alternative: literal text every match starts (prefix index) or ends (suffix index)
+    /// with, when at least two chars long; and the class of a one-char look-behind the match
+    /// starts with (its char must then occur in the chunk).
+    lits: Vec<Option<String>>,
+    ctxs: Vec<Option<CharSet>>,
 }
 
 impl AffixIndex {
-    pub(crate) fn new(pats: Vec<Pattern>, keys: Vec<Option<CharSet>>) -> Self {
+    pub(crate) fn new(
+        pats: Vec<Pattern>,
+        keys: Vec<Option<CharSet>>,
+        at_end: bool,
+        sets: &[CharSet],
+    ) -> Self {
+        let lits = pats.iter().map(|p| literal_edge(&p.seq, at_end)).collect();
+        let ctxs = pats.iter().map(|p| lookbehind_ctx(&p.seq, sets)).collect();
         let mut ascii = vec![Vec::new(); 128];
         let mut non_ascii = Vec::new();
         let mut any = CharSet::default();
@@ -52,6 +64,56 @@ impl AffixIndex {
             any,
             ascii,
             non_ascii,
+            lits,
+            ctxs,
+        }
+    }
+
+    /// Conservative test: can any alternative keyed by `key` match `chunk` (or a substring of it
+    /// that starts (prefix) / ends (suffix) where the chunk does)?
+    pub(crate) fn may_match(&self, chunk: &str, key: char, at_end: bool) -> bool {
+        if !self.any.contains(key) {
+            return false;
+        }
+        let mut hit = false;
+        self.each_index(key, |i| {
+            if let Some(Some(lit)) = self.lits.get(i) {
+                let ok = if at_end {
+                    chunk.ends_with(lit.as_str())
+                } else {
+                    chunk.starts_with(lit.as_str())
+                };
+                if !ok {
+                    return false;
+                }
+            }
+            if let Some(Some(ctx)) = self.ctxs.get(i) {
+                if !chunk.chars().any(|c| ctx.contains(c)) {
+                    return false;
+                }
+            }
+            hit = true;
+            true
+        });
+        hit
+    }
+
+    #[inline]
+    fn each_index(&self, c: char, mut f: impl FnMut(usize) -> bool) {
+        if (c as u32) < 128 {
+            if let Some(list) = self.ascii.get(c as usize) {
+                for &i in list {
+                    if f(i as usize) {
+                        return;
+                    }
+                }
+            }
+        } else {
+            for (i, k) in &self.non_ascii {
+                if k.as_ref().map_or(true, |k| k.contains(c)) && f(*i as usize) {
+                    return;
+                }
+            }
         }
     }
 
@@ -80,6 +142,40 @@ impl AffixIndex {
                 }
             }
         }
+    }
+}
+
+/// The literal chars a match of `seq` must begin (or, `at_end`, finish) with, if >= 2 chars.
+fn literal_edge(seq: &[Node], at_end: bool) -> Option<String> {
+    let mut lit = String::new();
+    let nodes: Vec<&Node> = if at_end {
+        seq.iter().rev().collect()
+    } else {
+        seq.iter().collect()
+    };
+    for n in nodes {
+        match n {
+            Node::Start | Node::End | Node::EndAbs if lit.is_empty() => continue,
+            Node::Lit(c) => lit.push(*c),
+            _ => break,
+        }
+    }
+    if at_end {
+        lit = lit.chars().rev().collect();
+    }
+    (lit.chars().count() >= 2).then_some(lit)
+}
+
+/// The class of a leading positive one-char look-behind, if the pattern starts with one.
+fn lookbehind_ctx(seq: &[Node], sets: &[CharSet]) -> Option<CharSet> {
+    match seq.first()? {
+        Node::Look {
+            behind: true,
+            negate: false,
+            width: 1,
+            body,
+        } => first_chars(body, sets),
+        _ => None,
     }
 }
 

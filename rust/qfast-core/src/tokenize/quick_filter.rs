@@ -36,6 +36,8 @@ impl QuickFilter {
     #[inline]
     pub(crate) fn may_contain(&self, s: &str) -> bool {
         let h = Self::key(s);
-        self.bits.get(h >> 6).is_some_and(|w| w & (1u64 << (h & 63)) != 0)
+        self.bits
+            .get(h >> 6)
+            .is_some_and(|w| w & (1u64 << (h & 63)) != 0)
     }
 }

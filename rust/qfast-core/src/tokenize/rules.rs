@@ -9,8 +9,8 @@ use ahash::AHashMap;
 use serde_json::Value;
 
 use super::affixes::AffixIndex;
-use super::quick_filter::QuickFilter;
 use super::pyregex::{first_chars, last_chars, parse_pattern, CharSet, Pattern};
+use super::quick_filter::QuickFilter;
 
 const TABLES_JSON: &str = include_str!("../../data/spacy_en_tables.json");
 
@@ -43,9 +43,9 @@ impl Rules {
     fn empty() -> Rules {
         Rules {
             sets: Vec::new(),
-            prefixes: AffixIndex::new(Vec::new(), Vec::new()),
-            suffixes: AffixIndex::new(Vec::new(), Vec::new()),
-            infixes: AffixIndex::new(Vec::new(), Vec::new()),
+            prefixes: AffixIndex::new(Vec::new(), Vec::new(), false, &[]),
+            suffixes: AffixIndex::new(Vec::new(), Vec::new(), false, &[]),
+            infixes: AffixIndex::new(Vec::new(), Vec::new(), false, &[]),
             url: None,
             specials: AHashMap::new(),
             specials_filter: QuickFilter::new([]),
@@ -97,7 +97,7 @@ impl Rules {
                     }
                 })
                 .collect();
-            AffixIndex::new(ps, keys)
+            AffixIndex::new(ps, keys, last, &sets)
         };
         let prefixes = index(prefixes, false);
         let suffixes = index(suffixes, true);

@@ -102,8 +102,8 @@ fn tokenize_chunk(
         return;
     };
     let last = last.unwrap_or(first);
-    if !r.prefixes.any.contains(first)
-        && !r.suffixes.any.contains(last)
+    if !r.prefixes.may_match(chunk, first, false)
+        && !r.suffixes.may_match(chunk, last, true)
         && !chunk.chars().any(|c| r.infixes.any.contains(c))
     {
         out.push((a, b));
