@@ -73,6 +73,19 @@ impl Tokenizer {
         sentencizer::pieces_from_spans(text, &spans, &starts)
     }
 
+    /// `(words(text), sentences(text))` from a single tokenization pass.
+    pub fn words_and_sentences<'a>(&self, text: &'a str) -> (Vec<&'a str>, Vec<&'a str>) {
+        let spans = self.tokens(text);
+        let starts = sentencizer::sentence_starts(spans.iter().map(|&(a, b)| &text[a..b]));
+        let sents = sentencizer::pieces_from_spans(text, &spans, &starts);
+        let words = spans
+            .iter()
+            .map(|&(a, b)| &text[a..b])
+            .filter(|t| t.chars().next().is_some_and(|c| !py_isspace(c)))
+            .collect();
+        (words, sents)
+    }
+
     /// `len(split_into_sentences(text))`.
     pub fn sentence_count(&self, text: &str) -> usize {
         self.sentences(text).len()
