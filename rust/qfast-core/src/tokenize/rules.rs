@@ -114,11 +114,19 @@ impl Rules {
         };
         let mut specials = AHashMap::new();
         for (k, toks) in v.get("rules")?.as_object()? {
-            specials.insert(k.clone(), strs(toks)?);
+            let toks = strs(toks)?;
+            // Token spans are derived from ORTH lengths: they must tile the chunk exactly.
+            if toks.is_empty() || toks.iter().any(String::is_empty) || toks.concat() != *k {
+                return None;
+            }
+            specials.insert(k.clone(), toks);
         }
         let mut matcher_by_first: AHashMap<String, Vec<Vec<String>>> = AHashMap::new();
         for (_, toks) in v.get("matcher")?.as_object()? {
             let toks = strs(toks)?;
+            if toks.iter().any(String::is_empty) {
+                return None;
+            }
             if let Some(first) = toks.first() {
                 matcher_by_first
                     .entry(first.clone())
