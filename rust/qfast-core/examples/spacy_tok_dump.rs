@@ -22,7 +22,8 @@ fn main() {
         .collect();
     if mode == "bench" {
         let bytes: usize = texts.iter().map(|t| t.len()).sum();
-        for _ in 0..3 {
+        let iters: usize = std::env::var("BENCH_ITERS").ok().and_then(|v| v.parse().ok()).unwrap_or(3);
+        for _ in 0..iters {
             let mut n = 0usize;
             let t0 = std::time::Instant::now();
             for t in &texts {

@@ -88,7 +88,12 @@ impl AffixIndex {
                 }
             }
             if let Some(Some(ctx)) = self.ctxs.get(i) {
-                if !chunk.chars().any(|c| ctx.contains(c)) {
+                let present = if ctx.has_non_ascii() {
+                    chunk.chars().any(|c| ctx.contains(c))
+                } else {
+                    chunk.bytes().any(|b| b < 128 && ctx.contains(b as char))
+                };
+                if !present {
                     return false;
                 }
             }

@@ -6,6 +6,7 @@
 //! `’’` (the last special case registered with the phrase matcher), and special cases are
 //! consulted before the cache, so it never changes the output: no cache emulation is needed.
 
+use super::chunk_cache;
 use super::affixes::{find_infixes, find_prefix, find_suffix};
 use super::rules::{py_isspace, rules, Rules};
 use super::special_cases::apply_special_cases;
@@ -32,8 +33,16 @@ pub fn spacy_tokens(text: &str) -> Vec<(usize, usize)> {
     let mut in_ws = py_isspace(c0);
     let mut start = 0usize;
     let bytes = text.as_bytes();
+    let n = bytes.len();
     let mut i = 0usize;
-    while i < bytes.len() {
+    while i < n {
+        // Skip the rest of the current run quickly while it stays ASCII.
+        while i < n && bytes[i] < 0x80 && ASCII_SPACE[bytes[i] as usize] == in_ws {
+            i += 1;
+        }
+        if i >= n {
+            break;
+        }
         let b = bytes[i];
         let (ws, width) = if b < 0x80 {
             (ASCII_SPACE[b as usize], 1)
@@ -109,7 +118,12 @@ fn tokenize_chunk(
         out.push((a, b));
         return;
     }
+    if chunk_cache::lookup(chunk, a, out) {
+        return;
+    }
+    let n0 = out.len();
     slow_chunk(r, text, a, b, out, sc);
+    chunk_cache::store(chunk, a, &out[n0..]);
 }
 
 fn slow_chunk(
