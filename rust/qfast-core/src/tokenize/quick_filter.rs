@@ -20,7 +20,11 @@ impl QuickFilter {
 
     #[inline]
     fn key(s: &str) -> usize {
-        let b = s.as_bytes();
+        Self::key_bytes(s.as_bytes())
+    }
+
+    #[inline]
+    fn key_bytes(b: &[u8]) -> usize {
         let n = b.len();
         let first = b.first().copied().unwrap_or(0) as usize;
         let second = b.get(1).copied().unwrap_or(0) as usize;
@@ -35,7 +39,12 @@ impl QuickFilter {
 
     #[inline]
     pub(crate) fn may_contain(&self, s: &str) -> bool {
-        let h = Self::key(s);
+        self.may_contain_bytes(s.as_bytes())
+    }
+
+    #[inline]
+    pub(crate) fn may_contain_bytes(&self, s: &[u8]) -> bool {
+        let h = Self::key_bytes(s);
         self.bits
             .get(h >> 6)
             .is_some_and(|w| w & (1u64 << (h & 63)) != 0)

@@ -6,8 +6,8 @@
 //! `’’` (the last special case registered with the phrase matcher), and special cases are
 //! consulted before the cache, so it never changes the output: no cache emulation is needed.
 
-use super::chunk_cache;
 use super::affixes::{find_infixes, find_prefix, find_suffix};
+use super::chunk_cache;
 use super::rules::{py_isspace, rules, Rules};
 use super::special_cases::apply_special_cases;
 

@@ -9,27 +9,38 @@ pub(crate) fn apply_special_cases(r: &Rules, text: &str, toks: &mut Vec<(usize, 
     if r.matcher_by_first.is_empty() {
         return;
     }
-    let tok_text = |i: usize| -> &str {
-        let (a, b) = toks[i];
-        &text[a..b]
+    let bytes = text.as_bytes();
+    let tok_bytes = |i: usize| -> &[u8] {
+        match toks.get(i) {
+            Some(&(a, b)) => bytes.get(a..b).unwrap_or_default(),
+            None => &[],
+        }
     };
     // find_matches: every (start, end) where some pattern's token texts occur.
     let mut matches: Vec<(usize, usize)> = Vec::new();
     for i in 0..toks.len() {
-        let t = tok_text(i);
-        if !r.matcher_filter.may_contain(t) {
+        let t = tok_bytes(i);
+        if !r.matcher_filter.may_contain_bytes(t) {
             continue;
         }
-        let next_ok = i + 1 < toks.len() && r.matcher_second.may_contain(tok_text(i + 1));
-        if !next_ok && !r.matcher_single.may_contain(t) {
+        let next_ok = i + 1 < toks.len() && r.matcher_second.may_contain_bytes(tok_bytes(i + 1));
+        if !next_ok && !r.matcher_single.may_contain_bytes(t) {
             continue;
         }
-        let Some(pats) = r.matcher_by_first.get(t) else {
+        let Some(pats) = std::str::from_utf8(t)
+            .ok()
+            .and_then(|t| r.matcher_by_first.get(t))
+        else {
             continue;
         };
         for pat in pats {
             let end = i + pat.len();
-            if end <= toks.len() && pat.iter().enumerate().all(|(j, t)| tok_text(i + j) == t) {
+            if end <= toks.len()
+                && pat
+                    .iter()
+                    .enumerate()
+                    .all(|(j, t)| tok_bytes(i + j) == t.as_bytes())
+            {
                 matches.push((i, end));
             }
         }
