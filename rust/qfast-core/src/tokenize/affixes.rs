@@ -17,6 +17,9 @@ pub(crate) struct AffixIndex {
     /// starts with (its char must then occur in the chunk).
     lits: Vec<Option<String>>,
     ctxs: Vec<Option<CharSet>>,
+    /// Per alternative: bit (1..=7) of its ASCII-only look-behind class in the per-chunk ASCII
+    /// flags computed by the whitespace scan, or 0.
+    ctx_bits: Vec<u8>,
 }
 
 impl AffixIndex {
@@ -26,6 +29,7 @@ impl AffixIndex {
         at_end: bool,
         sets: &[CharSet],
     ) -> Self {
+        let n_pats = pats.len();
         let lits = pats.iter().map(|p| literal_edge(&p.seq, at_end)).collect();
         let ctxs = pats.iter().map(|p| lookbehind_ctx(&p.seq, sets)).collect();
         let mut ascii = vec![Vec::new(); 128];
@@ -64,14 +68,37 @@ impl AffixIndex {
             any,
             ascii,
             non_ascii,
+            ctx_bits: vec![0; n_pats],
             lits,
             ctxs,
         }
     }
 
+    /// Give each ASCII-only look-behind class a flag bit (shared through `registry`, at most 7).
+    pub(crate) fn assign_ctx_bits(&mut self, registry: &mut Vec<CharSet>) {
+        for (i, ctx) in self.ctxs.iter().enumerate() {
+            let Some(ctx) = ctx else { continue };
+            if ctx.has_non_ascii() {
+                continue;
+            }
+            let pos = match registry.iter().position(|c| c.same_as(ctx)) {
+                Some(p) => p,
+                None if registry.len() < 7 => {
+                    registry.push(ctx.clone());
+                    registry.len() - 1
+                }
+                None => continue,
+            };
+            if let Some(b) = self.ctx_bits.get_mut(i) {
+                *b = (pos + 1) as u8;
+            }
+        }
+    }
+
     /// Conservative test: can any alternative keyed by `key` match `chunk` (or a substring of it
     /// that starts (prefix) / ends (suffix) where the chunk does)?
-    pub(crate) fn may_match(&self, chunk: &str, key: char, at_end: bool) -> bool {
+    /// `hint`: OR of the ASCII flags of the chunk's bytes, when the chunk is all ASCII.
+    pub(crate) fn may_match(&self, chunk: &str, key: char, at_end: bool, hint: Option<u8>) -> bool {
         if !self.any.contains(key) {
             return false;
         }
@@ -88,7 +115,10 @@ impl AffixIndex {
                 }
             }
             if let Some(Some(ctx)) = self.ctxs.get(i) {
-                let present = if ctx.has_non_ascii() {
+                let bit = self.ctx_bits.get(i).copied().unwrap_or(0);
+                let present = if let (Some(flags), true) = (hint, bit != 0) {
+                    flags & (1u8 << bit) != 0
+                } else if ctx.has_non_ascii() {
                     chunk.chars().any(|c| ctx.contains(c))
                 } else {
                     chunk.bytes().any(|b| b < 128 && ctx.contains(b as char))

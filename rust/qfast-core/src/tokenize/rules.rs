@@ -21,6 +21,8 @@ pub(crate) struct Rules {
     pub(crate) prefixes: AffixIndex,
     pub(crate) suffixes: AffixIndex,
     pub(crate) infixes: AffixIndex,
+    /// Per ASCII byte: bit 0 = may start an infix; bits 1..=7 = in look-behind class k.
+    pub(crate) ascii_flags: [u8; 128],
     pub(crate) url: Option<fancy_regex::Regex>,
     /// Special cases: chunk -> token texts (ORTHs, concatenating to the chunk).
     pub(crate) specials: AHashMap<String, Vec<String>>,
@@ -46,6 +48,7 @@ impl Rules {
             prefixes: AffixIndex::new(Vec::new(), Vec::new(), false, &[]),
             suffixes: AffixIndex::new(Vec::new(), Vec::new(), false, &[]),
             infixes: AffixIndex::new(Vec::new(), Vec::new(), false, &[]),
+            ascii_flags: [1; 128],
             url: None,
             specials: AHashMap::new(),
             specials_filter: QuickFilter::new([]),
@@ -99,9 +102,24 @@ impl Rules {
                 .collect();
             AffixIndex::new(ps, keys, last, &sets)
         };
-        let prefixes = index(prefixes, false);
-        let suffixes = index(suffixes, true);
+        let mut prefixes = index(prefixes, false);
+        let mut suffixes = index(suffixes, true);
         let infixes = index(infixes, false);
+        let mut registry = Vec::new();
+        prefixes.assign_ctx_bits(&mut registry);
+        suffixes.assign_ctx_bits(&mut registry);
+        let mut ascii_flags = [0u8; 128];
+        for (b, f) in ascii_flags.iter_mut().enumerate() {
+            let c = char::from(b as u8);
+            if infixes.any.contains(c) {
+                *f |= 1;
+            }
+            for (k, set) in registry.iter().enumerate() {
+                if set.contains(c) {
+                    *f |= 1u8 << (k + 1);
+                }
+            }
+        }
         let url = fancy_regex::RegexBuilder::new(v.get("url_regex")?.as_str()?)
             .backtrack_limit(100_000)
             .build()
@@ -148,6 +166,7 @@ impl Rules {
             prefixes,
             suffixes,
             infixes,
+            ascii_flags,
             url: Some(url),
             specials_filter: QuickFilter::new(specials.keys().map(String::as_str)),
             specials,

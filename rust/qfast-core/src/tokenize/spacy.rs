@@ -34,11 +34,22 @@ pub fn spacy_tokens(text: &str) -> Vec<(usize, usize)> {
     let mut start = 0usize;
     let bytes = text.as_bytes();
     let n = bytes.len();
+    let flags_table = &r.ascii_flags;
+    // OR of the ASCII flags of the current non-whitespace run, and whether it is all ASCII.
+    let mut flags = 0u8;
+    let mut ascii_only = true;
     let mut i = 0usize;
     while i < n {
         // Skip the rest of the current run quickly while it stays ASCII.
-        while i < n && bytes[i] < 0x80 && ASCII_SPACE[bytes[i] as usize] == in_ws {
-            i += 1;
+        if in_ws {
+            while i < n && bytes[i] < 0x80 && ASCII_SPACE[bytes[i] as usize] {
+                i += 1;
+            }
+        } else {
+            while i < n && bytes[i] < 0x80 && !ASCII_SPACE[bytes[i] as usize] {
+                flags |= flags_table[bytes[i] as usize];
+                i += 1;
+            }
         }
         if i >= n {
             break;
@@ -54,15 +65,25 @@ pub fn spacy_tokens(text: &str) -> Vec<(usize, usize)> {
         };
         if ws != in_ws {
             if start < i {
-                tokenize_chunk(r, text, start, i, &mut out, &mut scratch);
+                let hint = (!in_ws && ascii_only).then_some(flags);
+                tokenize_chunk(r, text, start, i, hint, &mut out, &mut scratch);
             }
             start = if b == b' ' { i + 1 } else { i };
             in_ws = !in_ws;
+            if !in_ws {
+                // This char starts a new non-whitespace run.
+                flags = if b < 0x80 { flags_table[b as usize] } else { 0 };
+                ascii_only = b < 0x80;
+            }
+        } else if !in_ws {
+            // A non-ASCII char inside a non-whitespace run.
+            ascii_only = false;
         }
         i += width;
     }
     if start < text.len() {
-        tokenize_chunk(r, text, start, text.len(), &mut out, &mut scratch);
+        let hint = (!in_ws && ascii_only).then_some(flags);
+        tokenize_chunk(r, text, start, text.len(), hint, &mut out, &mut scratch);
     }
     apply_special_cases(r, text, &mut out);
     out
@@ -97,6 +118,7 @@ fn tokenize_chunk(
     text: &str,
     a: usize,
     b: usize,
+    hint: Option<u8>,
     out: &mut Vec<(usize, usize)>,
     sc: &mut Scratch,
 ) {
@@ -111,9 +133,13 @@ fn tokenize_chunk(
         return;
     };
     let last = last.unwrap_or(first);
-    if !r.prefixes.may_match(chunk, first, false)
-        && !r.suffixes.may_match(chunk, last, true)
-        && !chunk.chars().any(|c| r.infixes.any.contains(c))
+    let has_infix_char = match hint {
+        Some(f) => f & 1 != 0,
+        None => chunk.chars().any(|c| r.infixes.any.contains(c)),
+    };
+    if !has_infix_char
+        && !r.prefixes.may_match(chunk, first, false, hint)
+        && !r.suffixes.may_match(chunk, last, true, hint)
     {
         out.push((a, b));
         return;
