@@ -1,13 +1,13 @@
 //! Parity/throughput helper: reads JSON-lines strings, writes `[words, sentences]` per line.
 //! usage: spacy_tok_dump [spacy|unicode] < texts.jsonl > out.jsonl
-//!        spacy_tok_dump bench < texts.jsonl   (prints words() throughput)
+//!        spacy_tok_dump bench|bench-unicode < texts.jsonl   (prints throughput)
 use std::io::{BufRead, Write};
 
 use qfast_core::tokenize::{Tokenizer, TokenizerKind};
 
 fn main() {
     let mode = std::env::args().nth(1).unwrap_or_else(|| "spacy".into());
-    let kind = if mode == "unicode" {
+    let kind = if mode == "unicode" || mode == "bench-unicode" {
         TokenizerKind::Unicode
     } else {
         TokenizerKind::Spacy
@@ -20,9 +20,13 @@ fn main() {
         .map_while(Result::ok)
         .filter_map(|l| serde_json::from_str::<String>(&l).ok())
         .collect();
-    if mode == "bench" {
+    if mode.starts_with("bench") {
         let bytes: usize = texts.iter().map(|t| t.len()).sum();
-        for _ in 0..1 {
+        let iters: usize = std::env::var("BENCH_ITERS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(3);
+        for _ in 0..iters {
             let mut n = 0usize;
             let t0 = std::time::Instant::now();
             for t in &texts {

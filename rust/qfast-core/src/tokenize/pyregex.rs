@@ -36,6 +36,14 @@ impl CharSet {
         }
     }
 
+    pub(crate) fn has_non_ascii(&self) -> bool {
+        self.ranges.last().is_some_and(|&(_, hi)| hi >= 128)
+    }
+
+    pub(crate) fn same_as(&self, other: &CharSet) -> bool {
+        self.ranges == other.ranges
+    }
+
     pub(crate) fn all() -> Self {
         Self::from_ranges(vec![(0, 0x10FFFF)])
     }

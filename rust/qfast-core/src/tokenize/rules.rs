@@ -8,24 +8,31 @@ use std::sync::OnceLock;
 use ahash::AHashMap;
 use serde_json::Value;
 
+use super::affixes::AffixIndex;
 use super::pyregex::{first_chars, last_chars, parse_pattern, CharSet, Pattern};
+use super::quick_filter::QuickFilter;
 
 const TABLES_JSON: &str = include_str!("../../data/spacy_en_tables.json");
 
 pub(crate) struct Rules {
     pub(crate) sets: Vec<CharSet>,
-    pub(crate) prefixes: Vec<Pattern>,
-    pub(crate) suffixes: Vec<Pattern>,
-    pub(crate) infixes: Vec<Pattern>,
-    /// Chars that can start a prefix match / end a suffix match / start an infix match.
-    pub(crate) prefix_first: CharSet,
-    pub(crate) suffix_last: CharSet,
-    pub(crate) infix_first: CharSet,
+    /// Alternatives keyed by the chars a match can start with (prefixes, infixes) or end with
+    /// (suffixes).
+    pub(crate) prefixes: AffixIndex,
+    pub(crate) suffixes: AffixIndex,
+    pub(crate) infixes: AffixIndex,
+    /// Per ASCII byte: bit 0 = may start an infix; bits 1..=7 = in look-behind class k.
+    pub(crate) ascii_flags: [u8; 128],
     pub(crate) url: Option<fancy_regex::Regex>,
     /// Special cases: chunk -> token texts (ORTHs, concatenating to the chunk).
     pub(crate) specials: AHashMap<String, Vec<String>>,
+    pub(crate) specials_filter: QuickFilter,
     /// PhraseMatcher patterns (token sequences), indexed by their first token.
     pub(crate) matcher_by_first: AHashMap<String, Vec<Vec<String>>>,
+    pub(crate) matcher_filter: QuickFilter,
+    /// Second tokens of multi-token patterns, and texts of one-token patterns.
+    pub(crate) matcher_second: QuickFilter,
+    pub(crate) matcher_single: QuickFilter,
     pub(crate) punct_chars: CharSet,
     pub(crate) isspace: CharSet,
     pub(crate) category_p: CharSet,
@@ -38,15 +45,17 @@ impl Rules {
     fn empty() -> Rules {
         Rules {
             sets: Vec::new(),
-            prefixes: Vec::new(),
-            suffixes: Vec::new(),
-            infixes: Vec::new(),
-            prefix_first: CharSet::default(),
-            suffix_last: CharSet::default(),
-            infix_first: CharSet::default(),
+            prefixes: AffixIndex::new(Vec::new(), Vec::new(), false, &[]),
+            suffixes: AffixIndex::new(Vec::new(), Vec::new(), false, &[]),
+            infixes: AffixIndex::new(Vec::new(), Vec::new(), false, &[]),
+            ascii_flags: [1; 128],
             url: None,
             specials: AHashMap::new(),
+            specials_filter: QuickFilter::new([]),
             matcher_by_first: AHashMap::new(),
+            matcher_filter: QuickFilter::new([]),
+            matcher_second: QuickFilter::new([]),
+            matcher_single: QuickFilter::new([]),
             punct_chars: CharSet::default(),
             // Python str.isspace, so that even a broken build splits on whitespace.
             isspace: CharSet::from_ranges(vec![
@@ -80,19 +89,37 @@ impl Rules {
         let prefixes = pats("prefixes")?;
         let suffixes = pats("suffixes")?;
         let infixes = pats("infixes")?;
-        let union = |ps: &[Pattern], f: &dyn Fn(&Pattern) -> Option<CharSet>| -> CharSet {
-            let mut acc = CharSet::default();
-            for p in ps {
-                match f(p) {
-                    Some(cs) => acc = acc.union(&cs),
-                    None => return CharSet::all(),
+        let index = |ps: Vec<Pattern>, last: bool| -> AffixIndex {
+            let keys = ps
+                .iter()
+                .map(|p| {
+                    if last {
+                        last_chars(&p.seq, &sets)
+                    } else {
+                        first_chars(&p.seq, &sets)
+                    }
+                })
+                .collect();
+            AffixIndex::new(ps, keys, last, &sets)
+        };
+        let mut prefixes = index(prefixes, false);
+        let mut suffixes = index(suffixes, true);
+        let infixes = index(infixes, false);
+        let mut registry = Vec::new();
+        prefixes.assign_ctx_bits(&mut registry);
+        suffixes.assign_ctx_bits(&mut registry);
+        let mut ascii_flags = [0u8; 128];
+        for (b, f) in ascii_flags.iter_mut().enumerate() {
+            let c = char::from(b as u8);
+            if infixes.any.contains(c) {
+                *f |= 1;
+            }
+            for (k, set) in registry.iter().enumerate() {
+                if set.contains(c) {
+                    *f |= 1u8 << (k + 1);
                 }
             }
-            acc
-        };
-        let prefix_first = union(&prefixes, &|p| first_chars(&p.seq, &sets));
-        let suffix_last = union(&suffixes, &|p| last_chars(&p.seq, &sets));
-        let infix_first = union(&infixes, &|p| first_chars(&p.seq, &sets));
+        }
         let url = fancy_regex::RegexBuilder::new(v.get("url_regex")?.as_str()?)
             .backtrack_limit(100_000)
             .build()
@@ -105,11 +132,19 @@ impl Rules {
         };
         let mut specials = AHashMap::new();
         for (k, toks) in v.get("rules")?.as_object()? {
-            specials.insert(k.clone(), strs(toks)?);
+            let toks = strs(toks)?;
+            // Token spans are derived from ORTH lengths: they must tile the chunk exactly.
+            if toks.is_empty() || toks.iter().any(String::is_empty) || toks.concat() != *k {
+                return None;
+            }
+            specials.insert(k.clone(), toks);
         }
         let mut matcher_by_first: AHashMap<String, Vec<Vec<String>>> = AHashMap::new();
         for (_, toks) in v.get("matcher")?.as_object()? {
             let toks = strs(toks)?;
+            if toks.iter().any(String::is_empty) {
+                return None;
+            }
             if let Some(first) = toks.first() {
                 matcher_by_first
                     .entry(first.clone())
@@ -131,11 +166,24 @@ impl Rules {
             prefixes,
             suffixes,
             infixes,
-            prefix_first,
-            suffix_last,
-            infix_first,
+            ascii_flags,
             url: Some(url),
+            specials_filter: QuickFilter::new(specials.keys().map(String::as_str)),
             specials,
+            matcher_filter: QuickFilter::new(matcher_by_first.keys().map(String::as_str)),
+            matcher_second: QuickFilter::new(
+                matcher_by_first
+                    .values()
+                    .flatten()
+                    .filter_map(|p| p.get(1).map(String::as_str)),
+            ),
+            matcher_single: QuickFilter::new(
+                matcher_by_first
+                    .values()
+                    .flatten()
+                    .filter(|p| p.len() == 1)
+                    .filter_map(|p| p.first().map(String::as_str)),
+            ),
             matcher_by_first,
             punct_chars: CharSet::from_ranges(punct),
             isspace: CharSet::parse(v.get("isspace")?)?,
@@ -160,5 +208,16 @@ pub(crate) fn py_isspace(c: char) -> bool {
         c if (c as u32) < 0x1c => false,
         c if (c as u32) < 0x80 => (c as u32) <= 0x1f,
         _ => rules().isspace.contains(c),
+    }
+}
+
+impl Rules {
+    /// The special-case tokens for `chunk`, if it is a special case.
+    #[inline]
+    pub(crate) fn special(&self, chunk: &str) -> Option<&Vec<String>> {
+        if !self.specials_filter.may_contain(chunk) {
+            return None;
+        }
+        self.specials.get(chunk)
     }
 }

@@ -7,6 +7,7 @@
 //! consulted before the cache, so it never changes the output: no cache emulation is needed.
 
 use super::affixes::{find_infixes, find_prefix, find_suffix};
+use super::chunk_cache;
 use super::rules::{py_isspace, rules, Rules};
 use super::special_cases::apply_special_cases;
 
@@ -31,22 +32,78 @@ pub fn spacy_tokens(text: &str) -> Vec<(usize, usize)> {
     };
     let mut in_ws = py_isspace(c0);
     let mut start = 0usize;
-    for (i, c) in text.char_indices() {
-        let ws = if c == ' ' { true } else { py_isspace(c) };
+    let bytes = text.as_bytes();
+    let n = bytes.len();
+    let flags_table = &r.ascii_flags;
+    // OR of the ASCII flags of the current non-whitespace run, and whether it is all ASCII.
+    let mut flags = 0u8;
+    let mut ascii_only = true;
+    let mut i = 0usize;
+    while i < n {
+        // Skip the rest of the current run quickly while it stays ASCII.
+        if in_ws {
+            while i < n && bytes[i] < 0x80 && ASCII_SPACE[bytes[i] as usize] {
+                i += 1;
+            }
+        } else {
+            while i < n && bytes[i] < 0x80 && !ASCII_SPACE[bytes[i] as usize] {
+                flags |= flags_table[bytes[i] as usize];
+                i += 1;
+            }
+        }
+        if i >= n {
+            break;
+        }
+        let b = bytes[i];
+        let (ws, width) = if b < 0x80 {
+            (ASCII_SPACE[b as usize], 1)
+        } else {
+            match text.get(i..).and_then(|t| t.chars().next()) {
+                Some(c) => (py_isspace(c), c.len_utf8()),
+                None => (false, 1),
+            }
+        };
         if ws != in_ws {
             if start < i {
-                tokenize_chunk(r, text, start, i, &mut out, &mut scratch);
+                let hint = (!in_ws && ascii_only).then_some(flags);
+                tokenize_chunk(r, text, start, i, hint, &mut out, &mut scratch);
             }
-            start = if c == ' ' { i + 1 } else { i };
+            start = if b == b' ' { i + 1 } else { i };
             in_ws = !in_ws;
+            if !in_ws {
+                // This char starts a new non-whitespace run.
+                flags = if b < 0x80 { flags_table[b as usize] } else { 0 };
+                ascii_only = b < 0x80;
+            }
+        } else if !in_ws {
+            // A non-ASCII char inside a non-whitespace run.
+            ascii_only = false;
         }
+        i += width;
     }
     if start < text.len() {
-        tokenize_chunk(r, text, start, text.len(), &mut out, &mut scratch);
+        let hint = (!in_ws && ascii_only).then_some(flags);
+        tokenize_chunk(r, text, start, text.len(), hint, &mut out, &mut scratch);
     }
     apply_special_cases(r, text, &mut out);
     out
 }
+
+/// Python `str.isspace` for ASCII.
+const ASCII_SPACE: [bool; 128] = {
+    let mut t = [false; 128];
+    let mut c = 9;
+    while c <= 13 {
+        t[c] = true;
+        c += 1;
+    }
+    let mut c = 28;
+    while c <= 32 {
+        t[c] = true;
+        c += 1;
+    }
+    t
+};
 
 fn push_special(orths: &[String], base: usize, out: &mut Vec<(usize, usize)>) {
     let mut p = base;
@@ -61,11 +118,12 @@ fn tokenize_chunk(
     text: &str,
     a: usize,
     b: usize,
+    hint: Option<u8>,
     out: &mut Vec<(usize, usize)>,
     sc: &mut Scratch,
 ) {
     let chunk = &text[a..b];
-    if let Some(orths) = r.specials.get(chunk) {
+    if let Some(orths) = r.special(chunk) {
         push_special(orths, a, out);
         return;
     }
@@ -75,14 +133,23 @@ fn tokenize_chunk(
         return;
     };
     let last = last.unwrap_or(first);
-    if !r.prefix_first.contains(first)
-        && !r.suffix_last.contains(last)
-        && !chunk.chars().any(|c| r.infix_first.contains(c))
+    let has_infix_char = match hint {
+        Some(f) => f & 1 != 0,
+        None => chunk.chars().any(|c| r.infixes.any.contains(c)),
+    };
+    if !has_infix_char
+        && !r.prefixes.may_match(chunk, first, false, hint)
+        && !r.suffixes.may_match(chunk, last, true, hint)
     {
         out.push((a, b));
         return;
     }
+    if chunk_cache::lookup(chunk, a, out) {
+        return;
+    }
+    let n0 = out.len();
     slow_chunk(r, text, a, b, out, sc);
+    chunk_cache::store(chunk, a, &out[n0..]);
 }
 
 fn slow_chunk(
@@ -104,7 +171,7 @@ fn slow_chunk(
     let chars = &sc.chars;
     let offs = &sc.offs;
     let sub = |x: usize, y: usize| -> &str { &text[offs[x]..offs[y]] };
-    let is_special = |x: usize, y: usize| -> bool { r.specials.contains_key(sub(x, y)) };
+    let is_special = |x: usize, y: usize| -> bool { r.special(sub(x, y)).is_some() };
 
     // _split_affixes
     let prefixes = &mut sc.prefixes;
@@ -150,13 +217,13 @@ fn slow_chunk(
     }
     if e > s {
         let core = sub(s, e);
-        if let Some(orths) = r.specials.get(core) {
+        if let Some(orths) = r.special(core) {
             push_special(orths, offs[s], out);
-        } else if core.contains('.') && url_match(r, core) {
-            out.push((offs[s], offs[e]));
         } else {
+            // spaCy tries url_match before the infixes; without infixes both give the whole
+            // core, so the (costlier) URL regex only runs when there are infixes.
             find_infixes(r, &chars[s..e], &mut sc.infixes);
-            if sc.infixes.is_empty() {
+            if sc.infixes.is_empty() || (core.contains('.') && url_match(r, core)) {
                 out.push((offs[s], offs[e]));
             } else {
                 let mut start = 0usize;

@@ -9,19 +9,38 @@ pub(crate) fn apply_special_cases(r: &Rules, text: &str, toks: &mut Vec<(usize, 
     if r.matcher_by_first.is_empty() {
         return;
     }
-    let tok_text = |i: usize| -> &str {
-        let (a, b) = toks[i];
-        &text[a..b]
+    let bytes = text.as_bytes();
+    let tok_bytes = |i: usize| -> &[u8] {
+        match toks.get(i) {
+            Some(&(a, b)) => bytes.get(a..b).unwrap_or_default(),
+            None => &[],
+        }
     };
     // find_matches: every (start, end) where some pattern's token texts occur.
     let mut matches: Vec<(usize, usize)> = Vec::new();
     for i in 0..toks.len() {
-        let Some(pats) = r.matcher_by_first.get(tok_text(i)) else {
+        let t = tok_bytes(i);
+        if !r.matcher_filter.may_contain_bytes(t) {
+            continue;
+        }
+        let next_ok = i + 1 < toks.len() && r.matcher_second.may_contain_bytes(tok_bytes(i + 1));
+        if !next_ok && !r.matcher_single.may_contain_bytes(t) {
+            continue;
+        }
+        let Some(pats) = std::str::from_utf8(t)
+            .ok()
+            .and_then(|t| r.matcher_by_first.get(t))
+        else {
             continue;
         };
         for pat in pats {
             let end = i + pat.len();
-            if end <= toks.len() && pat.iter().enumerate().all(|(j, t)| tok_text(i + j) == t) {
+            if end <= toks.len()
+                && pat
+                    .iter()
+                    .enumerate()
+                    .all(|(j, t)| tok_bytes(i + j) == t.as_bytes())
+            {
                 matches.push((i, end));
             }
         }
@@ -43,39 +62,42 @@ pub(crate) fn apply_special_cases(r: &Rules, text: &str, toks: &mut Vec<(usize, 
     }
     filtered.sort_unstable_by_key(|m| m.0);
     // _retokenize_special_spans: replace spans whose text is a rule with the rule's tokens.
-    let mut out: Vec<(usize, usize)> = Vec::with_capacity(toks.len() + 4);
-    let mut i = 0usize;
-    let mut fi = filtered.iter().peekable();
-    while i < toks.len() {
-        while let Some(&&(s, _)) = fi.peek() {
-            if s < i {
-                fi.next();
-            } else {
-                break;
-            }
-        }
-        match fi.peek() {
-            Some(&&(s, e)) if s == i => {
-                fi.next();
-                let a = toks[s].0;
-                let b = toks[e - 1].1;
-                match r.specials.get(&text[a..b]) {
-                    Some(orths) => {
-                        let mut p = a;
-                        for o in orths {
-                            out.push((p, p + o.len()));
-                            p += o.len();
-                        }
-                    }
-                    None => out.extend_from_slice(&toks[s..e]),
-                }
-                i = e;
-            }
-            _ => {
-                out.push(toks[i]);
-                i += 1;
+    // Kept spans never overlap. Skip the rebuild when no replacement changes a boundary.
+    let mut changes: Vec<(usize, usize, &[String])> = Vec::new();
+    for &(s, e) in &filtered {
+        let a = toks[s].0;
+        let b = toks[e - 1].1;
+        if let Some(orths) = r.special(&text[a..b]) {
+            let same = orths.len() == e - s && {
+                let mut p = a;
+                orths.iter().zip(&toks[s..e]).all(|(o, &(x, y))| {
+                    let ok = x == p && y == p + o.len();
+                    p += o.len();
+                    ok
+                })
+            };
+            if !same {
+                changes.push((s, e, orths.as_slice()));
             }
         }
     }
+    if changes.is_empty() {
+        return;
+    }
+    let mut out: Vec<(usize, usize)> = Vec::with_capacity(toks.len() + 4);
+    let mut i = 0usize;
+    for (s, e, orths) in changes {
+        if s < i {
+            continue;
+        }
+        out.extend_from_slice(&toks[i..s]);
+        let mut p = toks[s].0;
+        for o in orths {
+            out.push((p, p + o.len()));
+            p += o.len();
+        }
+        i = e;
+    }
+    out.extend_from_slice(&toks[i.min(toks.len())..]);
     *toks = out;
 }

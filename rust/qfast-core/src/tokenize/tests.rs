@@ -78,6 +78,11 @@ fn sentences_match_spacy() {
     for (text, want) in SENTENCES {
         assert_eq!(t.sentences(text), want.to_vec(), "text {text:?}");
         assert_eq!(t.sentence_count(text), want.len(), "text {text:?}");
+        assert_eq!(
+            t.words_and_sentences(text).1,
+            want.to_vec(),
+            "text {text:?}"
+        );
     }
 }
 
