@@ -1,0 +1,401 @@
+//! Fast exact n-gram measures for `gopher_repetition` (the `NGrams` type in the parent module is
+//! the straightforward reference; tests check that both agree).
+//!
+//! - Words are interned once to dense ids (first-occurrence order), with per-id code-point length.
+//! - Top n-grams (`" ".join`): when no word contains `' '`, `" ".join` is injective on word
+//!   sequences of a fixed length, so grams are identified exactly by id sequences. Level k+1
+//!   classes are `(level-k class at i, id[i+k])` keys (exact `u64`, no verification needed), and
+//!   only positions whose level-k grams at `i` and `i+1` both repeat can hold a repeated (k+1)-gram,
+//!   so each level only hashes the (shrinking) set of possibly repeated positions. Unique grams have
+//!   count 1, and every occurrence of a repeated gram is processed in order, so the maximal count
+//!   and its first-inserted gram are exact.
+//! - Duplicated n-grams (`"".join`): the concatenation `C` of all words is materialised. A gram
+//!   `(i, n)` of byte length `L` can equal another gram only if the first `K` bytes of `C` at word
+//!   boundary `i` also start at another word boundary (for `K <= L`). A bitset "seen twice" filter
+//!   over those `K`-byte prefixes (K = 16, 32) yields a superset of such boundaries; grams outside
+//!   it are unique, so the skip-ahead walk treats them as new without touching any table (no later
+//!   gram can match them). The remaining grams go through an exact table keyed by a hash of the
+//!   concatenated bytes, every hash hit verified by comparing the bytes of `C`.
+
+use std::cell::RefCell;
+
+use crate::pytext::len_cp;
+
+const NONE: u32 = u32::MAX;
+
+/// Open-addressing table of `(tag, value + 1)` slots (0 = empty), linear probing from `tag`.
+/// Tags are hash bits; equality is decided by the caller's `eq` on the stored value. Cleared by
+/// resetting the touched slots only; grows (rehashing from the tags) when half full.
+#[derive(Default)]
+struct Table {
+    slots: Vec<(u32, u32)>,
+    touched: Vec<u32>,
+    mask: usize,
+}
+
+impl Table {
+    /// Empty the table, sized for about `n` entries.
+    fn prepare(&mut self, n: usize) {
+        if self.touched.len() * 4 > self.slots.len() {
+            self.slots.fill((0, 0));
+        } else {
+            for &t in &self.touched {
+                self.slots[t as usize] = (0, 0);
+            }
+        }
+        self.touched.clear();
+        let cap = (2 * n + 2).next_power_of_two().max(64);
+        if self.slots.len() < cap {
+            self.slots.resize(cap, (0, 0));
+        }
+        self.mask = cap - 1;
+    }
+
+    /// The value of the entry with this tag for which `eq(value)` holds, or `None` after
+    /// inserting `(tag, new)`.
+    #[inline]
+    fn find_or_insert(
+        &mut self,
+        tag: u32,
+        new: u32,
+        mut eq: impl FnMut(u32) -> bool,
+    ) -> Option<u32> {
+        if 2 * self.touched.len() + 2 > self.mask {
+            self.grow();
+        }
+        let mut pos = tag as usize & self.mask;
+        loop {
+            let (t, v) = self.slots[pos];
+            if v == 0 {
+                self.slots[pos] = (tag, new + 1);
+                self.touched.push(pos as u32);
+                return None;
+            }
+            if t == tag && eq(v - 1) {
+                return Some(v - 1);
+            }
+            pos = (pos + 1) & self.mask;
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn grow(&mut self) {
+        let old: Vec<(u32, u32)> = self
+            .touched
+            .iter()
+            .map(|&p| self.slots[p as usize])
+            .collect();
+        for &p in &self.touched {
+            self.slots[p as usize] = (0, 0);
+        }
+        self.touched.clear();
+        let cap = (self.mask + 1) * 2;
+        if self.slots.len() < cap {
+            self.slots.resize(cap, (0, 0));
+        }
+        self.mask = cap - 1;
+        for (t, v) in old {
+            let mut pos = t as usize & self.mask;
+            while self.slots[pos].1 != 0 {
+                pos = (pos + 1) & self.mask;
+            }
+            self.slots[pos] = (t, v);
+            self.touched.push(pos as u32);
+        }
+    }
+}
+
+#[inline]
+fn mix(h: u64) -> u64 {
+    (h ^ (h >> 29)).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+}
+
+#[derive(Default)]
+struct Scratch {
+    ids: Vec<u32>,
+    /// Per id: first position, count of occurrences, code points.
+    first: Vec<u32>,
+    count: Vec<u32>,
+    wcp: Vec<u32>,
+    intern: Table,
+    /// Prefix arrays over words (len nw + 1).
+    cp: Vec<u64>,
+    off: Vec<usize>,
+    /// Concatenation of all words + 32 zero bytes.
+    buf: Vec<u8>,
+    /// Per position: bit0 = 16-byte prefix possibly repeated, bit1 = 32-byte prefix.
+    flags: Vec<u8>,
+    keys: Vec<u32>,
+    seen: Vec<u64>,
+    twice: Vec<u64>,
+    table: Table,
+    /// Top n-gram levels: class per position (NONE = unique), count and first position per class.
+    cls: Vec<u32>,
+    cls_next: Vec<u32>,
+    ccount: Vec<u32>,
+    cfirst: Vec<u32>,
+    ckey: Vec<u64>,
+    level: usize,
+    any_space: bool,
+    cat_ready: bool,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+/// Run `f` with the n-gram state of `words` (scratch reused per thread).
+pub(super) fn with_ngrams<R>(words: &[&str], f: impl FnOnce(&mut Fast<'_, '_>) -> R) -> R {
+    SCRATCH.with(|s| {
+        let mut guard = s.borrow_mut();
+        let mut fast = Fast::new(words, &mut guard);
+        f(&mut fast)
+    })
+}
+
+pub(super) struct Fast<'s, 'w> {
+    words: &'w [&'w str],
+    s: &'s mut Scratch,
+}
+
+#[inline]
+fn word_hash(b: &[u8]) -> u64 {
+    // FxHash-like over 8-byte chunks; quality only affects speed (ids are verified).
+    let mut h = (b.len() as u64).wrapping_mul(0x517C_C1B7_2722_0A95);
+    let mut c = b.chunks_exact(8);
+    for x in &mut c {
+        let v = u64::from_le_bytes(x.try_into().unwrap());
+        h = (h.rotate_left(5) ^ v).wrapping_mul(0x517C_C1B7_2722_0A95);
+    }
+    let r = c.remainder();
+    if !r.is_empty() {
+        let mut t = [0u8; 8];
+        t[..r.len()].copy_from_slice(r);
+        h = (h.rotate_left(5) ^ u64::from_le_bytes(t)).wrapping_mul(0x517C_C1B7_2722_0A95);
+    }
+    mix(h)
+}
+
+impl<'s, 'w> Fast<'s, 'w> {
+    fn new(words: &'w [&'w str], s: &'s mut Scratch) -> Self {
+        let nw = words.len();
+        s.ids.clear();
+        s.first.clear();
+        s.count.clear();
+        s.wcp.clear();
+        s.cp.clear();
+        s.off.clear();
+        s.buf.clear();
+        s.level = 0;
+        s.cat_ready = false;
+        s.intern.prepare(nw / 2);
+        let mut any_space = false;
+        let (mut c, mut off) = (0u64, 0usize);
+        for (p, &w) in words.iter().enumerate() {
+            s.cp.push(c);
+            s.off.push(off);
+            let b = w.as_bytes();
+            let h = word_hash(b);
+            let new = s.first.len() as u32;
+            let first = &s.first;
+            let id = match s.intern.find_or_insert((h >> 32) as u32, new, |v| {
+                words[first[v as usize] as usize].as_bytes() == b
+            }) {
+                Some(id) => id,
+                None => {
+                    s.first.push(p as u32);
+                    s.count.push(0);
+                    s.wcp.push(len_cp(w) as u32);
+                    any_space |= b.contains(&b' ');
+                    new
+                }
+            };
+            s.ids.push(id);
+            s.count[id as usize] += 1;
+            c += s.wcp[id as usize] as u64;
+            off += b.len();
+            s.buf.extend_from_slice(b);
+        }
+        s.cp.push(c);
+        s.off.push(off);
+        s.buf.extend_from_slice(&[0u8; 32]);
+        s.any_space = any_space;
+        Fast { words, s }
+    }
+
+    /// True when `" ".join` grams can be identified by id sequences.
+    pub(super) fn ids_exact_for_spaced(&self) -> bool {
+        !self.s.any_space
+    }
+
+    /// `len(top_gram) * count` for `" ".join` n-grams (n >= 1, nw >= n). Requires
+    /// `ids_exact_for_spaced()`.
+    pub(super) fn top_n_gram_chars(&mut self, n: usize) -> u64 {
+        let nw = self.words.len();
+        if n == 0 || nw < n {
+            return 0;
+        }
+        if self.s.level == 0 || self.s.level > n {
+            self.level1();
+        }
+        while self.s.level < n {
+            self.next_level();
+        }
+        let s = &*self.s;
+        // Classes are in first-occurrence order: first with the maximal count.
+        let mut best = (0u32, 1u32); // (first position, count): gram 0 when all are unique.
+        for (k, &c) in s.ccount.iter().enumerate() {
+            if c > best.1 {
+                best = (s.cfirst[k], c);
+            }
+        }
+        let p = best.0 as usize;
+        (s.cp[p + n] - s.cp[p] + (n as u64 - 1)) * best.1 as u64
+    }
+
+    fn level1(&mut self) {
+        let s = &mut *self.s;
+        s.cls.clear();
+        s.cls.extend_from_slice(&s.ids);
+        s.ccount.clear();
+        s.ccount.extend_from_slice(&s.count);
+        s.cfirst.clear();
+        s.cfirst.extend_from_slice(&s.first);
+        s.level = 1;
+    }
+
+    fn next_level(&mut self) {
+        let s = &mut *self.s;
+        let k = s.level;
+        let nw = s.ids.len();
+        let npos = nw + 1 - (k + 1); // positions of (k+1)-grams (nw >= k + 1)
+        s.table.prepare(npos / 4);
+        s.cls_next.clear();
+        let mut ncount: Vec<u32> = Vec::new();
+        let mut nfirst: Vec<u32> = Vec::new();
+        std::mem::swap(&mut ncount, &mut s.ccount);
+        std::mem::swap(&mut nfirst, &mut s.cfirst);
+        // ncount/nfirst now hold level k; s.ccount/s.cfirst are rebuilt for level k+1.
+        s.ccount.clear();
+        s.cfirst.clear();
+        s.ckey.clear();
+        let rep = |c: u32| c != NONE && ncount[c as usize] >= 2;
+        let mut prev_rep = rep(s.cls[0]);
+        for i in 0..npos {
+            let next_rep = rep(s.cls[i + 1]);
+            if !(prev_rep && next_rep) {
+                s.cls_next.push(NONE);
+                prev_rep = next_rep;
+                continue;
+            }
+            prev_rep = next_rep;
+            let key = ((s.cls[i] as u64) << 32) | s.ids[i + k] as u64;
+            let new = s.ccount.len() as u32;
+            let ckey = &s.ckey;
+            let c = match s
+                .table
+                .find_or_insert((mix(key) >> 32) as u32, new, |v| ckey[v as usize] == key)
+            {
+                Some(c) => c,
+                None => {
+                    s.ccount.push(0);
+                    s.cfirst.push(i as u32);
+                    s.ckey.push(key);
+                    new
+                }
+            };
+            s.ccount[c as usize] += 1;
+            s.cls_next.push(c);
+        }
+        std::mem::swap(&mut s.cls, &mut s.cls_next);
+        s.level = k + 1;
+    }
+
+    fn prepare_cat(&mut self) {
+        if self.s.cat_ready {
+            return;
+        }
+        let s = &mut *self.s;
+        let nw = s.ids.len();
+        // Possibly-repeated K-byte prefixes at word boundaries.
+        s.flags.clear();
+        s.flags.resize(nw, 0);
+        let bits = (16 * nw).next_power_of_two().max(1024);
+        let shift = 64 - bits.trailing_zeros();
+        for (kbytes, flag) in [(16usize, 1u8), (32, 2)] {
+            s.seen.clear();
+            s.seen.resize(bits / 64, 0);
+            s.twice.clear();
+            s.twice.resize(bits / 64, 0);
+            s.keys.clear();
+            for k in 0..nw {
+                let o = s.off[k];
+                let mut h = 0u64;
+                for c in s.buf[o..o + kbytes].chunks_exact(8) {
+                    let v = u64::from_le_bytes(c.try_into().unwrap());
+                    h = (h.rotate_left(23) ^ v).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+                }
+                let b = (mix(h) >> shift) as u32;
+                s.keys.push(b);
+                let (w, m) = ((b >> 6) as usize, 1u64 << (b & 63));
+                if s.seen[w] & m != 0 {
+                    s.twice[w] |= m;
+                } else {
+                    s.seen[w] |= m;
+                }
+            }
+            for k in 0..nw {
+                let b = s.keys[k];
+                if s.twice[(b >> 6) as usize] & (1u64 << (b & 63)) != 0 {
+                    s.flags[k] |= flag;
+                }
+            }
+        }
+        s.cat_ready = true;
+    }
+
+    /// datatrove `find_all_duplicate(words, n)` (n >= 1).
+    pub(super) fn dup_n_gram_chars(&mut self, n: usize) -> u64 {
+        let nw = self.words.len();
+        if n == 0 || nw < n {
+            return 0;
+        }
+        self.prepare_cat();
+        let s = &mut *self.s;
+        s.table.prepare(64);
+        let (mut rep, mut idx) = (0u64, 0usize);
+        let end = nw - n + 1;
+        while idx < end {
+            let a = s.off[idx];
+            let len = s.off[idx + n] - a;
+            let cand = if len < 16 {
+                true
+            } else if len < 32 {
+                s.flags[idx] & 1 != 0
+            } else {
+                s.flags[idx] & 2 != 0
+            };
+            if !cand {
+                idx += 1;
+                continue;
+            }
+            let h = word_hash(&s.buf[a..a + len]);
+            let (off, buf) = (&s.off, &s.buf);
+            let found = s
+                .table
+                .find_or_insert((h >> 32) as u32, idx as u32, |v| {
+                    let b = off[v as usize];
+                    off[v as usize + n] - b == len && buf[b..b + len] == buf[a..a + len]
+                })
+                .is_some();
+            if found {
+                rep += s.cp[idx + n] - s.cp[idx];
+                idx += n;
+            } else {
+                idx += 1;
+            }
+        }
+        rep
+    }
+}
