@@ -122,11 +122,11 @@ struct Scratch {
     /// Prefix arrays over words (len nw + 1).
     cp: Vec<u64>,
     off: Vec<usize>,
-    /// Concatenation of all words + 32 zero bytes.
+    /// 32 zero bytes, the concatenation of all words, 32 zero bytes (`off` indexes into it).
     buf: Vec<u8>,
-    /// Per position: bit0 = 16-byte prefix possibly repeated, bit1 = 32-byte prefix.
+    /// Per word boundary: window flags and hashes (see `prepare_cat`).
     flags: Vec<u8>,
-    keys: Vec<u32>,
+    win: [Vec<u64>; 4],
     seen: Vec<u64>,
     twice: Vec<u64>,
     table: Table,
@@ -159,22 +159,44 @@ pub(super) struct Fast<'s, 'w> {
     s: &'s mut Scratch,
 }
 
+const K: u64 = 0x517C_C1B7_2722_0A95;
+
 #[inline]
-fn word_hash(b: &[u8]) -> u64 {
-    // FxHash-like over 8-byte chunks; quality only affects speed (ids are verified).
-    let mut h = (b.len() as u64).wrapping_mul(0x517C_C1B7_2722_0A95);
-    let mut c = b.chunks_exact(8);
-    for x in &mut c {
-        let v = u64::from_le_bytes(x.try_into().unwrap());
-        h = (h.rotate_left(5) ^ v).wrapping_mul(0x517C_C1B7_2722_0A95);
+fn load8(buf: &[u8], o: usize) -> u64 {
+    u64::from_le_bytes(buf[o..o + 8].try_into().unwrap())
+}
+
+/// Hash of `buf[o..o + len]` (needs 8 readable bytes past the end; quality only affects speed).
+#[inline]
+fn hash_bytes(buf: &[u8], o: usize, len: usize) -> u64 {
+    let mut h = (len as u64).wrapping_mul(K);
+    let (mut p, end) = (o, o + len);
+    while p + 8 <= end {
+        h = (h.rotate_left(5) ^ load8(buf, p)).wrapping_mul(K);
+        p += 8;
     }
-    let r = c.remainder();
-    if !r.is_empty() {
-        let mut t = [0u8; 8];
-        t[..r.len()].copy_from_slice(r);
-        h = (h.rotate_left(5) ^ u64::from_le_bytes(t)).wrapping_mul(0x517C_C1B7_2722_0A95);
+    if p < end {
+        let v = load8(buf, p) & (u64::MAX >> (64 - 8 * (end - p)));
+        h = (h.rotate_left(5) ^ v).wrapping_mul(K);
     }
     mix(h)
+}
+
+/// `buf[a..a + len] == buf[b..b + len]` (needs 8 readable bytes past both ends).
+#[inline]
+fn eq_bytes(buf: &[u8], a: usize, b: usize, len: usize) -> bool {
+    let mut k = 0;
+    while k + 8 <= len {
+        if load8(buf, a + k) != load8(buf, b + k) {
+            return false;
+        }
+        k += 8;
+    }
+    if k < len {
+        let m = u64::MAX >> (64 - 8 * (len - k));
+        return (load8(buf, a + k) ^ load8(buf, b + k)) & m == 0;
+    }
+    true
 }
 
 impl<'s, 'w> Fast<'s, 'w> {
@@ -186,40 +208,53 @@ impl<'s, 'w> Fast<'s, 'w> {
         s.wcp.clear();
         s.cp.clear();
         s.off.clear();
-        s.buf.clear();
         s.level = 0;
         s.cat_ready = false;
-        s.intern.prepare(nw / 2);
-        let mut any_space = false;
-        let (mut c, mut off) = (0u64, 0usize);
-        for (p, &w) in words.iter().enumerate() {
-            s.cp.push(c);
+        // The concatenation, with zero padding so that 8-byte loads never leave `buf`.
+        let total: usize = words.iter().map(|w| w.len()).sum();
+        s.buf.clear();
+        s.buf.resize(total + 72, 0);
+        let mut off = 32usize;
+        for &w in words {
             s.off.push(off);
             let b = w.as_bytes();
-            let h = word_hash(b);
+            if b.len() <= 16 {
+                for (d, &x) in s.buf[off..off + b.len()].iter_mut().zip(b) {
+                    *d = x;
+                }
+            } else {
+                s.buf[off..off + b.len()].copy_from_slice(b);
+            }
+            off += b.len();
+        }
+        s.off.push(off);
+        s.intern.prepare(nw / 2);
+        let mut any_space = false;
+        let mut c = 0u64;
+        for (p, &w) in words.iter().enumerate() {
+            s.cp.push(c);
+            let (o, len) = (s.off[p], s.off[p + 1] - s.off[p]);
+            let h = hash_bytes(&s.buf, o, len);
             let new = s.first.len() as u32;
-            let first = &s.first;
+            let (first, off, buf) = (&s.first, &s.off, &s.buf);
             let id = match s.intern.find_or_insert((h >> 32) as u32, new, |v| {
-                words[first[v as usize] as usize].as_bytes() == b
+                let f = first[v as usize] as usize;
+                off[f + 1] - off[f] == len && eq_bytes(buf, off[f], o, len)
             }) {
                 Some(id) => id,
                 None => {
                     s.first.push(p as u32);
                     s.count.push(0);
                     s.wcp.push(len_cp(w) as u32);
-                    any_space |= b.contains(&b' ');
+                    any_space |= w.as_bytes().contains(&b' ');
                     new
                 }
             };
             s.ids.push(id);
             s.count[id as usize] += 1;
             c += s.wcp[id as usize] as u64;
-            off += b.len();
-            s.buf.extend_from_slice(b);
         }
         s.cp.push(c);
-        s.off.push(off);
-        s.buf.extend_from_slice(&[0u8; 32]);
         s.any_space = any_space;
         Fast { words, s }
     }
@@ -312,45 +347,54 @@ impl<'s, 'w> Fast<'s, 'w> {
         s.level = k + 1;
     }
 
+    /// Per word boundary `k` (0..=nw): hashes of the K-byte windows starting (`P`) and ending
+    /// (`S`) at `k`, and flags telling whether that window possibly occurs at another boundary
+    /// (bit 0: P16, 1: S16, 2: P32, 3: S32; a superset, via a "seen twice" bitset).
     fn prepare_cat(&mut self) {
         if self.s.cat_ready {
             return;
         }
         let s = &mut *self.s;
-        let nw = s.ids.len();
-        // Possibly-repeated K-byte prefixes at word boundaries.
+        let nb = s.ids.len() + 1;
         s.flags.clear();
-        s.flags.resize(nw, 0);
-        let bits = (16 * nw).next_power_of_two().max(1024);
+        s.flags.resize(nb, 0);
+        let bits = (16 * nb).next_power_of_two().max(1024);
         let shift = 64 - bits.trailing_zeros();
-        for (kbytes, flag) in [(16usize, 1u8), (32, 2)] {
-            s.seen.clear();
-            s.seen.resize(bits / 64, 0);
-            s.twice.clear();
-            s.twice.resize(bits / 64, 0);
-            s.keys.clear();
-            for k in 0..nw {
-                let o = s.off[k];
-                let mut h = 0u64;
-                for c in s.buf[o..o + kbytes].chunks_exact(8) {
-                    let v = u64::from_le_bytes(c.try_into().unwrap());
-                    h = (h.rotate_left(23) ^ v).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-                }
-                let b = (mix(h) >> shift) as u32;
-                s.keys.push(b);
-                let (w, m) = ((b >> 6) as usize, 1u64 << (b & 63));
-                if s.seen[w] & m != 0 {
-                    s.twice[w] |= m;
-                } else {
-                    s.seen[w] |= m;
-                }
+        let words = bits / 64;
+        s.seen.clear();
+        s.seen.resize(4 * words, 0);
+        s.twice.clear();
+        s.twice.resize(4 * words, 0);
+        for hv in &mut s.win {
+            hv.clear();
+        }
+        let (seen, twice) = (&mut s.seen, &mut s.twice);
+        for k in 0..nb {
+            // 64 bytes around the boundary: [o - 32, o + 32).
+            let o = s.off[k] - 32;
+            let v: [u64; 8] = std::array::from_fn(|j| load8(&s.buf, o + 8 * j));
+            let step = |h: u64, x: u64| (h.rotate_left(23) ^ x).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+            let p16 = step(step(16, v[4]), v[5]);
+            let s16 = step(step(16, v[2]), v[3]);
+            let p32 = step(step(step(step(32, v[4]), v[5]), v[6]), v[7]);
+            let s32 = step(step(step(step(32, v[0]), v[1]), v[2]), v[3]);
+            for (fam, h) in [p16, s16, p32, s32].into_iter().enumerate() {
+                let h = mix(h);
+                s.win[fam].push(h);
+                let b = h >> shift;
+                let (w, m) = (fam * words + (b >> 6) as usize, 1u64 << (b & 63));
+                twice[w] |= seen[w] & m;
+                seen[w] |= m;
             }
-            for k in 0..nw {
-                let b = s.keys[k];
-                if s.twice[(b >> 6) as usize] & (1u64 << (b & 63)) != 0 {
-                    s.flags[k] |= flag;
-                }
+        }
+        for k in 0..nb {
+            let mut f = 0u8;
+            for fam in 0..4 {
+                let b = s.win[fam][k] >> shift;
+                let w = fam * words + (b >> 6) as usize;
+                f |= (((twice[w] >> (b & 63)) & 1) as u8) << fam;
             }
+            s.flags[k] = f;
         }
         s.cat_ready = true;
     }
@@ -369,24 +413,25 @@ impl<'s, 'w> Fast<'s, 'w> {
         while idx < end {
             let a = s.off[idx];
             let len = s.off[idx + n] - a;
-            let cand = if len < 16 {
-                true
-            } else if len < 32 {
-                s.flags[idx] & 1 != 0
+            // Equal grams share their length, first K and last K bytes (K <= len), and the
+            // windows at both ends then occur at two different boundaries.
+            let h = if len < 16 {
+                hash_bytes(&s.buf, a, len)
             } else {
-                s.flags[idx] & 2 != 0
+                let fam = if len < 32 { 0 } else { 2 };
+                let (fp, fs) = (1u8 << fam, 2u8 << fam);
+                if s.flags[idx] & fp == 0 || s.flags[idx + n] & fs == 0 {
+                    idx += 1;
+                    continue;
+                }
+                mix(s.win[fam][idx] ^ s.win[fam + 1][idx + n].rotate_left(29) ^ len as u64)
             };
-            if !cand {
-                idx += 1;
-                continue;
-            }
-            let h = word_hash(&s.buf[a..a + len]);
             let (off, buf) = (&s.off, &s.buf);
             let found = s
                 .table
                 .find_or_insert((h >> 32) as u32, idx as u32, |v| {
                     let b = off[v as usize];
-                    off[v as usize + n] - b == len && buf[b..b + len] == buf[a..a + len]
+                    off[v as usize + n] - b == len && eq_bytes(buf, a, b, len)
                 })
                 .is_some();
             if found {
