@@ -444,3 +444,117 @@ impl<'s, 'w> Fast<'s, 'w> {
         rep
     }
 }
+
+/// Position of the first `\n` in `b[i..]` (or `b.len()`), 8 bytes at a time.
+#[inline]
+fn find_nl(b: &[u8], mut i: usize) -> usize {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    while i + 8 <= b.len() {
+        let x = load8(b, i) ^ (LO * b'\n' as u64);
+        let t = x.wrapping_sub(LO) & !x & (LO << 7);
+        if t != 0 {
+            return i + (t.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while i < b.len() && b[i] != b'\n' {
+        i += 1;
+    }
+    i
+}
+
+/// Cheap tag of a piece: its length and up to 16 of its bytes (equal pieces, equal tags).
+#[inline]
+fn piece_tag(p: &[u8]) -> u32 {
+    let n = p.len();
+    let h = if n >= 8 {
+        load8(p, 0) ^ load8(p, n - 8).rotate_left(31) ^ (n as u64).wrapping_mul(K)
+    } else {
+        let mut v = n as u64;
+        for &x in p {
+            v = (v << 8) | x as u64;
+        }
+        v
+    };
+    (mix(h.wrapping_mul(K)) >> 32) as u32
+}
+
+#[derive(Default)]
+struct LineScratch {
+    runs: Vec<(usize, usize)>,
+    pieces: Vec<(usize, usize)>,
+    table: Table,
+}
+
+thread_local! {
+    static LINES: RefCell<LineScratch> = RefCell::new(LineScratch::default());
+}
+
+/// datatrove `find_duplicates` over `pieces` (byte ranges of `text`).
+fn dups(text: &str, pieces: &[(usize, usize)], table: &mut Table) -> (u64, u64, u64) {
+    let b = text.as_bytes();
+    table.prepare(pieces.len());
+    let (mut dup, mut chars) = (0u64, 0u64);
+    for (k, &(s, e)) in pieces.iter().enumerate() {
+        let p = &b[s..e];
+        let found = table
+            .find_or_insert(piece_tag(p), k as u32, |v| {
+                let (s2, e2) = pieces[v as usize];
+                b[s2..e2] == *p
+            })
+            .is_some();
+        if found {
+            dup += 1;
+            chars += len_cp(&text[s..e]) as u64;
+        }
+    }
+    (pieces.len() as u64, dup, chars)
+}
+
+/// `(find_duplicates(re.split(r"\n{2,}", text.strip())), find_duplicates(re.split(r"\n+", text)))`
+/// as `(n, dup, dup_chars)` triples; `stripped` must be `strip(text)` (a subslice of `text`).
+pub(super) fn para_line_dups(text: &str, stripped: &str) -> ((u64, u64, u64), (u64, u64, u64)) {
+    let b = text.as_bytes();
+    let s0 = stripped.as_ptr() as usize - text.as_ptr() as usize;
+    let s1 = s0 + stripped.len();
+    LINES.with(|ls| {
+        let mut guard = ls.borrow_mut();
+        let ls = &mut *guard;
+        // Maximal runs of '\n'.
+        ls.runs.clear();
+        let mut i = 0;
+        loop {
+            let j = find_nl(b, i);
+            if j >= b.len() {
+                break;
+            }
+            let mut e = j + 1;
+            while e < b.len() && b[e] == b'\n' {
+                e += 1;
+            }
+            ls.runs.push((j, e));
+            i = e;
+        }
+        // Paragraphs: runs of >= 2 inside the stripped range (stripping removes whitespace, so
+        // such a run is either fully inside or fully outside it).
+        ls.pieces.clear();
+        let mut start = s0;
+        for &(j, e) in &ls.runs {
+            if e - j >= 2 && j >= s0 && e <= s1 {
+                ls.pieces.push((start, j));
+                start = e;
+            }
+        }
+        ls.pieces.push((start, s1));
+        let para = dups(text, &ls.pieces, &mut ls.table);
+        ls.pieces.clear();
+        let mut start = 0;
+        for &(j, e) in &ls.runs {
+            ls.pieces.push((start, j));
+            start = e;
+        }
+        ls.pieces.push((start, b.len()));
+        let line = dups(text, &ls.pieces, &mut ls.table);
+        (para, line)
+    })
+}

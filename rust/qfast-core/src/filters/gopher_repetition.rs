@@ -15,7 +15,7 @@ use std::sync::OnceLock;
 #[path = "gopher_rep_fast.rs"]
 mod fast;
 
-use super::{enabled, find_duplicates, ratio, Reason};
+use super::{enabled, ratio, Reason};
 use crate::pytext::{len_cp, strip};
 
 /// Parameters of `GopherRepetitionFilter`, with datatrove's names and defaults. The four line and
@@ -91,9 +91,8 @@ pub struct Signals {
 /// Measure `text`. `words` must be `split_into_words(text)` (shared tokenization).
 pub fn signals(text: &str, words: &[&str], cfg: &Config) -> Signals {
     let text_len = len_cp(text) as u64;
-    let (n_paragraphs, dup_paragraphs, dup_paragraph_chars) =
-        find_duplicates(split_paragraphs(strip(text)));
-    let (n_lines, dup_lines, dup_line_chars) = find_duplicates(split_newline_runs(text));
+    let ((n_paragraphs, dup_paragraphs, dup_paragraph_chars), (n_lines, dup_lines, dup_line_chars)) =
+        fast::para_line_dups(text, strip(text));
 
     let mut s = Signals {
         text_len,
@@ -193,14 +192,13 @@ pub fn filter(text: &str, words: &[&str], cfg: &Config) -> Option<Reason> {
         return Some("empty".into());
     }
     let text_len = len_cp(text) as u64;
-    let (np, dp, dpc) = find_duplicates(split_paragraphs(strip(text)));
+    let ((np, dp, dpc), (nl, dl, dlc)) = fast::para_line_dups(text, strip(text));
     if enabled(cfg.dup_para_frac).is_some_and(|t| ratio(dp, np) > t) {
         return Some("dup_para_frac".into());
     }
     if enabled(cfg.dup_para_char_frac).is_some_and(|t| ratio(dpc, text_len) > t) {
         return Some("dup_para_char_frac".into());
     }
-    let (nl, dl, dlc) = find_duplicates(split_newline_runs(text));
     if enabled(cfg.dup_line_frac).is_some_and(|t| ratio(dl, nl) > t) {
         return Some("dup_line_frac".into());
     }
@@ -582,6 +580,7 @@ impl<'w, 'a> NGrams<'w, 'a> {
 mod tests {
     //! Expected values obtained by running datatrove 0.10.1 (words = whitespace split).
     use super::*;
+    use crate::filters::find_duplicates;
 
     fn ws(t: &str) -> Vec<&str> {
         t.split_whitespace().collect()
@@ -759,6 +758,41 @@ mod tests {
                     assert_eq!(ng.dup_n_gram_chars(n), NGrams::new(&w).dup_n_gram_chars(n));
                 }
             });
+        }
+    }
+
+    #[test]
+    fn para_line_dups_match_reference() {
+        let palette = [
+            "\n",
+            "\n",
+            "a",
+            "b",
+            "ab",
+            " ",
+            "\t",
+            "é",
+            "0123456789",
+            "\r",
+            "\u{85}",
+        ];
+        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+        for _ in 0..5000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let len = (x % 40) as usize;
+            let t: String = (0..len)
+                .map(|k| {
+                    palette[((x.rotate_left(k as u32 * 5) >> 3) % palette.len() as u64) as usize]
+                })
+                .collect();
+            let got = fast::para_line_dups(&t, strip(&t));
+            let want = (
+                find_duplicates(split_paragraphs(strip(&t))),
+                find_duplicates(split_newline_runs(&t)),
+            );
+            assert_eq!(got, want, "{t:?}");
         }
     }
 }
