@@ -126,7 +126,8 @@ struct Scratch {
     buf: Vec<u8>,
     /// Per word boundary: window flags and hashes (see `prepare_cat`).
     flags: Vec<u8>,
-    win: [Vec<u64>; 4],
+    win: Vec<[u64; 4]>,
+    cands: Vec<u32>,
     seen: Vec<u64>,
     twice: Vec<u64>,
     table: Table,
@@ -356,45 +357,44 @@ impl<'s, 'w> Fast<'s, 'w> {
         }
         let s = &mut *self.s;
         let nb = s.ids.len() + 1;
-        s.flags.clear();
-        s.flags.resize(nb, 0);
         let bits = (16 * nb).next_power_of_two().max(1024);
         let shift = 64 - bits.trailing_zeros();
-        let words = bits / 64;
+        let nwords = bits / 64;
         s.seen.clear();
-        s.seen.resize(4 * words, 0);
+        s.seen.resize(4 * nwords, 0);
         s.twice.clear();
-        s.twice.resize(4 * words, 0);
-        for hv in &mut s.win {
-            hv.clear();
-        }
-        let (seen, twice) = (&mut s.seen, &mut s.twice);
-        for k in 0..nb {
+        s.twice.resize(4 * nwords, 0);
+        s.win.clear();
+        s.win.resize(nb, [0; 4]);
+        s.flags.clear();
+        s.flags.resize(nb, 0);
+        let (seen, twice) = (&mut s.seen[..], &mut s.twice[..]);
+        let (win, flags, off, buf) = (&mut s.win[..], &mut s.flags[..], &s.off[..], &s.buf[..]);
+        let step = |h: u64, x: u64| (h.rotate_left(23) ^ x).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        for (k, wk) in win.iter_mut().enumerate() {
             // 64 bytes around the boundary: [o - 32, o + 32).
-            let o = s.off[k] - 32;
-            let v: [u64; 8] = std::array::from_fn(|j| load8(&s.buf, o + 8 * j));
-            let step = |h: u64, x: u64| (h.rotate_left(23) ^ x).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+            let o = off[k] - 32;
+            let v: [u64; 8] = std::array::from_fn(|j| load8(buf, o + 8 * j));
             let p16 = step(step(16, v[4]), v[5]);
             let s16 = step(step(16, v[2]), v[3]);
             let p32 = step(step(step(step(32, v[4]), v[5]), v[6]), v[7]);
             let s32 = step(step(step(step(32, v[0]), v[1]), v[2]), v[3]);
-            for (fam, h) in [p16, s16, p32, s32].into_iter().enumerate() {
-                let h = mix(h);
-                s.win[fam].push(h);
+            *wk = [mix(p16), mix(s16), mix(p32), mix(s32)];
+            for (fam, &h) in wk.iter().enumerate() {
                 let b = h >> shift;
-                let (w, m) = (fam * words + (b >> 6) as usize, 1u64 << (b & 63));
+                let (w, m) = (fam * nwords + (b >> 6) as usize, 1u64 << (b & 63));
                 twice[w] |= seen[w] & m;
                 seen[w] |= m;
             }
         }
-        for k in 0..nb {
-            let mut f = 0u8;
-            for fam in 0..4 {
-                let b = s.win[fam][k] >> shift;
-                let w = fam * words + (b >> 6) as usize;
-                f |= (((twice[w] >> (b & 63)) & 1) as u8) << fam;
+        for (f, wk) in flags.iter_mut().zip(win.iter()) {
+            let mut x = 0u8;
+            for (fam, &h) in wk.iter().enumerate() {
+                let b = h >> shift;
+                let w = fam * nwords + (b >> 6) as usize;
+                x |= (((twice[w] >> (b & 63)) & 1) as u8) << fam;
             }
-            s.flags[k] = f;
+            *f = x;
         }
         s.cat_ready = true;
     }
@@ -407,38 +407,50 @@ impl<'s, 'w> Fast<'s, 'w> {
         }
         self.prepare_cat();
         let s = &mut *self.s;
-        s.table.prepare(64);
-        let (mut rep, mut idx) = (0u64, 0usize);
         let end = nw - n + 1;
-        while idx < end {
-            let a = s.off[idx];
-            let len = s.off[idx + n] - a;
-            // Equal grams share their length, first K and last K bytes (K <= len), and the
-            // windows at both ends then occur at two different boundaries.
+        // Candidate positions: equal grams share their length, first K and last K bytes
+        // (K <= len), so the windows at both ends occur at two different boundaries. Any other
+        // gram is unique: the walk treats it as new, and no later gram can match it.
+        s.cands.clear();
+        {
+            let (off, flags) = (&s.off[..], &s.flags[..]);
+            for i in 0..end {
+                let len = off[i + n] - off[i];
+                let fam = if len < 32 { 0 } else { 2 };
+                let ok = flags[i] & (1 << fam) != 0 && flags[i + n] & (2 << fam) != 0;
+                if len < 16 || ok {
+                    s.cands.push(i as u32);
+                }
+            }
+        }
+        s.table.prepare(s.cands.len());
+        let (off, buf, win, cp) = (&s.off[..], &s.buf[..], &s.win[..], &s.cp[..]);
+        let (mut rep, mut idx) = (0u64, 0usize);
+        for &c in &s.cands {
+            let i = c as usize;
+            if i < idx {
+                continue; // skipped over by `idx += n`
+            }
+            let a = off[i];
+            let len = off[i + n] - a;
             let h = if len < 16 {
-                hash_bytes(&s.buf, a, len)
+                hash_bytes(buf, a, len)
             } else {
                 let fam = if len < 32 { 0 } else { 2 };
-                let (fp, fs) = (1u8 << fam, 2u8 << fam);
-                if s.flags[idx] & fp == 0 || s.flags[idx + n] & fs == 0 {
-                    idx += 1;
-                    continue;
-                }
-                mix(s.win[fam][idx] ^ s.win[fam + 1][idx + n].rotate_left(29) ^ len as u64)
+                mix(win[i][fam] ^ win[i + n][fam + 1].rotate_left(29) ^ len as u64)
             };
-            let (off, buf) = (&s.off, &s.buf);
             let found = s
                 .table
-                .find_or_insert((h >> 32) as u32, idx as u32, |v| {
+                .find_or_insert((h >> 32) as u32, c, |v| {
                     let b = off[v as usize];
                     off[v as usize + n] - b == len && eq_bytes(buf, a, b, len)
                 })
                 .is_some();
             if found {
-                rep += s.cp[idx + n] - s.cp[idx];
-                idx += n;
+                rep += cp[i + n] - cp[i];
+                idx = i + n;
             } else {
-                idx += 1;
+                idx = i + 1;
             }
         }
         rep
