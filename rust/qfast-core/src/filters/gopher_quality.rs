@@ -1,8 +1,10 @@
 //! GopherQualityFilter (datatrove `gopher_quality_filter.py`).
 
+use std::sync::OnceLock;
+
 use super::{enabled, ratio, Reason};
 use crate::chars::has_non_punctuation;
-use crate::pytext::{any_alpha, count, lstrip, rstrip, splitlines};
+use crate::pytext::{any_alpha, lstrip, rstrip};
 
 /// datatrove's default `STOP_WORDS`.
 pub const STOP_WORDS: [&str; 8] = ["the", "be", "to", "of", "and", "that", "have", "with"];
@@ -77,34 +79,61 @@ pub struct Signals {
     pub stop_words: u64,
 }
 
-/// Measure `text`. `words` must be `split_into_words(text)` (shared tokenization).
-pub fn signals(text: &str, words: &[&str], cfg: &Config) -> Signals {
-    let n_words = words.len() as u64;
-    let mut n_nsw = 0u64;
-    let mut nsw_len = 0u64;
-    let mut alpha_words = 0u64;
+/// Per ASCII byte: bit 0 = not in PUNCTUATION_SET, bit 1 = `isalpha`; non-ASCII bytes: bit 2.
+fn byte_classes() -> &'static [u8; 256] {
+    static T: OnceLock<[u8; 256]> = OnceLock::new();
+    T.get_or_init(|| {
+        let mut t = [4u8; 256];
+        for (c, slot) in t.iter_mut().enumerate().take(128) {
+            let ch = c as u8 as char;
+            let mut buf = [0u8; 4];
+            let w: &str = ch.encode_utf8(&mut buf);
+            *slot = has_non_punctuation(w) as u8 | ((crate::pytext::is_alpha(ch) as u8) << 1);
+        }
+        t
+    })
+}
 
-    // Distinct stop words present: tiny set, linear scan with a length pre-check.
-    let stop: Vec<&str> = {
-        let mut v: Vec<&str> = cfg.stop_words.iter().map(String::as_str).collect();
-        v.sort_unstable();
-        v.dedup();
-        v
-    };
-    let max_stop_len = stop.iter().map(|s| s.len()).max().unwrap_or(0);
-    let mut stop_seen = vec![false; stop.len()];
+/// Word-level measures: `n_words`, `n_non_symbol_words`, `avg_word_length`, `alpha_words`,
+/// `stop_words`.
+fn word_stats(words: &[&str], cfg: &Config, s: &mut Signals) {
+    let cls = byte_classes();
+    let (mut n_nsw, mut nsw_len, mut alpha_words) = (0u64, 0u64, 0u64);
+
+    // Distinct stop words (at most 64 tracked in a bitmask; more use a slower set).
+    let mut stop: [&[u8]; 64] = [&[]; 64];
+    let mut n_stop = 0usize;
+    let mut big: Option<ahash::AHashSet<&str>> = None;
+    for w in &cfg.stop_words {
+        let w = w.as_bytes();
+        if !stop[..n_stop].contains(&w) {
+            if n_stop == 64 {
+                big = Some(cfg.stop_words.iter().map(String::as_str).collect());
+                break;
+            }
+            stop[n_stop] = w;
+            n_stop += 1;
+        }
+    }
+    let stop = &stop[..n_stop];
+    // Bit l set when some stop word has byte length l (lengths >= 63 share bit 63).
+    let len_mask = stop.iter().fold(0u64, |m, w| m | 1u64 << w.len().min(63));
+    let mut seen = 0u64;
+    let mut seen_big: ahash::AHashSet<&str> = ahash::AHashSet::new();
 
     for &w in words {
-        if w.is_ascii() {
-            let b = w.as_bytes();
-            // ASCII members of PUNCTUATION_SET are exactly the ASCII PUNCTUATION members.
-            if has_non_punctuation(w) {
+        let b = w.as_bytes();
+        let mut acc = 0u8;
+        for &c in b {
+            acc |= cls[c as usize];
+        }
+        if acc & 4 == 0 {
+            // ASCII: bytes are code points.
+            if acc & 1 != 0 {
                 n_nsw += 1;
                 nsw_len += b.len() as u64;
             }
-            if b.iter().any(|&c| (c | 0x20).wrapping_sub(b'a') < 26) {
-                alpha_words += 1;
-            }
+            alpha_words += (acc >> 1) as u64 & 1;
         } else {
             if has_non_punctuation(w) {
                 n_nsw += 1;
@@ -114,54 +143,156 @@ pub fn signals(text: &str, words: &[&str], cfg: &Config) -> Signals {
                 alpha_words += 1;
             }
         }
-        if w.len() <= max_stop_len {
-            if let Some(i) = stop.iter().position(|s| *s == w) {
-                stop_seen[i] = true;
+        if let Some(set) = &big {
+            if set.contains(w) {
+                seen_big.insert(w);
+            }
+        } else if len_mask >> b.len().min(63) & 1 != 0 {
+            for (k, sw) in stop.iter().enumerate() {
+                // Inline compare (stop words are short; avoids a memcmp call per candidate).
+                if sw.len() == b.len() && sw.iter().zip(b).all(|(x, y)| x == y) {
+                    seen |= 1 << k;
+                    break;
+                }
             }
         }
     }
-    let stop_words = stop_seen.iter().filter(|&&b| b).count() as u64;
+    s.n_words = words.len() as u64;
+    s.n_non_symbol_words = n_nsw;
+    s.avg_word_length = ratio(nsw_len, n_nsw);
+    s.alpha_words = alpha_words;
+    s.alpha_words_ratio = ratio(alpha_words, s.n_words);
+    s.stop_words = if big.is_some() {
+        seen_big.len() as u64
+    } else {
+        seen.count_ones() as u64
+    };
+}
 
-    let hash_count = count(text, "#") as u64;
-    let ellipsis_count = (count(text, "...") + count(text, "…")) as u64;
+const LO: u64 = 0x0101_0101_0101_0101;
 
+#[inline]
+fn load8(b: &[u8], i: usize) -> u64 {
+    u64::from_le_bytes(b[i..i + 8].try_into().unwrap())
+}
+
+/// High bit of each byte of `v` that equals `x`.
+#[inline]
+fn eq_bytes(v: u64, x: u8) -> u64 {
+    let y = v ^ (LO * x as u64);
+    y.wrapping_sub(LO) & !y & (LO << 7)
+}
+
+/// `text.count("#")` and `text.count("...") + text.count("…")`.
+fn symbol_counts(text: &str, s: &mut Signals) {
+    let b = text.as_bytes();
+    let hash = b.iter().filter(|&&c| c == b'#').count() as u64;
+    // Non-overlapping "...": a maximal run of r dots holds r / 3 of them. "…" = E2 80 A6.
+    let (mut dots, mut ell) = (0u64, 0u64);
+    let mut i = 0;
+    while i < b.len() {
+        if i + 8 <= b.len() {
+            let v = load8(b, i);
+            if eq_bytes(v, b'.') | eq_bytes(v, 0xE2) == 0 {
+                i += 8;
+                continue;
+            }
+        }
+        match b[i] {
+            b'.' => {
+                let mut j = i + 1;
+                while j < b.len() && b[j] == b'.' {
+                    j += 1;
+                }
+                dots += ((j - i) / 3) as u64;
+                i = j;
+            }
+            0xE2 => {
+                if b.get(i + 1) == Some(&0x80) && b.get(i + 2) == Some(&0xA6) {
+                    ell += 1;
+                    i += 3;
+                } else {
+                    i += 1;
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    s.hash_count = hash;
+    s.ellipsis_count = dots + ell;
+    s.hash_ratio = ratio(hash, s.n_words);
+    s.ellipsis_ratio = ratio(s.ellipsis_count, s.n_words);
+}
+
+/// `text.splitlines()` measures: `n_lines`, `bullet_lines`, `end_ellipsis_lines`.
+fn line_stats(text: &str, s: &mut Signals) {
+    let b = text.as_bytes();
     let (mut n_lines, mut bullet_lines, mut end_ellipsis_lines) = (0u64, 0u64, 0u64);
-    for line in splitlines(text) {
+    let mut line = |l: &str| {
         n_lines += 1;
-        let l = lstrip(line);
-        if l.starts_with('•') || l.starts_with('-') {
+        let l2 = lstrip(l);
+        if l2.starts_with('•') || l2.starts_with('-') {
             bullet_lines += 1;
         }
-        let r = rstrip(line);
+        let r = rstrip(l);
         if r.ends_with("...") || r.ends_with('…') {
             end_ellipsis_lines += 1;
         }
+    };
+    // Same splitting as `pytext::splitlines`, skipping 8-byte chunks of printable ASCII
+    // (0x20..0x7F), which hold no line boundary.
+    let (mut start, mut i) = (0usize, 0usize);
+    while i < b.len() {
+        if i + 8 <= b.len() {
+            let v = load8(b, i);
+            let low = v.wrapping_sub(LO * 0x20) & !v & (LO << 7); // some byte < 0x20
+            if (low | (v & (LO << 7))) == 0 {
+                i += 8;
+                continue;
+            }
+        }
+        let c = b[i];
+        let sep = match c {
+            b'\n' | 0x0B | 0x0C | 0x1C | 0x1D | 0x1E => 1,
+            b'\r' => {
+                if b.get(i + 1) == Some(&b'\n') {
+                    2
+                } else {
+                    1
+                }
+            }
+            0xC2 if b.get(i + 1) == Some(&0x85) => 2,
+            0xE2 if b.get(i + 1) == Some(&0x80) && matches!(b.get(i + 2), Some(&0xA8 | &0xA9)) => 3,
+            _ => 0,
+        };
+        if sep == 0 {
+            i += 1;
+        } else {
+            line(&text[start..i]);
+            i += sep;
+            start = i;
+        }
     }
-
-    Signals {
-        n_words,
-        n_non_symbol_words: n_nsw,
-        avg_word_length: ratio(nsw_len, n_nsw),
-        hash_count,
-        ellipsis_count,
-        hash_ratio: ratio(hash_count, n_words),
-        ellipsis_ratio: ratio(ellipsis_count, n_words),
-        n_lines,
-        bullet_lines,
-        end_ellipsis_lines,
-        bullet_lines_ratio: ratio(bullet_lines, n_lines),
-        end_ellipsis_lines_ratio: ratio(end_ellipsis_lines, n_lines),
-        alpha_words,
-        alpha_words_ratio: ratio(alpha_words, n_words),
-        stop_words,
+    if start < b.len() {
+        line(&text[start..]);
     }
+    s.n_lines = n_lines;
+    s.bullet_lines = bullet_lines;
+    s.end_ellipsis_lines = end_ellipsis_lines;
+    s.bullet_lines_ratio = ratio(bullet_lines, n_lines);
+    s.end_ellipsis_lines_ratio = ratio(end_ellipsis_lines, n_lines);
 }
 
-/// First failing check in datatrove's order, or `None` to keep.
-///
-/// Where Python would raise ZeroDivisionError (n_words == 0 with `min_doc_words` disabled; the
-/// empty text's zero lines), the ratio is NaN and the check passes (module docs of `filters`).
-pub fn verdict(s: &Signals, cfg: &Config) -> Option<Reason> {
+/// Measure `text`. `words` must be `split_into_words(text)` (shared tokenization).
+pub fn signals(text: &str, words: &[&str], cfg: &Config) -> Signals {
+    let mut s = Signals::default();
+    word_stats(words, cfg, &mut s);
+    symbol_counts(text, &mut s);
+    line_stats(text, &mut s);
+    s
+}
+
+fn check_words(s: &Signals, cfg: &Config) -> Option<Reason> {
     let nsw = s.n_non_symbol_words as f64;
     if let Some(t) = enabled(cfg.min_doc_words) {
         if nsw < t {
@@ -183,6 +314,10 @@ pub fn verdict(s: &Signals, cfg: &Config) -> Option<Reason> {
             return Some("gopher_above_avg_threshold".into());
         }
     }
+    None
+}
+
+fn check_symbols(s: &Signals, cfg: &Config) -> Option<Reason> {
     if let Some(t) = enabled(cfg.max_symbol_word_ratio) {
         if s.hash_ratio > t {
             return Some("gopher_too_many_hashes".into());
@@ -191,6 +326,10 @@ pub fn verdict(s: &Signals, cfg: &Config) -> Option<Reason> {
             return Some("gopher_too_many_ellipsis".into());
         }
     }
+    None
+}
+
+fn check_lines(s: &Signals, cfg: &Config) -> Option<Reason> {
     if let Some(t) = enabled(cfg.max_bullet_lines_ratio) {
         if s.bullet_lines_ratio > t {
             return Some("gopher_too_many_bullets".into());
@@ -201,6 +340,10 @@ pub fn verdict(s: &Signals, cfg: &Config) -> Option<Reason> {
             return Some("gopher_too_many_end_ellipsis".into());
         }
     }
+    None
+}
+
+fn check_alpha_stop(s: &Signals, cfg: &Config) -> Option<Reason> {
     if let Some(t) = enabled(cfg.max_non_alpha_words_ratio) {
         if s.alpha_words_ratio < t {
             return Some("gopher_below_alpha_threshold".into());
@@ -214,9 +357,31 @@ pub fn verdict(s: &Signals, cfg: &Config) -> Option<Reason> {
     None
 }
 
-/// `verdict(&signals(text, words, cfg), cfg)`.
+/// First failing check in datatrove's order, or `None` to keep.
+///
+/// Where Python would raise ZeroDivisionError (n_words == 0 with `min_doc_words` disabled; the
+/// empty text's zero lines), the ratio is NaN and the check passes (module docs of `filters`).
+pub fn verdict(s: &Signals, cfg: &Config) -> Option<Reason> {
+    check_words(s, cfg)
+        .or_else(|| check_symbols(s, cfg))
+        .or_else(|| check_lines(s, cfg))
+        .or_else(|| check_alpha_stop(s, cfg))
+}
+
+/// `verdict(&signals(text, words, cfg), cfg)`, measuring each stage only when the earlier checks
+/// pass.
 pub fn filter(text: &str, words: &[&str], cfg: &Config) -> Option<Reason> {
-    verdict(&signals(text, words, cfg), cfg)
+    let mut s = Signals::default();
+    word_stats(words, cfg, &mut s);
+    if let Some(r) = check_words(&s, cfg) {
+        return Some(r);
+    }
+    symbol_counts(text, &mut s);
+    if let Some(r) = check_symbols(&s, cfg) {
+        return Some(r);
+    }
+    line_stats(text, &mut s);
+    check_lines(&s, cfg).or_else(|| check_alpha_stop(&s, cfg))
 }
 
 #[cfg(test)]
@@ -309,5 +474,69 @@ mod tests {
             run("", &Config::default()).as_deref(),
             Some("gopher_short_doc")
         );
+    }
+
+    #[test]
+    fn fast_scans_match_reference() {
+        use crate::pytext::{count, splitlines};
+        let palette = [
+            "a", "the", "-", "•", " ", "\n", "\r", "\r\n", "\u{85}", "\u{2028}", "\u{2029}",
+            "\u{b}", "\u{1c}", "...", ".", "..", "…", "#", "é", "中", "\u{a0}", "\t", "and", "x.y",
+            "!!", "\u{e2}",
+        ];
+        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+        for _ in 0..5000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let len = (x % 50) as usize;
+            let t: String = (0..len)
+                .map(|k| {
+                    palette[((x.rotate_left(k as u32 * 5) >> 3) % palette.len() as u64) as usize]
+                })
+                .collect();
+            let w: Vec<&str> = t.split_whitespace().collect();
+            let s = signals(&t, &w, &Config::default());
+            assert_eq!(s.hash_count, count(&t, "#") as u64, "{t:?}");
+            assert_eq!(
+                s.ellipsis_count,
+                (count(&t, "...") + count(&t, "…")) as u64,
+                "{t:?}"
+            );
+            let (mut n, mut bl, mut el) = (0u64, 0u64, 0u64);
+            for line in splitlines(&t) {
+                n += 1;
+                let l = lstrip(line);
+                bl += (l.starts_with('•') || l.starts_with('-')) as u64;
+                let r = rstrip(line);
+                el += (r.ends_with("...") || r.ends_with('…')) as u64;
+            }
+            assert_eq!(
+                (s.n_lines, s.bullet_lines, s.end_ellipsis_lines),
+                (n, bl, el),
+                "{t:?}"
+            );
+            let nsw: Vec<&&str> = w.iter().filter(|w| has_non_punctuation(w)).collect();
+            assert_eq!(s.n_non_symbol_words, nsw.len() as u64);
+            let tot: usize = nsw.iter().map(|w| crate::pytext::len_cp(w)).sum();
+            assert_eq!(
+                s.avg_word_length.to_bits(),
+                ratio(tot as u64, nsw.len() as u64).to_bits()
+            );
+            assert_eq!(
+                s.alpha_words,
+                w.iter().filter(|w| any_alpha(w)).count() as u64
+            );
+            let stops: std::collections::HashSet<&str> = w
+                .iter()
+                .copied()
+                .filter(|w| STOP_WORDS.contains(w))
+                .collect();
+            assert_eq!(s.stop_words, stops.len() as u64);
+            assert_eq!(
+                filter(&t, &w, &Config::default()),
+                verdict(&s, &Config::default())
+            );
+        }
     }
 }

@@ -12,7 +12,10 @@
 
 use std::sync::OnceLock;
 
-use super::{enabled, find_duplicates, ratio, Reason};
+#[path = "gopher_rep_fast.rs"]
+mod fast;
+
+use super::{enabled, ratio, Reason};
 use crate::pytext::{len_cp, strip};
 
 /// Parameters of `GopherRepetitionFilter`, with datatrove's names and defaults. The four line and
@@ -88,9 +91,8 @@ pub struct Signals {
 /// Measure `text`. `words` must be `split_into_words(text)` (shared tokenization).
 pub fn signals(text: &str, words: &[&str], cfg: &Config) -> Signals {
     let text_len = len_cp(text) as u64;
-    let (n_paragraphs, dup_paragraphs, dup_paragraph_chars) =
-        find_duplicates(split_paragraphs(strip(text)));
-    let (n_lines, dup_lines, dup_line_chars) = find_duplicates(split_newline_runs(text));
+    let ((n_paragraphs, dup_paragraphs, dup_paragraph_chars), (n_lines, dup_lines, dup_line_chars)) =
+        fast::para_line_dups(text, strip(text));
 
     let mut s = Signals {
         text_len,
@@ -110,18 +112,35 @@ pub fn signals(text: &str, words: &[&str], cfg: &Config) -> Signals {
     if cfg.top_n_grams.is_empty() && cfg.dup_n_grams.is_empty() {
         return s;
     }
-    let mut ng = NGrams::new(words);
-    for &(n, _) in &cfg.top_n_grams {
-        let c = ng.top_n_gram_chars(n);
-        s.top_n_gram_chars.push(c);
-        s.top_n_gram_char_frac.push(ratio(c, text_len));
-    }
-    for &(n, _) in &cfg.dup_n_grams {
-        let c = ng.dup_n_gram_chars(n);
-        s.dup_n_gram_chars.push(c);
-        s.dup_n_gram_char_frac.push(ratio(c, text_len));
-    }
+    fast::with_ngrams(words, |ng| {
+        let mut slow = None;
+        for &(n, _) in &cfg.top_n_grams {
+            let c = top_chars(ng, &mut slow, words, n);
+            s.top_n_gram_chars.push(c);
+            s.top_n_gram_char_frac.push(ratio(c, text_len));
+        }
+        for &(n, _) in &cfg.dup_n_grams {
+            let c = ng.dup_n_gram_chars(n);
+            s.dup_n_gram_chars.push(c);
+            s.dup_n_gram_char_frac.push(ratio(c, text_len));
+        }
+    });
     s
+}
+
+/// Top n-gram chars: id-based fast path, or the reference `NGrams` when a word contains a space.
+fn top_chars<'w, 'a>(
+    ng: &mut fast::Fast<'_, '_>,
+    slow: &mut Option<NGrams<'w, 'a>>,
+    words: &'w [&'a str],
+    n: usize,
+) -> u64 {
+    if ng.ids_exact_for_spaced() {
+        ng.top_n_gram_chars(n)
+    } else {
+        slow.get_or_insert_with(|| NGrams::new(words))
+            .top_n_gram_chars(n)
+    }
 }
 
 /// First failing check in datatrove's order, or `None` to keep. `s` must come from `signals` with
@@ -173,14 +192,13 @@ pub fn filter(text: &str, words: &[&str], cfg: &Config) -> Option<Reason> {
         return Some("empty".into());
     }
     let text_len = len_cp(text) as u64;
-    let (np, dp, dpc) = find_duplicates(split_paragraphs(strip(text)));
+    let ((np, dp, dpc), (nl, dl, dlc)) = fast::para_line_dups(text, strip(text));
     if enabled(cfg.dup_para_frac).is_some_and(|t| ratio(dp, np) > t) {
         return Some("dup_para_frac".into());
     }
     if enabled(cfg.dup_para_char_frac).is_some_and(|t| ratio(dpc, text_len) > t) {
         return Some("dup_para_char_frac".into());
     }
-    let (nl, dl, dlc) = find_duplicates(split_newline_runs(text));
     if enabled(cfg.dup_line_frac).is_some_and(|t| ratio(dl, nl) > t) {
         return Some("dup_line_frac".into());
     }
@@ -190,21 +208,23 @@ pub fn filter(text: &str, words: &[&str], cfg: &Config) -> Option<Reason> {
     if cfg.top_n_grams.is_empty() && cfg.dup_n_grams.is_empty() {
         return None;
     }
-    let mut ng = NGrams::new(words);
-    for &(n, f) in &cfg.top_n_grams {
-        if n > 0 && words.len() < n {
-            continue;
+    fast::with_ngrams(words, |ng| {
+        let mut slow = None;
+        for &(n, f) in &cfg.top_n_grams {
+            if n > 0 && words.len() < n {
+                continue;
+            }
+            if ratio(top_chars(ng, &mut slow, words, n), text_len) > f {
+                return Some(format!("top_{n}_gram").into());
+            }
         }
-        if ratio(ng.top_n_gram_chars(n), text_len) > f {
-            return Some(format!("top_{n}_gram").into());
+        for &(n, f) in &cfg.dup_n_grams {
+            if ratio(ng.dup_n_gram_chars(n), text_len) > f {
+                return Some(format!("duplicated_{n}_n_grams").into());
+            }
         }
-    }
-    for &(n, f) in &cfg.dup_n_grams {
-        if ratio(ng.dup_n_gram_chars(n), text_len) > f {
-            return Some(format!("duplicated_{n}_n_grams").into());
-        }
-    }
-    None
+        None
+    })
 }
 
 /// `re.split(r"\n{2,}", s)`: pieces between runs of two or more `\n` (always at least one piece).
@@ -530,7 +550,9 @@ impl<'w, 'a> NGrams<'w, 'a> {
         }
     }
 
-    /// datatrove `find_all_duplicate(words, n)`: the skip-ahead walk over `"".join` grams.
+    /// datatrove `find_all_duplicate(words, n)`: the skip-ahead walk over `"".join` grams
+    /// (reference for the fast path, used by tests).
+    #[cfg(test)]
     fn dup_n_gram_chars(&mut self, n: usize) -> u64 {
         if n == 0 {
             return 0; // datatrove never terminates here; qfast measures 0.
@@ -558,6 +580,7 @@ impl<'w, 'a> NGrams<'w, 'a> {
 mod tests {
     //! Expected values obtained by running datatrove 0.10.1 (words = whitespace split).
     use super::*;
+    use crate::filters::find_duplicates;
 
     fn ws(t: &str) -> Vec<&str> {
         t.split_whitespace().collect()
@@ -674,5 +697,102 @@ mod tests {
             }
             p
         });
+    }
+
+    #[test]
+    fn fast_path_matches_reference() {
+        let palette = [
+            "",
+            "a",
+            "ab",
+            "b",
+            "bc",
+            "c",
+            "abc",
+            "é",
+            "中",
+            "a b",
+            "xyzxyzxyzxyz",
+            "xyzxyz",
+            "the",
+            "quick",
+            "brown",
+            "fox",
+            "0123456789abcdef",
+            "0123456789",
+            "abcdef",
+        ];
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        for round in 0..4000 {
+            let len = (next() % 60) as usize;
+            let k = 2 + (round % 17) as usize;
+            let spaced_ok = round % 3 != 0;
+            let w: Vec<&str> = (0..len)
+                .map(|_| palette[(next() % k as u64) as usize])
+                .filter(|w| !spaced_ok || !w.contains(' '))
+                .collect();
+            for n in 0..13 {
+                let want_dup = NGrams::new(&w).dup_n_gram_chars(n);
+                let want_top = NGrams::new(&w).top_n_gram_chars(n);
+                fast::with_ngrams(&w, |ng| {
+                    assert_eq!(ng.dup_n_gram_chars(n), want_dup, "dup {n} {w:?}");
+                    if ng.ids_exact_for_spaced() {
+                        assert_eq!(ng.top_n_gram_chars(n), want_top, "top {n} {w:?}");
+                    }
+                });
+            }
+            // Levels computed incrementally and out of order within one state.
+            fast::with_ngrams(&w, |ng| {
+                if ng.ids_exact_for_spaced() {
+                    for n in [4, 2, 3, 1, 6, 5] {
+                        assert_eq!(ng.top_n_gram_chars(n), NGrams::new(&w).top_n_gram_chars(n));
+                    }
+                }
+                for n in [7, 5, 1, 3] {
+                    assert_eq!(ng.dup_n_gram_chars(n), NGrams::new(&w).dup_n_gram_chars(n));
+                }
+            });
+        }
+    }
+
+    #[test]
+    fn para_line_dups_match_reference() {
+        let palette = [
+            "\n",
+            "\n",
+            "a",
+            "b",
+            "ab",
+            " ",
+            "\t",
+            "é",
+            "0123456789",
+            "\r",
+            "\u{85}",
+        ];
+        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+        for _ in 0..5000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let len = (x % 40) as usize;
+            let t: String = (0..len)
+                .map(|k| {
+                    palette[((x.rotate_left(k as u32 * 5) >> 3) % palette.len() as u64) as usize]
+                })
+                .collect();
+            let got = fast::para_line_dups(&t, strip(&t));
+            let want = (
+                find_duplicates(split_paragraphs(strip(&t))),
+                find_duplicates(split_newline_runs(&t)),
+            );
+            assert_eq!(got, want, "{t:?}");
+        }
     }
 }

@@ -1,0 +1,572 @@
+//! Fast exact n-gram measures for `gopher_repetition` (the `NGrams` type in the parent module is
+//! the straightforward reference; tests check that both agree).
+//!
+//! - Words are interned once to dense ids (first-occurrence order), with per-id code-point length.
+//! - Top n-grams (`" ".join`): when no word contains `' '`, `" ".join` is injective on word
+//!   sequences of a fixed length, so grams are identified exactly by id sequences. Level k+1
+//!   classes are `(level-k class at i, id[i+k])` keys (exact `u64`, no verification needed), and
+//!   only positions whose level-k grams at `i` and `i+1` both repeat can hold a repeated (k+1)-gram,
+//!   so each level only hashes the (shrinking) set of possibly repeated positions. Unique grams have
+//!   count 1, and every occurrence of a repeated gram is processed in order, so the maximal count
+//!   and its first-inserted gram are exact.
+//! - Duplicated n-grams (`"".join`): the concatenation `C` of all words is materialised. A gram
+//!   `(i, n)` of byte length `L` can equal another gram only if the first `K` bytes of `C` at word
+//!   boundary `i` also start at another word boundary (for `K <= L`). A bitset "seen twice" filter
+//!   over those `K`-byte prefixes (K = 16, 32) yields a superset of such boundaries; grams outside
+//!   it are unique, so the skip-ahead walk treats them as new without touching any table (no later
+//!   gram can match them). The remaining grams go through an exact table keyed by a hash of the
+//!   concatenated bytes, every hash hit verified by comparing the bytes of `C`.
+
+use std::cell::RefCell;
+
+use crate::pytext::len_cp;
+
+const NONE: u32 = u32::MAX;
+
+/// Open-addressing table of `(tag, value + 1)` slots (0 = empty), linear probing from `tag`.
+/// Tags are hash bits; equality is decided by the caller's `eq` on the stored value. Cleared by
+/// resetting the touched slots only; grows (rehashing from the tags) when half full.
+#[derive(Default)]
+struct Table {
+    slots: Vec<(u32, u32)>,
+    touched: Vec<u32>,
+    mask: usize,
+}
+
+impl Table {
+    /// Empty the table, sized for about `n` entries.
+    fn prepare(&mut self, n: usize) {
+        if self.touched.len() * 4 > self.slots.len() {
+            self.slots.fill((0, 0));
+        } else {
+            for &t in &self.touched {
+                self.slots[t as usize] = (0, 0);
+            }
+        }
+        self.touched.clear();
+        let cap = (2 * n + 2).next_power_of_two().max(64);
+        if self.slots.len() < cap {
+            self.slots.resize(cap, (0, 0));
+        }
+        self.mask = cap - 1;
+    }
+
+    /// The value of the entry with this tag for which `eq(value)` holds, or `None` after
+    /// inserting `(tag, new)`.
+    #[inline]
+    fn find_or_insert(
+        &mut self,
+        tag: u32,
+        new: u32,
+        mut eq: impl FnMut(u32) -> bool,
+    ) -> Option<u32> {
+        if 2 * self.touched.len() + 2 > self.mask {
+            self.grow();
+        }
+        let mut pos = tag as usize & self.mask;
+        loop {
+            let (t, v) = self.slots[pos];
+            if v == 0 {
+                self.slots[pos] = (tag, new + 1);
+                self.touched.push(pos as u32);
+                return None;
+            }
+            if t == tag && eq(v - 1) {
+                return Some(v - 1);
+            }
+            pos = (pos + 1) & self.mask;
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn grow(&mut self) {
+        let old: Vec<(u32, u32)> = self
+            .touched
+            .iter()
+            .map(|&p| self.slots[p as usize])
+            .collect();
+        for &p in &self.touched {
+            self.slots[p as usize] = (0, 0);
+        }
+        self.touched.clear();
+        let cap = (self.mask + 1) * 2;
+        if self.slots.len() < cap {
+            self.slots.resize(cap, (0, 0));
+        }
+        self.mask = cap - 1;
+        for (t, v) in old {
+            let mut pos = t as usize & self.mask;
+            while self.slots[pos].1 != 0 {
+                pos = (pos + 1) & self.mask;
+            }
+            self.slots[pos] = (t, v);
+            self.touched.push(pos as u32);
+        }
+    }
+}
+
+#[inline]
+fn mix(h: u64) -> u64 {
+    (h ^ (h >> 29)).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+}
+
+#[derive(Default)]
+struct Scratch {
+    ids: Vec<u32>,
+    /// Per id: first position, count of occurrences, code points.
+    first: Vec<u32>,
+    count: Vec<u32>,
+    wcp: Vec<u32>,
+    intern: Table,
+    /// Prefix arrays over words (len nw + 1).
+    cp: Vec<u64>,
+    off: Vec<usize>,
+    /// 32 zero bytes, the concatenation of all words, 32 zero bytes (`off` indexes into it).
+    buf: Vec<u8>,
+    /// Per word boundary: window flags and hashes (see `prepare_cat`).
+    flags: Vec<u8>,
+    win: Vec<[u64; 4]>,
+    cands: Vec<u32>,
+    seen: Vec<u64>,
+    twice: Vec<u64>,
+    table: Table,
+    /// Top n-gram levels: class per position (NONE = unique), count and first position per class.
+    cls: Vec<u32>,
+    cls_next: Vec<u32>,
+    ccount: Vec<u32>,
+    cfirst: Vec<u32>,
+    ckey: Vec<u64>,
+    level: usize,
+    any_space: bool,
+    cat_ready: bool,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+/// Run `f` with the n-gram state of `words` (scratch reused per thread).
+pub(super) fn with_ngrams<R>(words: &[&str], f: impl FnOnce(&mut Fast<'_, '_>) -> R) -> R {
+    SCRATCH.with(|s| {
+        let mut guard = s.borrow_mut();
+        let mut fast = Fast::new(words, &mut guard);
+        f(&mut fast)
+    })
+}
+
+pub(super) struct Fast<'s, 'w> {
+    words: &'w [&'w str],
+    s: &'s mut Scratch,
+}
+
+const K: u64 = 0x517C_C1B7_2722_0A95;
+
+#[inline]
+fn load8(buf: &[u8], o: usize) -> u64 {
+    u64::from_le_bytes(buf[o..o + 8].try_into().unwrap())
+}
+
+/// Hash of `buf[o..o + len]` (needs 8 readable bytes past the end; quality only affects speed).
+#[inline]
+fn hash_bytes(buf: &[u8], o: usize, len: usize) -> u64 {
+    let mut h = (len as u64).wrapping_mul(K);
+    let (mut p, end) = (o, o + len);
+    while p + 8 <= end {
+        h = (h.rotate_left(5) ^ load8(buf, p)).wrapping_mul(K);
+        p += 8;
+    }
+    if p < end {
+        let v = load8(buf, p) & (u64::MAX >> (64 - 8 * (end - p)));
+        h = (h.rotate_left(5) ^ v).wrapping_mul(K);
+    }
+    mix(h)
+}
+
+/// `buf[a..a + len] == buf[b..b + len]` (needs 8 readable bytes past both ends).
+#[inline]
+fn eq_bytes(buf: &[u8], a: usize, b: usize, len: usize) -> bool {
+    let mut k = 0;
+    while k + 8 <= len {
+        if load8(buf, a + k) != load8(buf, b + k) {
+            return false;
+        }
+        k += 8;
+    }
+    if k < len {
+        let m = u64::MAX >> (64 - 8 * (len - k));
+        return (load8(buf, a + k) ^ load8(buf, b + k)) & m == 0;
+    }
+    true
+}
+
+impl<'s, 'w> Fast<'s, 'w> {
+    fn new(words: &'w [&'w str], s: &'s mut Scratch) -> Self {
+        let nw = words.len();
+        s.ids.clear();
+        s.first.clear();
+        s.count.clear();
+        s.wcp.clear();
+        s.cp.clear();
+        s.off.clear();
+        s.level = 0;
+        s.cat_ready = false;
+        // The concatenation, with zero padding so that 8-byte loads never leave `buf`.
+        let total: usize = words.iter().map(|w| w.len()).sum();
+        s.buf.clear();
+        s.buf.resize(total + 72, 0);
+        let mut off = 32usize;
+        for &w in words {
+            s.off.push(off);
+            let b = w.as_bytes();
+            if b.len() <= 16 {
+                for (d, &x) in s.buf[off..off + b.len()].iter_mut().zip(b) {
+                    *d = x;
+                }
+            } else {
+                s.buf[off..off + b.len()].copy_from_slice(b);
+            }
+            off += b.len();
+        }
+        s.off.push(off);
+        s.intern.prepare(nw / 2);
+        let mut any_space = false;
+        let mut c = 0u64;
+        for (p, &w) in words.iter().enumerate() {
+            s.cp.push(c);
+            let (o, len) = (s.off[p], s.off[p + 1] - s.off[p]);
+            let h = hash_bytes(&s.buf, o, len);
+            let new = s.first.len() as u32;
+            let (first, off, buf) = (&s.first, &s.off, &s.buf);
+            let id = match s.intern.find_or_insert((h >> 32) as u32, new, |v| {
+                let f = first[v as usize] as usize;
+                off[f + 1] - off[f] == len && eq_bytes(buf, off[f], o, len)
+            }) {
+                Some(id) => id,
+                None => {
+                    s.first.push(p as u32);
+                    s.count.push(0);
+                    s.wcp.push(len_cp(w) as u32);
+                    any_space |= w.as_bytes().contains(&b' ');
+                    new
+                }
+            };
+            s.ids.push(id);
+            s.count[id as usize] += 1;
+            c += s.wcp[id as usize] as u64;
+        }
+        s.cp.push(c);
+        s.any_space = any_space;
+        Fast { words, s }
+    }
+
+    /// True when `" ".join` grams can be identified by id sequences.
+    pub(super) fn ids_exact_for_spaced(&self) -> bool {
+        !self.s.any_space
+    }
+
+    /// `len(top_gram) * count` for `" ".join` n-grams (n >= 1, nw >= n). Requires
+    /// `ids_exact_for_spaced()`.
+    pub(super) fn top_n_gram_chars(&mut self, n: usize) -> u64 {
+        let nw = self.words.len();
+        if n == 0 || nw < n {
+            return 0;
+        }
+        if self.s.level == 0 || self.s.level > n {
+            self.level1();
+        }
+        while self.s.level < n {
+            self.next_level();
+        }
+        let s = &*self.s;
+        // Classes are in first-occurrence order: first with the maximal count.
+        let mut best = (0u32, 1u32); // (first position, count): gram 0 when all are unique.
+        for (k, &c) in s.ccount.iter().enumerate() {
+            if c > best.1 {
+                best = (s.cfirst[k], c);
+            }
+        }
+        let p = best.0 as usize;
+        (s.cp[p + n] - s.cp[p] + (n as u64 - 1)) * best.1 as u64
+    }
+
+    fn level1(&mut self) {
+        let s = &mut *self.s;
+        s.cls.clear();
+        s.cls.extend_from_slice(&s.ids);
+        s.ccount.clear();
+        s.ccount.extend_from_slice(&s.count);
+        s.cfirst.clear();
+        s.cfirst.extend_from_slice(&s.first);
+        s.level = 1;
+    }
+
+    fn next_level(&mut self) {
+        let s = &mut *self.s;
+        let k = s.level;
+        let nw = s.ids.len();
+        let npos = nw + 1 - (k + 1); // positions of (k+1)-grams (nw >= k + 1)
+        s.table.prepare(npos / 4);
+        s.cls_next.clear();
+        let mut ncount: Vec<u32> = Vec::new();
+        let mut nfirst: Vec<u32> = Vec::new();
+        std::mem::swap(&mut ncount, &mut s.ccount);
+        std::mem::swap(&mut nfirst, &mut s.cfirst);
+        // ncount/nfirst now hold level k; s.ccount/s.cfirst are rebuilt for level k+1.
+        s.ccount.clear();
+        s.cfirst.clear();
+        s.ckey.clear();
+        let rep = |c: u32| c != NONE && ncount[c as usize] >= 2;
+        let mut prev_rep = rep(s.cls[0]);
+        for i in 0..npos {
+            let next_rep = rep(s.cls[i + 1]);
+            if !(prev_rep && next_rep) {
+                s.cls_next.push(NONE);
+                prev_rep = next_rep;
+                continue;
+            }
+            prev_rep = next_rep;
+            let key = ((s.cls[i] as u64) << 32) | s.ids[i + k] as u64;
+            let new = s.ccount.len() as u32;
+            let ckey = &s.ckey;
+            let c = match s
+                .table
+                .find_or_insert((mix(key) >> 32) as u32, new, |v| ckey[v as usize] == key)
+            {
+                Some(c) => c,
+                None => {
+                    s.ccount.push(0);
+                    s.cfirst.push(i as u32);
+                    s.ckey.push(key);
+                    new
+                }
+            };
+            s.ccount[c as usize] += 1;
+            s.cls_next.push(c);
+        }
+        std::mem::swap(&mut s.cls, &mut s.cls_next);
+        s.level = k + 1;
+    }
+
+    /// Per word boundary `k` (0..=nw): hashes of the K-byte windows starting (`P`) and ending
+    /// (`S`) at `k`, and flags telling whether that window possibly occurs at another boundary
+    /// (bit 0: P16, 1: S16, 2: P32, 3: S32; a superset, via a "seen twice" bitset).
+    fn prepare_cat(&mut self) {
+        if self.s.cat_ready {
+            return;
+        }
+        let s = &mut *self.s;
+        let nb = s.ids.len() + 1;
+        let bits = (16 * nb).next_power_of_two().max(1024);
+        let shift = 64 - bits.trailing_zeros();
+        let nwords = bits / 64;
+        s.seen.clear();
+        s.seen.resize(4 * nwords, 0);
+        s.twice.clear();
+        s.twice.resize(4 * nwords, 0);
+        s.win.clear();
+        s.win.resize(nb, [0; 4]);
+        s.flags.clear();
+        s.flags.resize(nb, 0);
+        let (seen, twice) = (&mut s.seen[..], &mut s.twice[..]);
+        let (win, flags, off, buf) = (&mut s.win[..], &mut s.flags[..], &s.off[..], &s.buf[..]);
+        let step = |h: u64, x: u64| (h.rotate_left(23) ^ x).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        for (k, wk) in win.iter_mut().enumerate() {
+            // 64 bytes around the boundary: [o - 32, o + 32).
+            let o = off[k] - 32;
+            let v: [u64; 8] = std::array::from_fn(|j| load8(buf, o + 8 * j));
+            let p16 = step(step(16, v[4]), v[5]);
+            let s16 = step(step(16, v[2]), v[3]);
+            let p32 = step(step(step(step(32, v[4]), v[5]), v[6]), v[7]);
+            let s32 = step(step(step(step(32, v[0]), v[1]), v[2]), v[3]);
+            *wk = [mix(p16), mix(s16), mix(p32), mix(s32)];
+            for (fam, &h) in wk.iter().enumerate() {
+                let b = h >> shift;
+                let (w, m) = (fam * nwords + (b >> 6) as usize, 1u64 << (b & 63));
+                twice[w] |= seen[w] & m;
+                seen[w] |= m;
+            }
+        }
+        for (f, wk) in flags.iter_mut().zip(win.iter()) {
+            let mut x = 0u8;
+            for (fam, &h) in wk.iter().enumerate() {
+                let b = h >> shift;
+                let w = fam * nwords + (b >> 6) as usize;
+                x |= (((twice[w] >> (b & 63)) & 1) as u8) << fam;
+            }
+            *f = x;
+        }
+        s.cat_ready = true;
+    }
+
+    /// datatrove `find_all_duplicate(words, n)` (n >= 1).
+    pub(super) fn dup_n_gram_chars(&mut self, n: usize) -> u64 {
+        let nw = self.words.len();
+        if n == 0 || nw < n {
+            return 0;
+        }
+        self.prepare_cat();
+        let s = &mut *self.s;
+        let end = nw - n + 1;
+        // Candidate positions: equal grams share their length, first K and last K bytes
+        // (K <= len), so the windows at both ends occur at two different boundaries. Any other
+        // gram is unique: the walk treats it as new, and no later gram can match it.
+        s.cands.clear();
+        {
+            let (off, flags) = (&s.off[..], &s.flags[..]);
+            for i in 0..end {
+                let len = off[i + n] - off[i];
+                let fam = if len < 32 { 0 } else { 2 };
+                let ok = flags[i] & (1 << fam) != 0 && flags[i + n] & (2 << fam) != 0;
+                if len < 16 || ok {
+                    s.cands.push(i as u32);
+                }
+            }
+        }
+        s.table.prepare(s.cands.len());
+        let (off, buf, win, cp) = (&s.off[..], &s.buf[..], &s.win[..], &s.cp[..]);
+        let (mut rep, mut idx) = (0u64, 0usize);
+        for &c in &s.cands {
+            let i = c as usize;
+            if i < idx {
+                continue; // skipped over by `idx += n`
+            }
+            let a = off[i];
+            let len = off[i + n] - a;
+            let h = if len < 16 {
+                hash_bytes(buf, a, len)
+            } else {
+                let fam = if len < 32 { 0 } else { 2 };
+                mix(win[i][fam] ^ win[i + n][fam + 1].rotate_left(29) ^ len as u64)
+            };
+            let found = s
+                .table
+                .find_or_insert((h >> 32) as u32, c, |v| {
+                    let b = off[v as usize];
+                    off[v as usize + n] - b == len && eq_bytes(buf, a, b, len)
+                })
+                .is_some();
+            if found {
+                rep += cp[i + n] - cp[i];
+                idx = i + n;
+            } else {
+                idx = i + 1;
+            }
+        }
+        rep
+    }
+}
+
+/// Position of the first `\n` in `b[i..]` (or `b.len()`), 8 bytes at a time.
+#[inline]
+fn find_nl(b: &[u8], mut i: usize) -> usize {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    while i + 8 <= b.len() {
+        let x = load8(b, i) ^ (LO * b'\n' as u64);
+        let t = x.wrapping_sub(LO) & !x & (LO << 7);
+        if t != 0 {
+            return i + (t.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while i < b.len() && b[i] != b'\n' {
+        i += 1;
+    }
+    i
+}
+
+/// Cheap tag of a piece: its length and up to 16 of its bytes (equal pieces, equal tags).
+#[inline]
+fn piece_tag(p: &[u8]) -> u32 {
+    let n = p.len();
+    let h = if n >= 8 {
+        load8(p, 0) ^ load8(p, n - 8).rotate_left(31) ^ (n as u64).wrapping_mul(K)
+    } else {
+        let mut v = n as u64;
+        for &x in p {
+            v = (v << 8) | x as u64;
+        }
+        v
+    };
+    (mix(h.wrapping_mul(K)) >> 32) as u32
+}
+
+#[derive(Default)]
+struct LineScratch {
+    runs: Vec<(usize, usize)>,
+    pieces: Vec<(usize, usize)>,
+    table: Table,
+}
+
+thread_local! {
+    static LINES: RefCell<LineScratch> = RefCell::new(LineScratch::default());
+}
+
+/// datatrove `find_duplicates` over `pieces` (byte ranges of `text`).
+fn dups(text: &str, pieces: &[(usize, usize)], table: &mut Table) -> (u64, u64, u64) {
+    let b = text.as_bytes();
+    table.prepare(pieces.len());
+    let (mut dup, mut chars) = (0u64, 0u64);
+    for (k, &(s, e)) in pieces.iter().enumerate() {
+        let p = &b[s..e];
+        let found = table
+            .find_or_insert(piece_tag(p), k as u32, |v| {
+                let (s2, e2) = pieces[v as usize];
+                b[s2..e2] == *p
+            })
+            .is_some();
+        if found {
+            dup += 1;
+            chars += len_cp(&text[s..e]) as u64;
+        }
+    }
+    (pieces.len() as u64, dup, chars)
+}
+
+/// `(find_duplicates(re.split(r"\n{2,}", text.strip())), find_duplicates(re.split(r"\n+", text)))`
+/// as `(n, dup, dup_chars)` triples; `stripped` must be `strip(text)` (a subslice of `text`).
+pub(super) fn para_line_dups(text: &str, stripped: &str) -> ((u64, u64, u64), (u64, u64, u64)) {
+    let b = text.as_bytes();
+    let s0 = stripped.as_ptr() as usize - text.as_ptr() as usize;
+    let s1 = s0 + stripped.len();
+    LINES.with(|ls| {
+        let mut guard = ls.borrow_mut();
+        let ls = &mut *guard;
+        // Maximal runs of '\n'.
+        ls.runs.clear();
+        let mut i = 0;
+        loop {
+            let j = find_nl(b, i);
+            if j >= b.len() {
+                break;
+            }
+            let mut e = j + 1;
+            while e < b.len() && b[e] == b'\n' {
+                e += 1;
+            }
+            ls.runs.push((j, e));
+            i = e;
+        }
+        // Paragraphs: runs of >= 2 inside the stripped range (stripping removes whitespace, so
+        // such a run is either fully inside or fully outside it).
+        ls.pieces.clear();
+        let mut start = s0;
+        for &(j, e) in &ls.runs {
+            if e - j >= 2 && j >= s0 && e <= s1 {
+                ls.pieces.push((start, j));
+                start = e;
+            }
+        }
+        ls.pieces.push((start, s1));
+        let para = dups(text, &ls.pieces, &mut ls.table);
+        ls.pieces.clear();
+        let mut start = 0;
+        for &(j, e) in &ls.runs {
+            ls.pieces.push((start, j));
+            start = e;
+        }
+        ls.pieces.push((start, b.len()));
+        let line = dups(text, &ls.pieces, &mut ls.table);
+        (para, line)
+    })
+}
