@@ -111,22 +111,20 @@ impl<'a> Doc<'a> {
 }
 
 /// Runs one step on `doc`: `None` keeps (the text may have been rewritten), `Some` drops.
+/// Uses each filter's early-exit path; `signals` measures everything.
 pub fn eval_step(step: &Step, doc: &mut Doc<'_>, tok: &Tokenizer) -> Option<Reason> {
     match step {
         Step::GopherQuality(cfg) => {
             let (text, words) = doc.text_and_words(tok);
-            let sig = gopher_quality::signals(text, &words, cfg);
-            gopher_quality::verdict(&sig, cfg)
+            gopher_quality::filter(text, &words, cfg)
         }
         Step::GopherRepetition(cfg) => {
             let (text, words) = doc.text_and_words(tok);
-            let sig = gopher_repetition::signals(text, &words, cfg);
-            gopher_repetition::verdict(&sig, cfg)
+            gopher_repetition::filter(text, &words, cfg)
         }
         Step::FineWebQuality(cfg) => {
             let (text, n_words) = doc.text_and_word_count(tok);
-            let sig = fineweb::signals(text, n_words, cfg);
-            fineweb::verdict(&sig, cfg)
+            fineweb::filter(text, n_words, cfg)
         }
         Step::C4Quality(cfg) => {
             let out = c4::apply(doc.text(), cfg, tok);
