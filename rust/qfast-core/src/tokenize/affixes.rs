@@ -227,7 +227,7 @@ pub(crate) fn find_prefix(r: &Rules, s: &[char]) -> usize {
         if p.min_width > s.len() {
             return false;
         }
-        match m.match_at(&p.seq, 0) {
+        match m.match_pattern(p, 0) {
             Some(end) => {
                 len = end;
                 true
@@ -253,14 +253,19 @@ pub(crate) fn find_suffix(r: &Rules, s: &[char]) -> usize {
         if p.min_width > n {
             return false;
         }
-        let lo = match p.max_width {
-            Some(w) if w < n => n - w,
-            _ => 0,
+        let lo = match (p.max_width, &p.body) {
+            (Some(w), _) if w < n => n - w,
+            (Some(_), _) => 0,
+            (None, Some(body)) => {
+                let run = s.iter().rev().take_while(|&&c| body.contains(c)).count();
+                n - run
+            }
+            (None, None) => 0,
         };
         let hi = (n - p.min_width).min(best.saturating_sub(1));
         let mut st = lo;
         while st <= hi && st < best {
-            if m.match_at(&p.seq, st).is_some() {
+            if m.match_pattern(p, st).is_some() {
                 best = st;
                 break;
             }
@@ -282,7 +287,7 @@ pub(crate) fn find_infixes(r: &Rules, s: &[char], out: &mut Vec<(usize, usize)>)
         if r.infixes.any.contains(c) {
             let mut found = None;
             r.infixes.each(c, |p| {
-                found = m.match_at(&p.seq, pos);
+                found = m.match_pattern(p, pos);
                 found.is_some()
             });
             if let Some(end) = found {

@@ -3,9 +3,9 @@
 
 use std::cell::RefCell;
 
-const SLOTS: usize = 8192;
-const MAX_KEY: usize = 22;
-const MAX_TOKS: usize = 6;
+const SLOTS: usize = 16384;
+const MAX_KEY: usize = 30;
+const MAX_TOKS: usize = 8;
 
 #[derive(Clone, Copy)]
 struct Slot {

@@ -107,6 +107,85 @@ pub(crate) struct Pattern {
     pub(crate) seq: Vec<Node>,
     pub(crate) min_width: usize,
     pub(crate) max_width: Option<usize>,
+    /// For unbounded patterns: every char a match consumes is in this set (look-arounds
+    /// excluded), so a match ending at the end lies inside the trailing run of such chars.
+    pub(crate) body: Option<CharSet>,
+    /// Straight-line form (single chars and fixed one-char-per-node look-arounds), matched
+    /// without backtracking; None when the pattern needs the general matcher.
+    pub(crate) simple: Option<Vec<Simple>>,
+}
+
+/// One step of a straight-line pattern.
+#[derive(Clone, Debug)]
+pub(crate) enum Simple {
+    /// Consume one char matching the node (a `Lit` or `Set`).
+    Char(Node),
+    /// The chars just before (behind) or at (ahead) the position match `nodes` (or, negated,
+    /// do not).
+    Look {
+        behind: bool,
+        negate: bool,
+        nodes: Vec<Node>,
+    },
+    Start,
+    End,
+    EndAbs,
+}
+
+fn simple_form(seq: &[Node]) -> Option<Vec<Simple>> {
+    let single = |n: &Node| matches!(n, Node::Lit(_) | Node::Set(_));
+    seq.iter()
+        .map(|n| match n {
+            Node::Lit(_) | Node::Set(_) => Some(Simple::Char(n.clone())),
+            Node::Look {
+                behind,
+                negate,
+                width,
+                body,
+            } if body.iter().all(single) && body.len() == *width && !body.is_empty() => {
+                Some(Simple::Look {
+                    behind: *behind,
+                    negate: *negate,
+                    nodes: body.clone(),
+                })
+            }
+            Node::Start => Some(Simple::Start),
+            Node::End => Some(Simple::End),
+            Node::EndAbs => Some(Simple::EndAbs),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Union of the chars `seq` can consume outside look-arounds (None if some node is unknown).
+fn consumed_chars(seq: &[Node], sets: &[CharSet], acc: &mut Vec<(u32, u32)>) -> Option<()> {
+    for n in seq {
+        match n {
+            Node::Lit(c) => acc.push((*c as u32, *c as u32)),
+            Node::Set(i) => acc.extend_from_slice(&sets.get(*i)?.ranges),
+            Node::Repeat { body, .. } => consumed_chars(body, sets, acc)?,
+            Node::Alt(bs) => {
+                for b in bs {
+                    consumed_chars(b, sets, acc)?;
+                }
+            }
+            Node::Look { .. } | Node::Start | Node::End | Node::EndAbs => {}
+        }
+    }
+    Some(())
+}
+
+impl Pattern {
+    pub(crate) fn with_body(mut self, sets: &[CharSet]) -> Self {
+        self.simple = simple_form(&self.seq);
+        if self.max_width.is_none() {
+            let mut acc = Vec::new();
+            if consumed_chars(&self.seq, sets, &mut acc).is_some() {
+                self.body = Some(CharSet::from_ranges(acc));
+            }
+        }
+        self
+    }
 }
 
 pub(crate) fn parse_seq(v: &Value) -> Option<Vec<Node>> {
@@ -157,6 +236,8 @@ pub(crate) fn parse_pattern(v: &Value) -> Option<Pattern> {
         seq: parse_seq(v.get("re")?)?,
         min_width,
         max_width: if max < 0 { None } else { Some(max as usize) },
+        body: None,
+        simple: None,
     })
 }
 
@@ -290,6 +371,66 @@ impl Matcher<'_> {
             return true;
         }
         !lazy && count >= min && self.m(rest, pos, k)
+    }
+
+    /// End of the match of `p` starting at `pos` (Python `pattern.match(s, pos)`).
+    #[inline]
+    pub(crate) fn match_pattern(&self, p: &Pattern, pos: usize) -> Option<usize> {
+        match &p.simple {
+            Some(ops) => self.match_simple(ops, pos),
+            None => self.match_at(&p.seq, pos),
+        }
+    }
+
+    fn match_simple(&self, ops: &[Simple], mut pos: usize) -> Option<usize> {
+        let n = self.s.len();
+        for op in ops {
+            match op {
+                Simple::Char(node) => {
+                    if self.single(node, pos) != Some(true) {
+                        return None;
+                    }
+                    pos += 1;
+                }
+                Simple::Look {
+                    behind,
+                    negate,
+                    nodes,
+                } => {
+                    let at = if *behind {
+                        pos.checked_sub(nodes.len())
+                    } else {
+                        Some(pos)
+                    };
+                    let found = match at {
+                        Some(at) => nodes
+                            .iter()
+                            .enumerate()
+                            .all(|(j, nd)| self.single(nd, at + j) == Some(true)),
+                        None => false,
+                    };
+                    if found == *negate {
+                        return None;
+                    }
+                }
+                Simple::Start => {
+                    if pos != 0 {
+                        return None;
+                    }
+                }
+                Simple::End => {
+                    if !(pos == n || (pos + 1 == n && self.s.get(pos) == Some(&'\n'))) {
+                        return None;
+                    }
+                }
+                Simple::EndAbs => {
+                    if pos != n {
+                        return None;
+                    }
+                }
+            }
+        }
+        Some(pos)
     }
 
     /// End of the first match of `seq` starting at `pos` (Python `pattern.match(s, pos)`).

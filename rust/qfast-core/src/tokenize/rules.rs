@@ -84,7 +84,11 @@ impl Rules {
             .map(CharSet::parse)
             .collect::<Option<Vec<_>>>()?;
         let pats = |key: &str| -> Option<Vec<Pattern>> {
-            v.get(key)?.as_array()?.iter().map(parse_pattern).collect()
+            v.get(key)?
+                .as_array()?
+                .iter()
+                .map(|p| parse_pattern(p).map(|p| p.with_body(&sets)))
+                .collect()
         };
         let prefixes = pats("prefixes")?;
         let suffixes = pats("suffixes")?;
