@@ -41,6 +41,8 @@ impl Step {
 #[derive(Clone)]
 pub struct Doc<'a> {
     text: Cow<'a, str>,
+    /// Raw token spans (whitespace tokens included) of the current text.
+    tokens: Option<Vec<(usize, usize)>>,
     words: Option<Vec<(usize, usize)>>,
     /// Word count of the current text when a step learned it without keeping the spans.
     n_words: Option<usize>,
@@ -50,6 +52,7 @@ impl<'a> Doc<'a> {
     pub fn new(text: &'a str) -> Self {
         Doc {
             text: Cow::Borrowed(text),
+            tokens: None,
             words: None,
             n_words: None,
         }
@@ -59,19 +62,38 @@ impl<'a> Doc<'a> {
         &self.text
     }
 
+    fn ensure_tokens(&mut self, tok: &Tokenizer) {
+        if self.tokens.is_none() {
+            self.tokens = Some(tok.tokens(&self.text));
+        }
+    }
+
     fn ensure_words(&mut self, tok: &Tokenizer) {
         if self.words.is_none() {
-            let base = self.text.as_ptr() as usize;
-            let spans = tok
-                .words(&self.text)
-                .into_iter()
-                .map(|w| {
-                    let s = w.as_ptr() as usize - base;
-                    (s, s + w.len())
+            self.ensure_tokens(tok);
+            let text: &str = &self.text;
+            // datatrove strips tokens and drops empty ones: whitespace tokens go.
+            let spans = self
+                .tokens
+                .as_deref()
+                .unwrap_or(&[])
+                .iter()
+                .copied()
+                .filter(|&(a, b)| {
+                    !text[a..b]
+                        .chars()
+                        .next()
+                        .is_none_or(crate::pytext::is_space)
                 })
                 .collect();
             self.words = Some(spans);
         }
+    }
+
+    /// The current text and its raw token spans (tokenized once per text).
+    pub fn text_and_tokens(&mut self, tok: &Tokenizer) -> (&str, &[(usize, usize)]) {
+        self.ensure_tokens(tok);
+        (&self.text, self.tokens.as_deref().unwrap_or(&[]))
     }
 
     /// The current text and its words (tokenized once per text).
@@ -104,6 +126,7 @@ impl<'a> Doc<'a> {
     fn rewrite(&mut self, text: String, n_words: Option<usize>) {
         if text != *self.text {
             self.text = Cow::Owned(text);
+            self.tokens = None;
             self.words = None;
             self.n_words = n_words;
         }
@@ -127,7 +150,12 @@ pub fn eval_step(step: &Step, doc: &mut Doc<'_>, tok: &Tokenizer) -> Option<Reas
             fineweb::filter(text, n_words, cfg)
         }
         Step::C4Quality(cfg) => {
-            let out = c4::apply(doc.text(), cfg, tok);
+            let out = if cfg.split_paragraph && cfg.min_num_sentences != -1 {
+                let (text, tokens) = doc.text_and_tokens(tok);
+                c4::apply_with_tokens(text, cfg, tok, Some(tokens))
+            } else {
+                c4::apply(doc.text(), cfg, tok)
+            };
             match out.verdict {
                 Some(r) => Some(r),
                 None => {

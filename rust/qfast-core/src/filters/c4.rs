@@ -186,6 +186,20 @@ fn lower_has(line: &str, re: &Regex, pats: &[&str]) -> bool {
 /// Run the full C4QualityFilter on `text`. `tok` provides `split_into_sentences` (units when
 /// `split_paragraph` is false, and per-line sentence counts when it is true).
 pub fn apply(text: &str, cfg: &Config, tok: &Tokenizer) -> C4Outcome {
+    apply_with_tokens(text, cfg, tok, None)
+}
+
+/// [`apply`] given the raw token spans of the whole `text` (`Tokenizer::tokens`), when the
+/// caller has them already. A line is a whitespace-delimited stretch of the text, and spaCy
+/// splits whitespace-delimited chunks independently, so a stripped line's tokens are the
+/// document's tokens inside it: lines untouched by citation removal are not tokenized again.
+pub fn apply_with_tokens(
+    text: &str,
+    cfg: &Config,
+    tok: &Tokenizer,
+    doc_tokens: Option<&[(usize, usize)]>,
+) -> C4Outcome {
+    let base = text.as_ptr() as usize;
     let mut out = C4Outcome::default();
     let sentences;
     let units: Box<dyn Iterator<Item = &str>> = if cfg.split_paragraph {
@@ -257,7 +271,13 @@ pub fn apply(text: &str, cfg: &Config, tok: &Tokenizer) -> C4Outcome {
         }
         if cfg.min_num_sentences != -1 {
             out.num_sentences += if cfg.split_paragraph {
-                let (sentences, words) = tok.sentence_and_word_count(&line);
+                let (sentences, words) = match (&line, doc_tokens) {
+                    (Cow::Borrowed(l), Some(spans)) => {
+                        let start = l.as_ptr() as usize - base;
+                        tok.sentence_and_word_count_in(text, spans, start, start + l.len())
+                    }
+                    _ => tok.sentence_and_word_count(&line),
+                };
                 kept_words += words as u64;
                 sentences as u64
             } else {
@@ -417,6 +437,9 @@ mod word_count_tests {
         ];
         for t in texts {
             let o = apply(t, &cfg, &tok);
+            // Reusing the document's tokens gives the same outcome as tokenizing each line.
+            let spans = tok.tokens(t);
+            assert_eq!(apply_with_tokens(t, &cfg, &tok, Some(&spans)), o, "{t:?}");
             let new = o.text.expect("kept");
             assert_eq!(o.n_words, Some(tok.words(&new).len() as u64), "{t:?}");
         }

@@ -102,6 +102,27 @@ impl Tokenizer {
         self.sentences(text).len()
     }
 
+    /// `(len(split_into_sentences(line)), len(split_into_words(line)))` for the stripped line
+    /// `text[start..end]`, from the raw token spans of the whole `text` (sorted, as `tokens`
+    /// returns them): no tokenization.
+    pub fn sentence_and_word_count_in(
+        &self,
+        text: &str,
+        spans: &[(usize, usize)],
+        start: usize,
+        end: usize,
+    ) -> (usize, usize) {
+        let lo = spans.partition_point(|&(a, _)| a < start);
+        let hi = lo + spans[lo..].partition_point(|&(_, b)| b <= end);
+        let inner = &spans[lo..hi];
+        let words = inner
+            .iter()
+            .filter(|&&(a, b)| text[a..b].chars().next().is_some_and(|c| !py_isspace(c)))
+            .count();
+        let starts = sentencizer::sentence_starts(inner.iter().map(|&(a, b)| &text[a..b]));
+        (starts.len().max(1), words)
+    }
+
     /// `(len(split_into_sentences(text)), len(split_into_words(text)))` from one tokenization.
     pub fn sentence_and_word_count(&self, text: &str) -> (usize, usize) {
         let spans = self.tokens(text);
