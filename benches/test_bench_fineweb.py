@@ -1,6 +1,6 @@
 """FineWeb filters: datatrove 0.10.1 and qfast on the same documents in one run.
 
-Run: `pip install ".[bench]" && pytest benches -p no:cacheprovider --benchmark-only`
+Run: `pip install ".[bench]" && pytest benches -p no:cacheprovider`
 (datatrove is in the `[bench]` extra only). Ratios and MB/s land in
 benches/results/fineweb.json and in the README table (scripts/bench_table.py)."""
 
@@ -11,6 +11,7 @@ from typing import Any
 
 import pyarrow as pa
 import pytest
+
 import qfast
 
 dt = pytest.importorskip("datatrove")

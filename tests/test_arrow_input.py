@@ -9,6 +9,7 @@ import pickle
 import polars as pl
 import pyarrow as pa
 import pytest
+
 import qfast
 from qfast.errors import ColumnNotFoundError, ColumnTypeError
 

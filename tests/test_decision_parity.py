@@ -10,9 +10,10 @@ from typing import Any
 
 import pyarrow as pa
 import pytest
-import qfast
 from conftest import REPORT
 from parity_data import decision_files, decision_golden, texts_by_id
+
+import qfast
 
 THRESHOLD = 0.999
 SKIP = ("ERR:", "TIMEOUT")

@@ -4,6 +4,7 @@ later steps see and what the output holds, stats per step, composition operators
 from __future__ import annotations
 
 import pyarrow as pa
+
 import qfast
 
 ARTICLE = (

@@ -8,9 +8,10 @@ import math
 
 import pyarrow as pa
 import pyref
-import qfast
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+import qfast
 
 VOCAB = [
     "the",

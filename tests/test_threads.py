@@ -9,6 +9,7 @@ import sys
 
 import pyarrow as pa
 import pytest
+
 import qfast
 
 TEXTS = pa.array(

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import pyarrow as pa
 import pytest
-import qfast
 from conftest import REPORT
 from parity_data import texts_by_id, token_golden
+
+import qfast
 
 THRESHOLD = 0.999
 
