@@ -3,6 +3,11 @@
 
 use pyo3::prelude::*;
 
+// Kernels allocate per-document buffers of widely varying size; mimalloc keeps them in
+// thread-local heaps instead of fresh zeroed pages from the kernel on every large document.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod arrow_io;
 mod errors;
 mod pipeline;
