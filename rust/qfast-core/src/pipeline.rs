@@ -83,7 +83,7 @@ impl<'a> Doc<'a> {
                     !text[a..b]
                         .chars()
                         .next()
-                        .is_none_or(crate::pytext::is_space)
+                        .map_or(true, crate::pytext::is_space)
                 })
                 .collect();
             self.words = Some(spans);
