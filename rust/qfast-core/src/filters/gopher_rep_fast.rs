@@ -290,6 +290,29 @@ impl<'s, 'w> Fast<'s, 'w> {
         (s.cp[p + n] - s.cp[p] + (n as u64 - 1)) * best.1 as u64
     }
 
+    /// An upper bound of `top_n_gram_chars(n)` (requires `ids_exact_for_spaced()`): a gram's
+    /// count is at most the count of each of its words.
+    pub(super) fn top_upper_bound(&self, n: usize) -> u64 {
+        let nw = self.words.len();
+        if n == 0 || nw < n {
+            return 0;
+        }
+        if n > 8 {
+            return u64::MAX;
+        }
+        let s = &*self.s;
+        let mut best = 0u64;
+        for i in 0..=nw - n {
+            let c = s.ids[i..i + n]
+                .iter()
+                .map(|&id| s.count[id as usize])
+                .min()
+                .unwrap_or(0) as u64;
+            best = best.max((s.cp[i + n] - s.cp[i] + n as u64 - 1) * c);
+        }
+        best
+    }
+
     fn level1(&mut self) {
         let s = &mut *self.s;
         s.cls.clear();
@@ -401,28 +424,54 @@ impl<'s, 'w> Fast<'s, 'w> {
 
     /// datatrove `find_all_duplicate(words, n)` (n >= 1).
     pub(super) fn dup_n_gram_chars(&mut self, n: usize) -> u64 {
-        let nw = self.words.len();
-        if n == 0 || nw < n {
+        if n == 0 || self.words.len() < n {
             return 0;
         }
+        self.dup_candidates(n);
+        self.dup_walk(n)
+    }
+
+    /// An upper bound of `dup_n_gram_chars(n)` (cheap: no hashing of grams); leaves the
+    /// candidates of `n` ready for `dup_walk(n)`.
+    pub(super) fn dup_upper_bound(&mut self, n: usize) -> u64 {
+        if n == 0 || self.words.len() < n {
+            return 0;
+        }
+        // Repeated grams counted by the walk do not overlap and all start at candidates, so
+        // their code points are within the union of the candidates' spans.
+        self.dup_candidates(n);
+        let s = &*self.s;
+        let (mut cov, mut until) = (0u64, 0usize);
+        for &c in &s.cands {
+            let (i, e) = (c as usize, c as usize + n);
+            cov += s.cp[e] - s.cp[i.max(until).min(e)];
+            until = until.max(e);
+        }
+        cov
+    }
+
+    /// Candidate positions of `n`-grams: equal grams share their length, first K and last K
+    /// bytes (K <= len), so the windows at both ends occur at two different boundaries. Any
+    /// other gram is unique: the walk treats it as new, and no later gram can match it.
+    fn dup_candidates(&mut self, n: usize) {
         self.prepare_cat();
         let s = &mut *self.s;
-        let end = nw - n + 1;
-        // Candidate positions: equal grams share their length, first K and last K bytes
-        // (K <= len), so the windows at both ends occur at two different boundaries. Any other
-        // gram is unique: the walk treats it as new, and no later gram can match it.
+        let end = s.ids.len() - n + 1;
         s.cands.clear();
-        {
-            let (off, flags) = (&s.off[..], &s.flags[..]);
-            for i in 0..end {
-                let len = off[i + n] - off[i];
-                let fam = if len < 32 { 0 } else { 2 };
-                let ok = flags[i] & (1 << fam) != 0 && flags[i + n] & (2 << fam) != 0;
-                if len < 16 || ok {
-                    s.cands.push(i as u32);
-                }
+        let (off, flags) = (&s.off[..], &s.flags[..]);
+        for i in 0..end {
+            let len = off[i + n] - off[i];
+            let fam = if len < 32 { 0 } else { 2 };
+            let ok = flags[i] & (1 << fam) != 0 && flags[i + n] & (2 << fam) != 0;
+            if len < 16 || ok {
+                s.cands.push(i as u32);
             }
         }
+    }
+
+    /// The skip-ahead walk over the candidates left by `dup_candidates(n)` (n >= 1, nw >= n).
+    pub(super) fn dup_walk(&mut self, n: usize) -> u64 {
+        let s = &mut *self.s;
         s.table.prepare(s.cands.len());
         let (off, buf, win, cp) = (&s.off[..], &s.buf[..], &s.win[..], &s.cp[..]);
         let (mut rep, mut idx) = (0u64, 0usize);
