@@ -117,6 +117,8 @@ struct Scratch {
     /// Per id: first position, count of occurrences, code points.
     first: Vec<u32>,
     count: Vec<u32>,
+    /// Per id: (offset in `buf`, byte length) of its first occurrence.
+    wloc: Vec<(usize, usize)>,
     wcp: Vec<u32>,
     intern: Table,
     /// Prefix arrays over words (len nw + 1).
@@ -211,50 +213,68 @@ impl<'s, 'w> Fast<'s, 'w> {
         s.off.clear();
         s.level = 0;
         s.cat_ready = false;
-        // The concatenation, with zero padding so that 8-byte loads never leave `buf`.
+        // The concatenation, with zero padding so that 8-byte loads never leave `buf`; each word
+        // is copied and hashed from the same loads.
         let total: usize = words.iter().map(|w| w.len()).sum();
         s.buf.clear();
         s.buf.resize(total + 72, 0);
-        let mut off = 32usize;
-        for &w in words {
-            s.off.push(off);
-            let b = w.as_bytes();
-            if b.len() <= 16 {
-                for (d, &x) in s.buf[off..off + b.len()].iter_mut().zip(b) {
-                    *d = x;
-                }
-            } else {
-                s.buf[off..off + b.len()].copy_from_slice(b);
-            }
-            off += b.len();
-        }
-        s.off.push(off);
+        s.wloc.clear();
         s.intern.prepare(nw / 2);
         let mut any_space = false;
-        let mut c = 0u64;
+        let (mut c, mut o) = (0u64, 32usize);
         for (p, &w) in words.iter().enumerate() {
             s.cp.push(c);
-            let (o, len) = (s.off[p], s.off[p + 1] - s.off[p]);
-            let h = hash_bytes(&s.buf, o, len);
-            let new = s.first.len() as u32;
-            let (first, off, buf) = (&s.first, &s.off, &s.buf);
+            s.off.push(o);
+            let b = w.as_bytes();
+            let len = b.len();
+            let buf = &mut s.buf[..];
+            let v = if len >= 8 {
+                let (x0, x1) = (load8(b, 0), load8(b, len - 8));
+                if len <= 16 {
+                    buf[o..o + 8].copy_from_slice(&x0.to_le_bytes());
+                    buf[o + len - 8..o + len].copy_from_slice(&x1.to_le_bytes());
+                    x0 ^ x1.rotate_left(31)
+                } else {
+                    buf[o..o + len].copy_from_slice(b);
+                    hash_bytes(buf, o, len)
+                }
+            } else if len >= 4 {
+                let lo = u32::from_le_bytes(b[..4].try_into().unwrap());
+                let hi = u32::from_le_bytes(b[len - 4..].try_into().unwrap());
+                buf[o..o + 4].copy_from_slice(&lo.to_le_bytes());
+                buf[o + len - 4..o + len].copy_from_slice(&hi.to_le_bytes());
+                lo as u64 | (hi as u64) << 32
+            } else {
+                let mut v = 0u64;
+                for (k, &x) in b.iter().enumerate() {
+                    buf[o + k] = x;
+                    v = (v << 8) | x as u64;
+                }
+                v
+            };
+            let h = mix((v ^ (len as u64).wrapping_mul(K)).wrapping_mul(K));
+            let new = s.wloc.len() as u32;
+            let (wloc, buf) = (&s.wloc[..], &s.buf[..]);
             let id = match s.intern.find_or_insert((h >> 32) as u32, new, |v| {
-                let f = first[v as usize] as usize;
-                off[f + 1] - off[f] == len && eq_bytes(buf, off[f], o, len)
+                let (fo, fl) = wloc[v as usize];
+                fl == len && eq_bytes(buf, fo, o, len)
             }) {
                 Some(id) => id,
                 None => {
+                    s.wloc.push((o, len));
                     s.first.push(p as u32);
                     s.count.push(0);
                     s.wcp.push(len_cp(w) as u32);
-                    any_space |= w.as_bytes().contains(&b' ');
+                    any_space |= b.contains(&b' ');
                     new
                 }
             };
             s.ids.push(id);
             s.count[id as usize] += 1;
             c += s.wcp[id as usize] as u64;
+            o += len;
         }
+        s.off.push(o);
         s.cp.push(c);
         s.any_space = any_space;
         Fast { words, s }
@@ -458,15 +478,18 @@ impl<'s, 'w> Fast<'s, 'w> {
         let s = &mut *self.s;
         let end = s.ids.len() - n + 1;
         s.cands.clear();
-        let (off, flags) = (&s.off[..], &s.flags[..]);
+        s.cands.resize(end, 0);
+        let (off, flags, cands) = (&s.off[..], &s.flags[..], &mut s.cands[..]);
+        // Branch-free: write every position, advance only past kept ones.
+        let mut k = 0;
         for i in 0..end {
             let len = off[i + n] - off[i];
-            let fam = if len < 32 { 0 } else { 2 };
-            let ok = flags[i] & (1 << fam) != 0 && flags[i + n] & (2 << fam) != 0;
-            if len < 16 || ok {
-                s.cands.push(i as u32);
-            }
+            let fam = ((len >= 32) as u32) * 2;
+            let ok = (flags[i] >> fam) & (flags[i + n] >> (fam + 1)) & 1;
+            cands[k] = i as u32;
+            k += ((len < 16) as u8 | ok) as usize;
         }
+        s.cands.truncate(k);
     }
 
     /// The skip-ahead walk over the candidates left by `dup_candidates(n)` (n >= 1, nw >= n).
