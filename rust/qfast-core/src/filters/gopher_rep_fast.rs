@@ -139,6 +139,8 @@ struct Scratch {
     ccount: Vec<u32>,
     cfirst: Vec<u32>,
     ckey: Vec<u64>,
+    ckey128: Vec<u128>,
+    bound: Vec<u32>,
     level: usize,
     any_space: bool,
     cat_ready: bool,
@@ -292,6 +294,9 @@ impl<'s, 'w> Fast<'s, 'w> {
         if n == 0 || nw < n {
             return 0;
         }
+        if (2..=4).contains(&n) {
+            return self.top_small(n);
+        }
         if self.s.level == 0 || self.s.level > n {
             self.level1();
         }
@@ -331,6 +336,78 @@ impl<'s, 'w> Fast<'s, 'w> {
             best = best.max((s.cp[i + n] - s.cp[i] + n as u64 - 1) * c);
         }
         best
+    }
+
+    /// `top_n_gram_chars` for 2 <= n <= 4, keyed by the exact packed id sequence. A gram's count
+    /// is at most `bound` = the smallest count of its words (the same at all its positions).
+    /// Only positions with `bound >= t` are counted (in order, so classes keep their
+    /// first-occurrence order): every gram with count >= t is then fully counted, so if the
+    /// largest count found is >= t it is the global maximum and its first-inserted gram is
+    /// exact; otherwise `t` is halved (down to 2; below that every gram is unique).
+    fn top_small(&mut self, n: usize) -> u64 {
+        let s = &mut *self.s;
+        let nw = s.ids.len();
+        let npos = nw + 1 - n;
+        s.bound.clear();
+        s.bound.extend((0..npos).map(|i| {
+            s.ids[i..i + n]
+                .iter()
+                .map(|&id| s.count[id as usize])
+                .min()
+                .unwrap_or(0)
+        }));
+        let maxb = s.bound.iter().copied().max().unwrap_or(0);
+        let value =
+            |first: usize, c: u32| (s.cp[first + n] - s.cp[first] + n as u64 - 1) * c as u64;
+        if maxb < 2 {
+            return value(0, 1);
+        }
+        let mut t = (maxb / 2).max(2);
+        loop {
+            s.table.prepare(64);
+            s.ccount.clear();
+            s.cfirst.clear();
+            s.ckey128.clear();
+            for i in 0..npos {
+                if s.bound[i] < t {
+                    continue;
+                }
+                let mut key = 0u128;
+                for &id in &s.ids[i..i + n] {
+                    key = (key << 32) | id as u128;
+                }
+                let h = mix((key as u64) ^ ((key >> 64) as u64).rotate_left(17));
+                let new = s.ccount.len() as u32;
+                let ckey = &s.ckey128;
+                let c = match s
+                    .table
+                    .find_or_insert((h >> 32) as u32, new, |v| ckey[v as usize] == key)
+                {
+                    Some(c) => c,
+                    None => {
+                        s.ccount.push(0);
+                        s.cfirst.push(i as u32);
+                        s.ckey128.push(key);
+                        new
+                    }
+                };
+                s.ccount[c as usize] += 1;
+            }
+            let mut best = (0u32, 0u32);
+            for (k, &c) in s.ccount.iter().enumerate() {
+                if c > best.1 {
+                    best = (s.cfirst[k], c);
+                }
+            }
+            if best.1 >= t {
+                return (s.cp[best.0 as usize + n] - s.cp[best.0 as usize] + n as u64 - 1)
+                    * best.1 as u64;
+            }
+            if t == 2 {
+                return s.cp[n] - s.cp[0] + n as u64 - 1; // gram 0, count 1
+            }
+            t = (t / 2).max(2);
+        }
     }
 
     fn level1(&mut self) {
