@@ -170,7 +170,6 @@ fn word_stats(words: &[&str], cfg: &Config, s: &mut Signals) {
 }
 
 const LO: u64 = 0x0101_0101_0101_0101;
-
 #[inline]
 fn load8(b: &[u8], i: usize) -> u64 {
     u64::from_le_bytes(b[i..i + 8].try_into().unwrap())
@@ -536,6 +535,49 @@ mod tests {
             assert_eq!(
                 filter(&t, &w, &Config::default()),
                 verdict(&s, &Config::default())
+            );
+        }
+    }
+
+    #[test]
+    fn word_classes_on_arbitrary_subslices() {
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        for _ in 0..3000 {
+            let len = (next() % 40) as usize;
+            let t: String = (0..len)
+                .map(|_| match next() % 10 {
+                    0 => 'é',
+                    1 => '—',
+                    _ => char::from((next() % 128) as u8),
+                })
+                .collect();
+            let bounds: Vec<usize> = (0..=t.len()).filter(|&i| t.is_char_boundary(i)).collect();
+            let mut w: Vec<&str> = Vec::new();
+            for _ in 0..(next() % 12) {
+                let a = bounds[(next() % bounds.len() as u64) as usize];
+                let b = bounds[(next() % bounds.len() as u64) as usize];
+                w.push(&t[a.min(b)..a.max(b)]);
+            }
+            let owned = String::from("xx the");
+            w.push(&owned[3..]); // not a subslice of `t`
+            let s = signals(&t, &w, &Config::default());
+            let nsw: Vec<&&str> = w.iter().filter(|w| has_non_punctuation(w)).collect();
+            assert_eq!(s.n_non_symbol_words, nsw.len() as u64, "{w:?}");
+            let tot: usize = nsw.iter().map(|w| crate::pytext::len_cp(w)).sum();
+            assert_eq!(
+                s.avg_word_length.to_bits(),
+                ratio(tot as u64, nsw.len() as u64).to_bits()
+            );
+            assert_eq!(
+                s.alpha_words,
+                w.iter().filter(|w| any_alpha(w)).count() as u64,
+                "{w:?}"
             );
         }
     }

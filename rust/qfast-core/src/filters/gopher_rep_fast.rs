@@ -117,6 +117,8 @@ struct Scratch {
     /// Per id: first position, count of occurrences, code points.
     first: Vec<u32>,
     count: Vec<u32>,
+    /// Per id: (offset in `buf`, byte length) of its first occurrence.
+    wloc: Vec<(usize, usize)>,
     wcp: Vec<u32>,
     intern: Table,
     /// Prefix arrays over words (len nw + 1).
@@ -137,6 +139,8 @@ struct Scratch {
     ccount: Vec<u32>,
     cfirst: Vec<u32>,
     ckey: Vec<u64>,
+    ckey128: Vec<u128>,
+    bound: Vec<u32>,
     level: usize,
     any_space: bool,
     cat_ready: bool,
@@ -211,50 +215,68 @@ impl<'s, 'w> Fast<'s, 'w> {
         s.off.clear();
         s.level = 0;
         s.cat_ready = false;
-        // The concatenation, with zero padding so that 8-byte loads never leave `buf`.
+        // The concatenation, with zero padding so that 8-byte loads never leave `buf`; each word
+        // is copied and hashed from the same loads.
         let total: usize = words.iter().map(|w| w.len()).sum();
         s.buf.clear();
         s.buf.resize(total + 72, 0);
-        let mut off = 32usize;
-        for &w in words {
-            s.off.push(off);
-            let b = w.as_bytes();
-            if b.len() <= 16 {
-                for (d, &x) in s.buf[off..off + b.len()].iter_mut().zip(b) {
-                    *d = x;
-                }
-            } else {
-                s.buf[off..off + b.len()].copy_from_slice(b);
-            }
-            off += b.len();
-        }
-        s.off.push(off);
+        s.wloc.clear();
         s.intern.prepare(nw / 2);
         let mut any_space = false;
-        let mut c = 0u64;
+        let (mut c, mut o) = (0u64, 32usize);
         for (p, &w) in words.iter().enumerate() {
             s.cp.push(c);
-            let (o, len) = (s.off[p], s.off[p + 1] - s.off[p]);
-            let h = hash_bytes(&s.buf, o, len);
-            let new = s.first.len() as u32;
-            let (first, off, buf) = (&s.first, &s.off, &s.buf);
+            s.off.push(o);
+            let b = w.as_bytes();
+            let len = b.len();
+            let buf = &mut s.buf[..];
+            let v = if len >= 8 {
+                let (x0, x1) = (load8(b, 0), load8(b, len - 8));
+                if len <= 16 {
+                    buf[o..o + 8].copy_from_slice(&x0.to_le_bytes());
+                    buf[o + len - 8..o + len].copy_from_slice(&x1.to_le_bytes());
+                    x0 ^ x1.rotate_left(31)
+                } else {
+                    buf[o..o + len].copy_from_slice(b);
+                    hash_bytes(buf, o, len)
+                }
+            } else if len >= 4 {
+                let lo = u32::from_le_bytes(b[..4].try_into().unwrap());
+                let hi = u32::from_le_bytes(b[len - 4..].try_into().unwrap());
+                buf[o..o + 4].copy_from_slice(&lo.to_le_bytes());
+                buf[o + len - 4..o + len].copy_from_slice(&hi.to_le_bytes());
+                lo as u64 | (hi as u64) << 32
+            } else {
+                let mut v = 0u64;
+                for (k, &x) in b.iter().enumerate() {
+                    buf[o + k] = x;
+                    v = (v << 8) | x as u64;
+                }
+                v
+            };
+            let h = mix((v ^ (len as u64).wrapping_mul(K)).wrapping_mul(K));
+            let new = s.wloc.len() as u32;
+            let (wloc, buf) = (&s.wloc[..], &s.buf[..]);
             let id = match s.intern.find_or_insert((h >> 32) as u32, new, |v| {
-                let f = first[v as usize] as usize;
-                off[f + 1] - off[f] == len && eq_bytes(buf, off[f], o, len)
+                let (fo, fl) = wloc[v as usize];
+                fl == len && eq_bytes(buf, fo, o, len)
             }) {
                 Some(id) => id,
                 None => {
+                    s.wloc.push((o, len));
                     s.first.push(p as u32);
                     s.count.push(0);
                     s.wcp.push(len_cp(w) as u32);
-                    any_space |= w.as_bytes().contains(&b' ');
+                    any_space |= b.contains(&b' ');
                     new
                 }
             };
             s.ids.push(id);
             s.count[id as usize] += 1;
             c += s.wcp[id as usize] as u64;
+            o += len;
         }
+        s.off.push(o);
         s.cp.push(c);
         s.any_space = any_space;
         Fast { words, s }
@@ -272,6 +294,9 @@ impl<'s, 'w> Fast<'s, 'w> {
         if n == 0 || nw < n {
             return 0;
         }
+        if (2..=4).contains(&n) {
+            return self.top_small(n);
+        }
         if self.s.level == 0 || self.s.level > n {
             self.level1();
         }
@@ -288,6 +313,101 @@ impl<'s, 'w> Fast<'s, 'w> {
         }
         let p = best.0 as usize;
         (s.cp[p + n] - s.cp[p] + (n as u64 - 1)) * best.1 as u64
+    }
+
+    /// An upper bound of `top_n_gram_chars(n)` (requires `ids_exact_for_spaced()`): a gram's
+    /// count is at most the count of each of its words.
+    pub(super) fn top_upper_bound(&self, n: usize) -> u64 {
+        let nw = self.words.len();
+        if n == 0 || nw < n {
+            return 0;
+        }
+        if n > 8 {
+            return u64::MAX;
+        }
+        let s = &*self.s;
+        let mut best = 0u64;
+        for i in 0..=nw - n {
+            let c = s.ids[i..i + n]
+                .iter()
+                .map(|&id| s.count[id as usize])
+                .min()
+                .unwrap_or(0) as u64;
+            best = best.max((s.cp[i + n] - s.cp[i] + n as u64 - 1) * c);
+        }
+        best
+    }
+
+    /// `top_n_gram_chars` for 2 <= n <= 4, keyed by the exact packed id sequence. A gram's count
+    /// is at most `bound` = the smallest count of its words (the same at all its positions).
+    /// Only positions with `bound >= t` are counted (in order, so classes keep their
+    /// first-occurrence order): every gram with count >= t is then fully counted, so if the
+    /// largest count found is >= t it is the global maximum and its first-inserted gram is
+    /// exact; otherwise `t` is halved (down to 2; below that every gram is unique).
+    fn top_small(&mut self, n: usize) -> u64 {
+        let s = &mut *self.s;
+        let nw = s.ids.len();
+        let npos = nw + 1 - n;
+        s.bound.clear();
+        s.bound.extend((0..npos).map(|i| {
+            s.ids[i..i + n]
+                .iter()
+                .map(|&id| s.count[id as usize])
+                .min()
+                .unwrap_or(0)
+        }));
+        let maxb = s.bound.iter().copied().max().unwrap_or(0);
+        let value =
+            |first: usize, c: u32| (s.cp[first + n] - s.cp[first] + n as u64 - 1) * c as u64;
+        if maxb < 2 {
+            return value(0, 1);
+        }
+        let mut t = (maxb / 2).max(2);
+        loop {
+            s.table.prepare(64);
+            s.ccount.clear();
+            s.cfirst.clear();
+            s.ckey128.clear();
+            for i in 0..npos {
+                if s.bound[i] < t {
+                    continue;
+                }
+                let mut key = 0u128;
+                for &id in &s.ids[i..i + n] {
+                    key = (key << 32) | id as u128;
+                }
+                let h = mix((key as u64) ^ ((key >> 64) as u64).rotate_left(17));
+                let new = s.ccount.len() as u32;
+                let ckey = &s.ckey128;
+                let c = match s
+                    .table
+                    .find_or_insert((h >> 32) as u32, new, |v| ckey[v as usize] == key)
+                {
+                    Some(c) => c,
+                    None => {
+                        s.ccount.push(0);
+                        s.cfirst.push(i as u32);
+                        s.ckey128.push(key);
+                        new
+                    }
+                };
+                s.ccount[c as usize] += 1;
+            }
+            let mut best = (0u32, 0u32);
+            for (k, &c) in s.ccount.iter().enumerate() {
+                if c > best.1 {
+                    best = (s.cfirst[k], c);
+                }
+            }
+            if best.1 >= t {
+                return (s.cp[best.0 as usize + n] - s.cp[best.0 as usize] + n as u64 - 1)
+                    * best.1 as u64;
+            }
+            if t == 2 {
+                return s.cp[n] - s.cp[0] + n as u64 - 1; // gram 0, count 1
+            }
+            t = (t / 2).max(2);
+        }
     }
 
     fn level1(&mut self) {
@@ -401,28 +521,57 @@ impl<'s, 'w> Fast<'s, 'w> {
 
     /// datatrove `find_all_duplicate(words, n)` (n >= 1).
     pub(super) fn dup_n_gram_chars(&mut self, n: usize) -> u64 {
-        let nw = self.words.len();
-        if n == 0 || nw < n {
+        if n == 0 || self.words.len() < n {
             return 0;
         }
+        self.dup_candidates(n);
+        self.dup_walk(n)
+    }
+
+    /// An upper bound of `dup_n_gram_chars(n)` (cheap: no hashing of grams); leaves the
+    /// candidates of `n` ready for `dup_walk(n)`.
+    pub(super) fn dup_upper_bound(&mut self, n: usize) -> u64 {
+        if n == 0 || self.words.len() < n {
+            return 0;
+        }
+        // Repeated grams counted by the walk do not overlap and all start at candidates, so
+        // their code points are within the union of the candidates' spans.
+        self.dup_candidates(n);
+        let s = &*self.s;
+        let (mut cov, mut until) = (0u64, 0usize);
+        for &c in &s.cands {
+            let (i, e) = (c as usize, c as usize + n);
+            cov += s.cp[e] - s.cp[i.max(until).min(e)];
+            until = until.max(e);
+        }
+        cov
+    }
+
+    /// Candidate positions of `n`-grams: equal grams share their length, first K and last K
+    /// bytes (K <= len), so the windows at both ends occur at two different boundaries. Any
+    /// other gram is unique: the walk treats it as new, and no later gram can match it.
+    fn dup_candidates(&mut self, n: usize) {
         self.prepare_cat();
         let s = &mut *self.s;
-        let end = nw - n + 1;
-        // Candidate positions: equal grams share their length, first K and last K bytes
-        // (K <= len), so the windows at both ends occur at two different boundaries. Any other
-        // gram is unique: the walk treats it as new, and no later gram can match it.
+        let end = s.ids.len() - n + 1;
         s.cands.clear();
-        {
-            let (off, flags) = (&s.off[..], &s.flags[..]);
-            for i in 0..end {
-                let len = off[i + n] - off[i];
-                let fam = if len < 32 { 0 } else { 2 };
-                let ok = flags[i] & (1 << fam) != 0 && flags[i + n] & (2 << fam) != 0;
-                if len < 16 || ok {
-                    s.cands.push(i as u32);
-                }
-            }
+        s.cands.resize(end, 0);
+        let (off, flags, cands) = (&s.off[..], &s.flags[..], &mut s.cands[..]);
+        // Branch-free: write every position, advance only past kept ones.
+        let mut k = 0;
+        for i in 0..end {
+            let len = off[i + n] - off[i];
+            let fam = ((len >= 32) as u32) * 2;
+            let ok = (flags[i] >> fam) & (flags[i + n] >> (fam + 1)) & 1;
+            cands[k] = i as u32;
+            k += ((len < 16) as u8 | ok) as usize;
         }
+        s.cands.truncate(k);
+    }
+
+    /// The skip-ahead walk over the candidates left by `dup_candidates(n)` (n >= 1, nw >= n).
+    pub(super) fn dup_walk(&mut self, n: usize) -> u64 {
+        let s = &mut *self.s;
         s.table.prepare(s.cands.len());
         let (off, buf, win, cp) = (&s.off[..], &s.buf[..], &s.win[..], &s.cp[..]);
         let (mut rep, mut idx) = (0u64, 0usize);

@@ -214,12 +214,26 @@ pub fn filter(text: &str, words: &[&str], cfg: &Config) -> Option<Reason> {
             if n > 0 && words.len() < n {
                 continue;
             }
+            // value <= bound, and `ratio(., L) > f` is monotone: a passing bound decides.
+            if ng.ids_exact_for_spaced() && ratio(ng.top_upper_bound(n), text_len) <= f {
+                continue;
+            }
             if ratio(top_chars(ng, &mut slow, words, n), text_len) > f {
                 return Some(format!("top_{n}_gram").into());
             }
         }
         for &(n, f) in &cfg.dup_n_grams {
-            if ratio(ng.dup_n_gram_chars(n), text_len) > f {
+            if n == 0 || words.len() < n {
+                // Measures 0.
+                if ratio(0, text_len) > f {
+                    return Some(format!("duplicated_{n}_n_grams").into());
+                }
+                continue;
+            }
+            if ratio(ng.dup_upper_bound(n), text_len) <= f {
+                continue;
+            }
+            if ratio(ng.dup_walk(n), text_len) > f {
                 return Some(format!("duplicated_{n}_n_grams").into());
             }
         }
@@ -793,6 +807,52 @@ mod tests {
                 find_duplicates(split_newline_runs(&t)),
             );
             assert_eq!(got, want, "{t:?}");
+        }
+    }
+
+    #[test]
+    fn filter_bounds_agree_with_signals() {
+        let palette = [
+            "a",
+            "ab",
+            "b",
+            "bc",
+            "c",
+            "the",
+            "of",
+            "xyzxyzxyzxyz",
+            "0123456789abcdef",
+        ];
+        let mut x: u64 = 0x1234_5678_9ABC_DEF1;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        for round in 0..3000 {
+            let len = (next() % 80) as usize;
+            let k = 2 + (round % 8) as usize;
+            let w: Vec<&str> = (0..len)
+                .map(|_| palette[(next() % k as u64) as usize])
+                .collect();
+            let t = w.join(if round % 2 == 0 { " " } else { "\n" });
+            let thr = |x: u64| (x % 1000) as f64 / 1000.0 - 0.05;
+            let cfg = Config {
+                dup_line_frac: None,
+                dup_para_frac: None,
+                dup_line_char_frac: None,
+                dup_para_char_frac: None,
+                top_n_grams: vec![
+                    (2, thr(next())),
+                    (3, thr(next())),
+                    (4, thr(next())),
+                    (0, thr(next())),
+                ],
+                dup_n_grams: (1..12).map(|n| (n, thr(next()))).collect(),
+            };
+            let want = verdict(&signals(&t, &w, &cfg), &cfg);
+            assert_eq!(filter(&t, &w, &cfg), want, "{t:?}");
         }
     }
 }
