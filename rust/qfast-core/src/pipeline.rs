@@ -43,7 +43,6 @@ pub struct Doc<'a> {
     text: Cow<'a, str>,
     /// Raw token spans (whitespace tokens included) of the current text.
     tokens: Option<Vec<(usize, usize)>>,
-    words: Option<Vec<(usize, usize)>>,
     /// Word count of the current text when a step learned it without keeping the spans.
     n_words: Option<usize>,
 }
@@ -53,7 +52,6 @@ impl<'a> Doc<'a> {
         Doc {
             text: Cow::Borrowed(text),
             tokens: None,
-            words: None,
             n_words: None,
         }
     }
@@ -68,28 +66,6 @@ impl<'a> Doc<'a> {
         }
     }
 
-    fn ensure_words(&mut self, tok: &Tokenizer) {
-        if self.words.is_none() {
-            self.ensure_tokens(tok);
-            let text: &str = &self.text;
-            // datatrove strips tokens and drops empty ones: whitespace tokens go.
-            let spans = self
-                .tokens
-                .as_deref()
-                .unwrap_or(&[])
-                .iter()
-                .copied()
-                .filter(|&(a, b)| {
-                    !text[a..b]
-                        .chars()
-                        .next()
-                        .map_or(true, crate::pytext::is_space)
-                })
-                .collect();
-            self.words = Some(spans);
-        }
-    }
-
     /// The current text and its raw token spans (tokenized once per text).
     pub fn text_and_tokens(&mut self, tok: &Tokenizer) -> (&str, &[(usize, usize)]) {
         self.ensure_tokens(tok);
@@ -98,36 +74,29 @@ impl<'a> Doc<'a> {
 
     /// The current text and its words (tokenized once per text).
     pub fn text_and_words(&mut self, tok: &Tokenizer) -> (&str, Vec<&str>) {
-        self.ensure_words(tok);
+        self.ensure_tokens(tok);
         let text: &str = &self.text;
-        let words = self
-            .words
-            .as_deref()
-            .unwrap_or(&[])
-            .iter()
-            .map(|&(s, e)| &text[s..e])
-            .collect();
-        (text, words)
+        let spans = self.tokens.as_deref().unwrap_or(&[]);
+        (
+            text,
+            crate::tokenize::words_from_tokens(text, spans).collect(),
+        )
     }
 
     /// The current text and `len(split_into_words(text))`.
     pub fn text_and_word_count(&mut self, tok: &Tokenizer) -> (&str, usize) {
-        match (self.n_words, &self.words) {
-            (_, Some(w)) => (&self.text, w.len()),
-            (Some(n), None) => (&self.text, n),
-            (None, None) => {
-                let (text, words) = self.text_and_words(tok);
-                let n = words.len();
-                (text, n)
-            }
+        if let (Some(n), None) = (self.n_words, &self.tokens) {
+            return (&self.text, n);
         }
+        let (text, words) = self.text_and_words(tok);
+        let n = words.len();
+        (text, n)
     }
 
     fn rewrite(&mut self, text: String, n_words: Option<usize>) {
         if text != *self.text {
             self.text = Cow::Owned(text);
             self.tokens = None;
-            self.words = None;
             self.n_words = n_words;
         }
     }

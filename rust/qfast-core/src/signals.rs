@@ -186,32 +186,23 @@ pub fn columns(
     let mut out = Vec::with_capacity(names.len());
     for (j, name) in names.into_iter().enumerate() {
         let is_float = matches!(types.get(j), Some(Num::F(_)));
+        let value = |r: &Option<Vec<Num>>| r.as_ref().and_then(|v| v.get(j).copied());
         let col: ArrayRef = if is_float {
-            Arc::new(
-                measured
-                    .iter()
-                    .map(|r| {
-                        r.as_ref().and_then(|v| match v.get(j) {
-                            Some(Num::F(x)) => Some(*x),
-                            Some(Num::U(x)) => Some(*x as f64),
-                            None => None,
-                        })
-                    })
-                    .collect::<Float64Array>(),
-            )
+            let vals = measured.iter().map(|r| {
+                value(r).map(|n| match n {
+                    Num::F(x) => x,
+                    Num::U(x) => x as f64,
+                })
+            });
+            Arc::new(vals.collect::<Float64Array>())
         } else {
-            Arc::new(
-                measured
-                    .iter()
-                    .map(|r| {
-                        r.as_ref().and_then(|v| match v.get(j) {
-                            Some(Num::U(x)) => Some(*x),
-                            Some(Num::F(x)) => Some(*x as u64),
-                            None => None,
-                        })
-                    })
-                    .collect::<UInt64Array>(),
-            )
+            let vals = measured.iter().map(|r| {
+                value(r).map(|n| match n {
+                    Num::U(x) => x,
+                    Num::F(x) => x as u64,
+                })
+            });
+            Arc::new(vals.collect::<UInt64Array>())
         };
         out.push((name, col));
     }

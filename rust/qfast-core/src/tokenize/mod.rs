@@ -115,10 +115,7 @@ impl Tokenizer {
         let lo = spans.partition_point(|&(a, _)| a < start);
         let hi = lo + spans[lo..].partition_point(|&(_, b)| b <= end);
         let inner = &spans[lo..hi];
-        let words = inner
-            .iter()
-            .filter(|&&(a, b)| text[a..b].chars().next().is_some_and(|c| !py_isspace(c)))
-            .count();
+        let words = words_from_tokens(text, inner).count();
         let starts = sentencizer::sentence_starts(inner.iter().map(|&(a, b)| &text[a..b]));
         (starts.len().max(1), words)
     }
@@ -136,4 +133,16 @@ impl Tokenizer {
             words,
         )
     }
+}
+
+/// The words among raw token spans of `text`: datatrove strips each token and drops the empty
+/// ones, and a token is either all whitespace or has none, so whitespace tokens go.
+pub fn words_from_tokens<'a>(
+    text: &'a str,
+    spans: &'a [(usize, usize)],
+) -> impl Iterator<Item = &'a str> + 'a {
+    spans
+        .iter()
+        .map(move |&(a, b)| &text[a..b])
+        .filter(|t| t.chars().next().is_some_and(|c| !py_isspace(c)))
 }
