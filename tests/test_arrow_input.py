@@ -92,3 +92,15 @@ def test_duckdb_relation_is_read_through_the_capsule_interface() -> None:
     assert qfast.words(rel).to_pylist() == [["hello", "world"], ["a", "b", "c"]]
     out = qfast.Pipeline([qfast.GopherRepetition()]).run(rel)
     assert out.data.num_rows == 0 and out.stats[0]["dropped_top_2_gram"] == 2
+
+
+def test_invalid_utf8_from_a_foreign_producer_is_a_clear_error() -> None:
+    from qfast.errors import InvalidDataError
+
+    data = pa.py_buffer(b"ab\xff\xfecd")
+    offsets = pa.array([0, 3, 6], type=pa.int32()).buffers()[1]
+    bad = pa.Array.from_buffers(pa.string(), 2, [None, offsets, data])
+    with pytest.raises(InvalidDataError, match="text.*UTF8"):
+        qfast.words(bad)
+    with pytest.raises(ValueError):
+        qfast.Pipeline.fineweb().run(pa.table({"text": bad}))

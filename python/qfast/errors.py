@@ -23,8 +23,19 @@ class ColumnNotFoundError(QfastError, KeyError):
         return str(self.args[0]) if self.args else ""
 
 
+class InvalidDataError(QfastError, ValueError):
+    """The column's Arrow buffers are not valid string data (invalid UTF-8, bad offsets).
+    Producers of Arrow data through the C interface do not always validate it."""
+
+
 class ConfigError(QfastError, ValueError):
     """A filter or pipeline setting is invalid."""
 
 
-__all__ = ["QfastError", "ColumnTypeError", "ColumnNotFoundError", "ConfigError"]
+__all__ = [
+    "QfastError",
+    "ColumnTypeError",
+    "ColumnNotFoundError",
+    "InvalidDataError",
+    "ConfigError",
+]

@@ -15,8 +15,22 @@ pub enum StrChunk<'a> {
 }
 
 impl<'a> StrChunk<'a> {
-    /// Views `array` as strings, or says which column has which type.
+    /// Views `array` as strings, or says which column has which type. The buffers are
+    /// validated (UTF-8, offsets, views) first: Arrow data imported through the C interface is
+    /// not checked by its producer, and reading unchecked bytes as `str` would be undefined.
     pub fn new(array: &'a dyn Array, column: &str) -> Result<Self> {
+        if matches!(
+            array.data_type(),
+            DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View
+        ) {
+            array
+                .to_data()
+                .validate_full()
+                .map_err(|e| Error::InvalidData {
+                    column: column.to_string(),
+                    detail: e.to_string(),
+                })?;
+        }
         let any = array.as_any();
         let chunk = match array.data_type() {
             DataType::Utf8 => any.downcast_ref::<StringArray>().map(StrChunk::Utf8),
@@ -96,6 +110,21 @@ mod tests {
                 Some("a long string past twelve bytes"),
                 None
             ]
+        );
+    }
+
+    #[test]
+    fn invalid_utf8_is_an_error_not_undefined_behaviour() {
+        use arrow_buffer::{Buffer, OffsetBuffer, ScalarBuffer};
+        let offsets = OffsetBuffer::new(ScalarBuffer::from(vec![0i32, 3, 6]));
+        let values = Buffer::from(b"ab\xff\xfecd".to_vec());
+        // SAFETY: deliberately invalid, as a foreign producer could hand over.
+        let bad = unsafe { StringArray::new_unchecked(offsets, values, None) };
+        let chunks: [ArrayRef; 1] = [Arc::new(bad)];
+        let err = gather_rows(&chunks, "text").unwrap_err().to_string();
+        assert!(
+            err.contains("invalid string data") && err.contains("UTF8"),
+            "{err}"
         );
     }
 

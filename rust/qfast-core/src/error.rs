@@ -13,6 +13,9 @@ pub enum Error {
         column: String,
         available: Vec<String>,
     },
+    /// The column's buffers are not valid Arrow string data (e.g. invalid UTF-8 or offsets).
+    #[error("column {column:?} holds invalid string data: {detail}")]
+    InvalidData { column: String, detail: String },
     /// A configuration value is out of range or inconsistent.
     #[error("invalid configuration: {0}")]
     Config(String),

@@ -13,6 +13,7 @@ pub fn to_py(py: Python<'_>, err: Error) -> PyErr {
         Error::NotAStringColumn { .. } => "ColumnTypeError",
         Error::MissingColumn { .. } => "ColumnNotFoundError",
         Error::Config(_) => "ConfigError",
+        Error::InvalidData { .. } => "InvalidDataError",
         Error::Pool(_) => "QfastError",
     };
     match class(py, name) {
