@@ -5,7 +5,7 @@
 
 use std::sync::OnceLock;
 
-use ahash::AHashMap;
+use ahash::{AHashMap, AHashSet};
 use serde_json::Value;
 
 use super::affixes::AffixIndex;
@@ -33,6 +33,12 @@ pub(crate) struct Rules {
     /// Second tokens of multi-token patterns, and texts of one-token patterns.
     pub(crate) matcher_second: QuickFilter,
     pub(crate) matcher_single: QuickFilter,
+    /// Exact sets behind `matcher_second` / `matcher_single`.
+    pub(crate) matcher_second_set: AHashSet<String>,
+    pub(crate) matcher_single_set: AHashSet<String>,
+    /// Per byte: 0 = never starts a whitespace char, 1 = ASCII whitespace, 2 = lead byte of
+    /// some non-ASCII whitespace char (decode to decide).
+    pub(crate) ws_class: [u8; 256],
     pub(crate) punct_chars: CharSet,
     pub(crate) isspace: CharSet,
     pub(crate) category_p: CharSet,
@@ -56,6 +62,9 @@ impl Rules {
             matcher_filter: QuickFilter::new([]),
             matcher_second: QuickFilter::new([]),
             matcher_single: QuickFilter::new([]),
+            matcher_second_set: AHashSet::new(),
+            matcher_single_set: AHashSet::new(),
+            ws_class: [0; 256],
             punct_chars: CharSet::default(),
             // Python str.isspace, so that even a broken build splits on whitespace.
             isspace: CharSet::from_ranges(vec![
@@ -73,6 +82,28 @@ impl Rules {
             category_p: CharSet::default(),
             loaded: false,
         }
+        .with_ws_class()
+    }
+
+    /// Fill `ws_class` from `isspace` (ASCII whitespace as Python's `str.isspace`).
+    fn with_ws_class(mut self) -> Rules {
+        let mut t = [0u8; 256];
+        for (b, v) in t.iter_mut().enumerate().take(128) {
+            if matches!(b, 9..=13 | 28..=32) {
+                *v = 1;
+            }
+        }
+        for &(lo, hi) in self.isspace.ranges() {
+            for cp in lo.max(128)..=hi {
+                if let Some(c) = char::from_u32(cp) {
+                    let mut buf = [0u8; 4];
+                    let lead = c.encode_utf8(&mut buf).as_bytes()[0];
+                    t[lead as usize] = 2;
+                }
+            }
+        }
+        self.ws_class = t;
+        self
     }
 
     fn load() -> Option<Rules> {
@@ -188,13 +219,26 @@ impl Rules {
                     .filter(|p| p.len() == 1)
                     .filter_map(|p| p.first().map(String::as_str)),
             ),
+            matcher_second_set: matcher_by_first
+                .values()
+                .flatten()
+                .filter_map(|p| p.get(1).cloned())
+                .collect(),
+            matcher_single_set: matcher_by_first
+                .values()
+                .flatten()
+                .filter(|p| p.len() == 1)
+                .filter_map(|p| p.first().cloned())
+                .collect(),
+            ws_class: [0; 256],
             matcher_by_first,
             punct_chars: CharSet::from_ranges(punct),
             isspace: CharSet::parse(v.get("isspace")?)?,
             category_p: CharSet::parse(v.get("category_p")?)?,
             sets,
             loaded: true,
-        })
+        }
+        .with_ws_class())
     }
 }
 
