@@ -39,26 +39,44 @@ macro_rules! slot_table {
         }
 
         impl $table {
+            /// First slot of the key's 2-slot set.
             #[inline(always)]
             fn index(k: &Key) -> usize {
-                (k.hash >> (64 - $bits)) as usize
+                ((k.hash >> (64 - $bits)) as usize) & !1
+            }
+
+            /// Start loading the slot of `k` (so that a later `get` finds it in cache).
+            #[inline(always)]
+            pub(crate) fn probe(&self, k: &Key) {
+                if let Some(s) = self.slots.get(Self::index(k)) {
+                    std::hint::black_box(s.len);
+                }
             }
 
             /// `(ends, flags)` of the cached split of the chunk with key `k`.
             #[inline(always)]
             pub(crate) fn get(&self, k: &Key) -> Option<(&[u8], &[u8])> {
-                let s = self.slots.get(Self::index(k))?;
-                if s.len as usize == k.len && s.key[..] == k.words[..$w] {
-                    let n = (s.ntok as usize).min($t);
-                    Some((&s.ends[..n], &s.flags[..n]))
-                } else {
-                    None
+                let i = Self::index(k);
+                let set = self.slots.get(i..i + 2)?;
+                for s in set {
+                    if s.len as usize == k.len && s.key[..] == k.words[..$w] {
+                        let n = (s.ntok as usize).min($t);
+                        return Some((&s.ends[..n], &s.flags[..n]));
+                    }
                 }
+                None
             }
 
             /// Remember a chunk's split: `toks` are absolute spans, the chunk starting at `base`.
-            pub(crate) fn store(&mut self, k: &Key, base: usize, toks: &[(usize, usize)], flags: &[u8]) {
-                if toks.is_empty() || toks.len() > $t || toks.len() != flags.len() || k.len > 8 * $w {
+            pub(crate) fn store(
+                &mut self,
+                k: &Key,
+                base: usize,
+                toks: &[(usize, usize)],
+                flags: &[u8],
+            ) {
+                if toks.is_empty() || toks.len() > $t || toks.len() != flags.len() || k.len > 8 * $w
+                {
                     return;
                 }
                 let mut slot = $slot {
@@ -82,9 +100,11 @@ macro_rules! slot_table {
                 if p != base + k.len {
                     return;
                 }
+                // Most recent first: the older entry of the set is evicted.
                 let i = Self::index(k);
-                if let Some(s) = self.slots.get_mut(i) {
-                    *s = slot;
+                if let Some(set) = self.slots.get_mut(i..i + 2) {
+                    set[1] = set[0];
+                    set[0] = slot;
                 }
             }
         }
@@ -92,7 +112,7 @@ macro_rules! slot_table {
 }
 
 // Chunks of up to 16 bytes (almost all words): 32-byte slots.
-slot_table!(SmallSlot, SmallTable, 32, 2, 7, 15);
+slot_table!(SmallSlot, SmallTable, 32, 2, 7, 16);
 // Chunks of 17..=32 bytes: 64-byte slots.
 slot_table!(BigSlot, BigTable, 64, 4, 15, 11);
 
@@ -104,6 +124,15 @@ pub(crate) struct ChunkCache {
 }
 
 impl ChunkCache {
+    #[inline(always)]
+    pub(crate) fn probe(&self, k: &Key) {
+        if k.len <= 16 {
+            self.small.probe(k)
+        } else {
+            self.big.probe(k)
+        }
+    }
+
     #[inline(always)]
     pub(crate) fn get(&self, k: &Key) -> Option<(&[u8], &[u8])> {
         if k.len <= 16 {
@@ -122,7 +151,8 @@ impl ChunkCache {
     }
 }
 
-/// A chunk's cache key: its bytes zero-padded, its length and its slot index.
+/// A chunk's cache key: its bytes zero-padded, its length and its hash.
+#[derive(Clone, Copy, Default)]
 pub(crate) struct Key {
     words: [u64; 4],
     len: usize,
@@ -177,4 +207,3 @@ impl Key {
         }
     }
 }
-

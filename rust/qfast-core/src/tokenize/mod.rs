@@ -71,7 +71,9 @@ impl Tokenizer {
         match self.kind {
             // Tokens never mix whitespace and non-whitespace chars, so strip+drop-empty is
             // "keep the tokens that are not whitespace".
-            TokenizerKind::Spacy => spacy::with_tokens(text, |spans, flags| words_of(text, spans, flags)),
+            TokenizerKind::Spacy => {
+                spacy::with_tokens(text, |spans, flags| words_of(text, spans, flags))
+            }
             TokenizerKind::Unicode => self
                 .tokens(text)
                 .into_iter()
@@ -99,8 +101,7 @@ impl Tokenizer {
             }),
             TokenizerKind::Unicode => {
                 let spans = self.tokens(text);
-                let starts =
-                    sentencizer::sentence_starts(spans.iter().map(|&(a, b)| &text[a..b]));
+                let starts = sentencizer::sentence_starts(spans.iter().map(|&(a, b)| &text[a..b]));
                 sentencizer::pieces_from_spans(text, &spans, &starts)
             }
         }

@@ -5,12 +5,13 @@
 
 use std::sync::OnceLock;
 
-use ahash::{AHashMap, AHashSet};
+use ahash::AHashMap;
 use serde_json::Value;
 
 use super::affixes::AffixIndex;
 use super::pyregex::{first_chars, last_chars, parse_pattern, CharSet, Pattern};
 use super::quick_filter::QuickFilter;
+use super::spacy::{F_M_FIRST, F_M_SECOND, F_M_SINGLE};
 
 const TABLES_JSON: &str = include_str!("../../data/spacy_en_tables.json");
 
@@ -29,13 +30,10 @@ pub(crate) struct Rules {
     pub(crate) specials_filter: QuickFilter,
     /// PhraseMatcher patterns (token sequences), indexed by their first token.
     pub(crate) matcher_by_first: AHashMap<String, Vec<Vec<String>>>,
-    pub(crate) matcher_filter: QuickFilter,
-    /// Second tokens of multi-token patterns, and texts of one-token patterns.
-    pub(crate) matcher_second: QuickFilter,
-    pub(crate) matcher_single: QuickFilter,
-    /// Exact sets behind `matcher_second` / `matcher_single`.
-    pub(crate) matcher_second_set: AHashSet<String>,
-    pub(crate) matcher_single_set: AHashSet<String>,
+    /// Per token text of any pattern: its `spacy::F_M_*` flags (first token of a pattern,
+    /// second token of a pattern, one-token pattern), and a pre-filter for its keys.
+    pub(crate) matcher_flags: AHashMap<String, u8>,
+    pub(crate) matcher_any: QuickFilter,
     /// Per byte: 0 = never starts a whitespace char, 1 = ASCII whitespace, 2 = lead byte of
     /// some non-ASCII whitespace char (decode to decide).
     pub(crate) ws_class: [u8; 256],
@@ -59,11 +57,8 @@ impl Rules {
             specials: AHashMap::new(),
             specials_filter: QuickFilter::new([]),
             matcher_by_first: AHashMap::new(),
-            matcher_filter: QuickFilter::new([]),
-            matcher_second: QuickFilter::new([]),
-            matcher_single: QuickFilter::new([]),
-            matcher_second_set: AHashSet::new(),
-            matcher_single_set: AHashSet::new(),
+            matcher_flags: AHashMap::new(),
+            matcher_any: QuickFilter::new([]),
             ws_class: [0; 256],
             punct_chars: CharSet::default(),
             // Python str.isspace, so that even a broken build splits on whitespace.
@@ -187,6 +182,18 @@ impl Rules {
                     .push(toks);
             }
         }
+        let mut matcher_flags: AHashMap<String, u8> = AHashMap::new();
+        for p in matcher_by_first.values().flatten() {
+            if let Some(t) = p.first() {
+                *matcher_flags.entry(t.clone()).or_default() |= F_M_FIRST;
+                if p.len() == 1 {
+                    *matcher_flags.entry(t.clone()).or_default() |= F_M_SINGLE;
+                }
+            }
+            if let Some(t) = p.get(1) {
+                *matcher_flags.entry(t.clone()).or_default() |= F_M_SECOND;
+            }
+        }
         let mut punct = Vec::new();
         for p in v.get("punct_chars")?.as_array()? {
             let s = p.as_str()?;
@@ -197,48 +204,27 @@ impl Rules {
             }
             punct.push((c as u32, c as u32));
         }
-        Some(Rules {
-            prefixes,
-            suffixes,
-            infixes,
-            ascii_flags,
-            url: Some(url),
-            specials_filter: QuickFilter::new(specials.keys().map(String::as_str)),
-            specials,
-            matcher_filter: QuickFilter::new(matcher_by_first.keys().map(String::as_str)),
-            matcher_second: QuickFilter::new(
-                matcher_by_first
-                    .values()
-                    .flatten()
-                    .filter_map(|p| p.get(1).map(String::as_str)),
-            ),
-            matcher_single: QuickFilter::new(
-                matcher_by_first
-                    .values()
-                    .flatten()
-                    .filter(|p| p.len() == 1)
-                    .filter_map(|p| p.first().map(String::as_str)),
-            ),
-            matcher_second_set: matcher_by_first
-                .values()
-                .flatten()
-                .filter_map(|p| p.get(1).cloned())
-                .collect(),
-            matcher_single_set: matcher_by_first
-                .values()
-                .flatten()
-                .filter(|p| p.len() == 1)
-                .filter_map(|p| p.first().cloned())
-                .collect(),
-            ws_class: [0; 256],
-            matcher_by_first,
-            punct_chars: CharSet::from_ranges(punct),
-            isspace: CharSet::parse(v.get("isspace")?)?,
-            category_p: CharSet::parse(v.get("category_p")?)?,
-            sets,
-            loaded: true,
-        }
-        .with_ws_class())
+        Some(
+            Rules {
+                prefixes,
+                suffixes,
+                infixes,
+                ascii_flags,
+                url: Some(url),
+                specials_filter: QuickFilter::new(specials.keys().map(String::as_str)),
+                specials,
+                matcher_any: QuickFilter::new(matcher_flags.keys().map(String::as_str)),
+                matcher_flags,
+                ws_class: [0; 256],
+                matcher_by_first,
+                punct_chars: CharSet::from_ranges(punct),
+                isspace: CharSet::parse(v.get("isspace")?)?,
+                category_p: CharSet::parse(v.get("category_p")?)?,
+                sets,
+                loaded: true,
+            }
+            .with_ws_class(),
+        )
     }
 }
 

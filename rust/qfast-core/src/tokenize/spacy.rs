@@ -51,14 +51,10 @@ pub(crate) fn token_flags(r: &Rules, t: &str) -> u8 {
     if t.chars().all(|c| r.category_p.contains(c)) {
         f |= F_IS_PUNCT;
     }
-    if r.matcher_filter.may_contain(t) && r.matcher_by_first.contains_key(t) {
-        f |= F_M_FIRST;
-    }
-    if r.matcher_second.may_contain(t) && r.matcher_second_set.contains(t) {
-        f |= F_M_SECOND;
-    }
-    if r.matcher_single.may_contain(t) && r.matcher_single_set.contains(t) {
-        f |= F_M_SINGLE;
+    if r.matcher_any.may_contain(t) {
+        if let Some(&m) = r.matcher_flags.get(t) {
+            f |= m;
+        }
     }
     f
 }
@@ -70,7 +66,13 @@ pub(crate) struct TokState {
     pub(crate) flags: Vec<u8>,
     cache: ChunkCache,
     scratch: Scratch,
+    /// Chunks found by the whitespace scan, not yet tokenized: `(start, end, is_ws, key)`
+    /// (the key only when the chunk is at most `MAX_KEY` bytes).
+    pending: Vec<(usize, usize, bool, Key)>,
 }
+
+/// Chunks scanned ahead of tokenization, so that their cache slots load in parallel.
+const BLOCK: usize = 128;
 
 thread_local! {
     static STATE: RefCell<Option<Box<TokState>>> = const { RefCell::new(None) };
@@ -146,7 +148,7 @@ impl TokState {
                     }
                 }
                 if start < i {
-                    self.chunk(r, text, start, i, false);
+                    self.push_chunk(r, text, start, i, false);
                 }
                 if i >= n {
                     break;
@@ -175,7 +177,7 @@ impl TokState {
                     }
                 }
                 if start < i {
-                    self.chunk(r, text, start, i, true);
+                    self.push_chunk(r, text, start, i, true);
                 }
                 if i >= n {
                     break;
@@ -184,16 +186,41 @@ impl TokState {
                 in_ws = false;
             }
         }
+        self.flush(r, text);
         apply_special_cases(r, text, &mut self.spans, &mut self.flags);
     }
 
-    /// Tokens of the chunk `text[a..b]` (a whitespace run if `ws`).
+    /// Queue the chunk `text[a..b]` (a whitespace run if `ws`), starting to load its cache slot.
     #[inline(always)]
-    fn chunk(&mut self, r: &Rules, text: &str, a: usize, b: usize, ws: bool) {
-        let bytes = text.as_bytes();
+    fn push_chunk(&mut self, r: &Rules, text: &str, a: usize, b: usize, ws: bool) {
+        let key = if b - a <= MAX_KEY {
+            let k = Key::new(text.as_bytes(), a, b);
+            self.cache.probe(&k);
+            k
+        } else {
+            Key::default()
+        };
+        self.pending.push((a, b, ws, key));
+        if self.pending.len() >= BLOCK {
+            self.flush(r, text);
+        }
+    }
+
+    /// Tokenize the queued chunks.
+    fn flush(&mut self, r: &Rules, text: &str) {
+        let pending = std::mem::take(&mut self.pending);
+        for &(a, b, ws, ref key) in &pending {
+            self.chunk(r, text, a, b, ws, key);
+        }
+        self.pending = pending;
+        self.pending.clear();
+    }
+
+    /// Tokens of the chunk `text[a..b]` (a whitespace run if `ws`); `key` as `push_chunk` made.
+    #[inline(always)]
+    fn chunk(&mut self, r: &Rules, text: &str, a: usize, b: usize, ws: bool, key: &Key) {
         if b - a <= MAX_KEY {
-            let key = Key::new(bytes, a, b);
-            if let Some((ends, flags)) = self.cache.get(&key) {
+            if let Some((ends, flags)) = self.cache.get(key) {
                 let mut p = a;
                 for (&e, &f) in ends.iter().zip(flags) {
                     let q = a + e as usize;
@@ -206,7 +233,7 @@ impl TokState {
             let n0 = self.spans.len();
             self.chunk_uncached(r, text, a, b, ws);
             self.cache
-                .store(&key, a, &self.spans[n0..], &self.flags[n0..]);
+                .store(key, a, &self.spans[n0..], &self.flags[n0..]);
         } else {
             self.chunk_uncached(r, text, a, b, ws);
         }
