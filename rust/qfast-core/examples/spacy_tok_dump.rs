@@ -1,6 +1,7 @@
 //! Parity/throughput helper: reads JSON-lines strings, writes `[words, sentences]` per line.
 //! usage: spacy_tok_dump [spacy|unicode] < texts.jsonl > out.jsonl
 //!        spacy_tok_dump bench|bench-unicode < texts.jsonl   (prints throughput)
+//!        spacy_tok_dump full < texts.jsonl   (`[tokens, words, sentences]`, all APIs checked)
 use std::io::{BufRead, Write};
 
 use qfast_core::tokenize::{Tokenizer, TokenizerKind};
@@ -39,20 +40,43 @@ fn main() {
                 s += tok.sentence_count(t);
             }
             let ds = t1.elapsed().as_secs_f64();
+            let t2 = std::time::Instant::now();
+            let mut sw = (0usize, 0usize);
+            for t in &texts {
+                let (a, b) = tok.sentence_and_word_count(t);
+                sw.0 += a;
+                sw.1 += b;
+            }
+            let dsw = t2.elapsed().as_secs_f64();
             println!(
-                "{} docs, {:.1} MB, {} words: words() {:.1} MB/s; sentence_count() {:.1} MB/s ({} sents)",
+                "{} docs, {:.1} MB, {} words: words() {:.1} MB/s; sentence_count() {:.1} MB/s ({} sents); sentence_and_word_count() {:.1} MB/s {:?}",
                 texts.len(),
                 bytes as f64 / 1e6,
                 n,
                 bytes as f64 / 1e6 / dt,
                 bytes as f64 / 1e6 / ds,
-                s
+                s,
+                bytes as f64 / 1e6 / dsw,
+                sw
             );
         }
         return;
     }
     let out = std::io::stdout();
     let mut out = std::io::BufWriter::new(out.lock());
+    if mode == "full" {
+        // Every API: tokens, words, sentences, counts (internal consistency asserted).
+        for t in &texts {
+            let (w, s) = tok.words_and_sentences(t);
+            assert_eq!(w, tok.words(t));
+            assert_eq!(s, tok.sentences(t));
+            assert_eq!(tok.sentence_and_word_count(t), (s.len(), w.len()));
+            assert_eq!(tok.sentence_count(t), s.len());
+            let v = serde_json::json!([tok.tokens(t), w, s]);
+            let _ = writeln!(out, "{v}");
+        }
+        return;
+    }
     for t in &texts {
         let v = serde_json::json!([tok.words(t), tok.sentences(t)]);
         let _ = writeln!(out, "{v}");

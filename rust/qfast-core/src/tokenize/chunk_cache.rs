@@ -1,90 +1,209 @@
-//! A small direct-mapped per-thread cache of slow-path chunk splits (like spaCy's own chunk
-//! cache). A chunk's split is a pure function of its text, so caching never changes output.
+//! A direct-mapped per-thread cache of whole-chunk results (like spaCy's own chunk cache):
+//! for every chunk of at most `MAX_KEY` bytes, its token boundaries and per-token flags. A
+//! chunk's split is a pure function of its text, so caching never changes output.
 
-use std::cell::RefCell;
+/// Longest cached chunk, in bytes.
+pub(crate) const MAX_KEY: usize = 32;
 
-const SLOTS: usize = 16384;
-const MAX_KEY: usize = 30;
-const MAX_TOKS: usize = 8;
+/// Direct-mapped tables of fixed-size slots: `W` key words, at most `T` tokens per chunk.
+macro_rules! slot_table {
+    ($slot:ident, $table:ident, $align:literal, $w:literal, $t:literal, $bits:literal) => {
+        #[derive(Clone, Copy)]
+        #[repr(C, align($align))]
+        pub(crate) struct $slot {
+            key: [u64; $w],
+            len: u8,
+            pub(crate) ntok: u8,
+            /// Token end offsets within the chunk (tokens tile the chunk).
+            pub(crate) ends: [u8; $t],
+            pub(crate) flags: [u8; $t],
+        }
 
-#[derive(Clone, Copy)]
-struct Slot {
-    len: u8,
-    ntok: u8,
-    key: [u8; MAX_KEY],
-    toks: [(u8, u8); MAX_TOKS],
+        pub(crate) struct $table {
+            slots: Vec<$slot>,
+        }
+
+        impl Default for $table {
+            fn default() -> Self {
+                let empty = $slot {
+                    key: [0; $w],
+                    len: 0,
+                    ntok: 0,
+                    ends: [0; $t],
+                    flags: [0; $t],
+                };
+                $table {
+                    slots: vec![empty; 1 << $bits],
+                }
+            }
+        }
+
+        impl $table {
+            /// First slot of the key's 2-slot set.
+            #[inline(always)]
+            fn index(k: &Key) -> usize {
+                ((k.hash >> (64 - $bits)) as usize) & !1
+            }
+
+            /// Start loading the slot of `k` (so that a later `get` finds it in cache).
+            #[inline(always)]
+            pub(crate) fn probe(&self, k: &Key) {
+                if let Some(s) = self.slots.get(Self::index(k)) {
+                    std::hint::black_box(s.len);
+                }
+            }
+
+            /// `(ends, flags)` of the cached split of the chunk with key `k`.
+            #[inline(always)]
+            pub(crate) fn get(&self, k: &Key) -> Option<(&[u8], &[u8])> {
+                let i = Self::index(k);
+                let set = self.slots.get(i..i + 2)?;
+                for s in set {
+                    if s.len as usize == k.len && s.key[..] == k.words[..$w] {
+                        let n = (s.ntok as usize).min($t);
+                        return Some((&s.ends[..n], &s.flags[..n]));
+                    }
+                }
+                None
+            }
+
+            /// Remember a chunk's split: `toks` are absolute spans, the chunk starting at `base`.
+            pub(crate) fn store(
+                &mut self,
+                k: &Key,
+                base: usize,
+                toks: &[(usize, usize)],
+                flags: &[u8],
+            ) {
+                if toks.is_empty() || toks.len() > $t || toks.len() != flags.len() || k.len > 8 * $w
+                {
+                    return;
+                }
+                let mut slot = $slot {
+                    key: [0; $w],
+                    len: k.len as u8,
+                    ntok: toks.len() as u8,
+                    ends: [0; $t],
+                    flags: [0; $t],
+                };
+                slot.key.copy_from_slice(&k.words[..$w]);
+                let mut p = base;
+                for (i, &(x, y)) in toks.iter().enumerate() {
+                    // Only tilings of the chunk are representable.
+                    if x != p || y <= x || y - base > k.len {
+                        return;
+                    }
+                    slot.ends[i] = (y - base) as u8;
+                    slot.flags[i] = flags[i];
+                    p = y;
+                }
+                if p != base + k.len {
+                    return;
+                }
+                // Most recent first: the older entry of the set is evicted.
+                let i = Self::index(k);
+                if let Some(set) = self.slots.get_mut(i..i + 2) {
+                    set[1] = set[0];
+                    set[0] = slot;
+                }
+            }
+        }
+    };
 }
 
-const EMPTY: Slot = Slot {
-    len: 0,
-    ntok: 0,
-    key: [0; MAX_KEY],
-    toks: [(0, 0); MAX_TOKS],
-};
+// Chunks of up to 16 bytes (almost all words): 32-byte slots.
+slot_table!(SmallSlot, SmallTable, 32, 2, 7, 16);
+// Chunks of 17..=32 bytes: 64-byte slots.
+slot_table!(BigSlot, BigTable, 64, 4, 15, 11);
 
-thread_local! {
-    static CACHE: RefCell<Vec<Slot>> = const { RefCell::new(Vec::new()) };
+/// Both tables.
+#[derive(Default)]
+pub(crate) struct ChunkCache {
+    pub(crate) small: SmallTable,
+    pub(crate) big: BigTable,
 }
 
-#[inline]
-fn slot_of(key: &[u8]) -> usize {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ key.len() as u64;
-    for &b in key {
-        h = (h ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    ((h ^ (h >> 29)) as usize) & (SLOTS - 1)
-}
-
-/// If `chunk` is cached, append its token spans (offset by `base`) to `out` and return true.
-#[inline]
-pub(crate) fn lookup(chunk: &str, base: usize, out: &mut Vec<(usize, usize)>) -> bool {
-    let key = chunk.as_bytes();
-    if key.is_empty() || key.len() > MAX_KEY {
-        return false;
-    }
-    let i = slot_of(key);
-    CACHE.with(|c| {
-        let c = c.borrow();
-        let Some(s) = c.get(i) else { return false };
-        if s.len as usize == key.len() && s.key.get(..key.len()) == Some(key) {
-            let n = (s.ntok as usize).min(MAX_TOKS);
-            out.extend(
-                s.toks[..n]
-                    .iter()
-                    .map(|&(x, y)| (base + x as usize, base + y as usize)),
-            );
-            true
+impl ChunkCache {
+    #[inline(always)]
+    pub(crate) fn probe(&self, k: &Key) {
+        if k.len <= 16 {
+            self.small.probe(k)
         } else {
-            false
+            self.big.probe(k)
         }
-    })
+    }
+
+    #[inline(always)]
+    pub(crate) fn get(&self, k: &Key) -> Option<(&[u8], &[u8])> {
+        if k.len <= 16 {
+            self.small.get(k)
+        } else {
+            self.big.get(k)
+        }
+    }
+
+    pub(crate) fn store(&mut self, k: &Key, base: usize, toks: &[(usize, usize)], flags: &[u8]) {
+        if k.len <= 16 {
+            self.small.store(k, base, toks, flags)
+        } else {
+            self.big.store(k, base, toks, flags)
+        }
+    }
 }
 
-/// Remember the split of `chunk` (absolute spans `toks`, chunk starting at byte `base`).
-#[inline]
-pub(crate) fn store(chunk: &str, base: usize, toks: &[(usize, usize)]) {
-    let key = chunk.as_bytes();
-    if key.is_empty() || key.len() > MAX_KEY || toks.is_empty() || toks.len() > MAX_TOKS {
-        return;
+/// A chunk's cache key: its bytes zero-padded, its length and its hash.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct Key {
+    words: [u64; 4],
+    len: usize,
+    hash: u64,
+}
+
+/// `bytes[a..a + len]` (len <= 8) as a zero-padded little-endian word.
+#[inline(always)]
+fn load(bytes: &[u8], a: usize, len: usize) -> u64 {
+    if let Some(w) = bytes.get(a..a + 8) {
+        let mut buf = [0u8; 8];
+        buf.copy_from_slice(w);
+        let v = u64::from_le_bytes(buf);
+        if len >= 8 {
+            v
+        } else {
+            v & ((1u64 << (8 * len)) - 1)
+        }
+    } else {
+        let mut buf = [0u8; 8];
+        let n = len.min(8);
+        if let (Some(d), Some(s)) = (buf.get_mut(..n), bytes.get(a..a + n)) {
+            d.copy_from_slice(s);
+        }
+        u64::from_le_bytes(buf)
     }
-    let mut slot = EMPTY;
-    slot.len = key.len() as u8;
-    slot.ntok = toks.len() as u8;
-    slot.key[..key.len()].copy_from_slice(key);
-    for (d, &(x, y)) in slot.toks.iter_mut().zip(toks) {
-        if x < base || y < x || y - base > MAX_KEY {
-            return;
+}
+
+impl Key {
+    /// Key of the chunk `bytes[a..b]`; requires `0 < b - a <= MAX_KEY`.
+    #[inline(always)]
+    pub(crate) fn new(bytes: &[u8], a: usize, b: usize) -> Key {
+        let len = b - a;
+        let mut words = [0u64; 4];
+        let mut h: u64 = (len as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        let mut p = a;
+        let mut k = 0usize;
+        while p < b && k < 4 {
+            let n = (b - p).min(8);
+            let w = load(bytes, p, n);
+            words[k] = w;
+            h = (h ^ w).wrapping_mul(0xff51_afd7_ed55_8ccd).rotate_left(29);
+            p += 8;
+            k += 1;
         }
-        *d = ((x - base) as u8, (y - base) as u8);
+        h ^= h >> 32;
+        h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        Key {
+            words,
+            len,
+            hash: h,
+        }
     }
-    let i = slot_of(key);
-    CACHE.with(|c| {
-        let mut c = c.borrow_mut();
-        if c.is_empty() {
-            c.resize(SLOTS, EMPTY);
-        }
-        if let Some(s) = c.get_mut(i) {
-            *s = slot;
-        }
-    });
 }

@@ -68,38 +68,64 @@ impl Tokenizer {
 
     /// datatrove `split_into_words`: tokens stripped, empty ones dropped. Slices of `text`.
     pub fn words<'a>(&self, text: &'a str) -> Vec<&'a str> {
-        // Tokens never mix whitespace and non-whitespace chars, so strip+drop-empty is
-        // "keep the tokens that are not whitespace".
-        self.tokens(text)
-            .into_iter()
-            .map(|(a, b)| &text[a..b])
-            .filter(|t| t.chars().next().is_some_and(|c| !py_isspace(c)))
-            .collect()
+        match self.kind {
+            // Tokens never mix whitespace and non-whitespace chars, so strip+drop-empty is
+            // "keep the tokens that are not whitespace".
+            TokenizerKind::Spacy => {
+                spacy::with_tokens(text, |spans, flags| words_of(text, spans, flags))
+            }
+            TokenizerKind::Unicode => self
+                .tokens(text)
+                .into_iter()
+                .map(|(a, b)| &text[a..b])
+                .filter(|t| t.chars().next().is_some_and(|c| !py_isspace(c)))
+                .collect(),
+        }
+    }
+
+    /// `len(split_into_words(text))`.
+    pub fn word_count(&self, text: &str) -> usize {
+        match self.kind {
+            TokenizerKind::Spacy => spacy::with_tokens(text, |_, flags| {
+                flags.iter().filter(|&&f| f & spacy::F_WORD != 0).count()
+            }),
+            TokenizerKind::Unicode => self.words(text).len(),
+        }
     }
 
     /// datatrove `split_into_sentences`: contiguous pieces covering `text` (1 for empty text).
     pub fn sentences<'a>(&self, text: &'a str) -> Vec<&'a str> {
-        let spans = self.tokens(text);
-        let starts = sentencizer::sentence_starts(spans.iter().map(|&(a, b)| &text[a..b]));
-        sentencizer::pieces_from_spans(text, &spans, &starts)
+        match self.kind {
+            TokenizerKind::Spacy => spacy::with_tokens(text, |spans, flags| {
+                sentencizer::pieces_from_flags(text, spans, flags)
+            }),
+            TokenizerKind::Unicode => {
+                let spans = self.tokens(text);
+                let starts = sentencizer::sentence_starts(spans.iter().map(|&(a, b)| &text[a..b]));
+                sentencizer::pieces_from_spans(text, &spans, &starts)
+            }
+        }
     }
 
     /// `(words(text), sentences(text))` from a single tokenization pass.
     pub fn words_and_sentences<'a>(&self, text: &'a str) -> (Vec<&'a str>, Vec<&'a str>) {
-        let spans = self.tokens(text);
-        let starts = sentencizer::sentence_starts(spans.iter().map(|&(a, b)| &text[a..b]));
-        let sents = sentencizer::pieces_from_spans(text, &spans, &starts);
-        let words = spans
-            .iter()
-            .map(|&(a, b)| &text[a..b])
-            .filter(|t| t.chars().next().is_some_and(|c| !py_isspace(c)))
-            .collect();
-        (words, sents)
+        match self.kind {
+            TokenizerKind::Spacy => spacy::with_tokens(text, |spans, flags| {
+                (
+                    words_of(text, spans, flags),
+                    sentencizer::pieces_from_flags(text, spans, flags),
+                )
+            }),
+            TokenizerKind::Unicode => (self.words(text), self.sentences(text)),
+        }
     }
 
     /// `len(split_into_sentences(text))`.
     pub fn sentence_count(&self, text: &str) -> usize {
-        self.sentences(text).len()
+        match self.kind {
+            TokenizerKind::Spacy => spacy::with_tokens(text, sentencizer::piece_count_from_flags),
+            TokenizerKind::Unicode => self.sentences(text).len(),
+        }
     }
 
     /// `(len(split_into_sentences(line)), len(split_into_words(line)))` for the stripped line
@@ -122,16 +148,15 @@ impl Tokenizer {
 
     /// `(len(split_into_sentences(text)), len(split_into_words(text)))` from one tokenization.
     pub fn sentence_and_word_count(&self, text: &str) -> (usize, usize) {
-        let spans = self.tokens(text);
-        let words = spans
-            .iter()
-            .filter(|&&(a, b)| text[a..b].chars().next().is_some_and(|c| !py_isspace(c)))
-            .count();
-        let starts = sentencizer::sentence_starts(spans.iter().map(|&(a, b)| &text[a..b]));
-        (
-            sentencizer::pieces_from_spans(text, &spans, &starts).len(),
-            words,
-        )
+        match self.kind {
+            TokenizerKind::Spacy => spacy::with_tokens(text, |spans, flags| {
+                (
+                    sentencizer::piece_count_from_flags(spans, flags),
+                    flags.iter().filter(|&&f| f & spacy::F_WORD != 0).count(),
+                )
+            }),
+            TokenizerKind::Unicode => (self.sentence_count(text), self.words(text).len()),
+        }
     }
 }
 
@@ -145,4 +170,15 @@ pub fn words_from_tokens<'a>(
         .iter()
         .map(move |&(a, b)| &text[a..b])
         .filter(|t| t.chars().next().is_some_and(|c| !py_isspace(c)))
+}
+
+/// The word tokens (`F_WORD`) as slices of `text`.
+fn words_of<'a>(text: &'a str, spans: &[(usize, usize)], flags: &[u8]) -> Vec<&'a str> {
+    let mut out = Vec::with_capacity(spans.len());
+    for (&(a, b), &f) in spans.iter().zip(flags) {
+        if f & spacy::F_WORD != 0 {
+            out.push(&text[a..b]);
+        }
+    }
+    out
 }

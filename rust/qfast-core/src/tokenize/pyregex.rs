@@ -36,6 +36,11 @@ impl CharSet {
         }
     }
 
+    /// The sorted, merged inclusive code point ranges.
+    pub(crate) fn ranges(&self) -> &[(u32, u32)] {
+        &self.ranges
+    }
+
     pub(crate) fn has_non_ascii(&self) -> bool {
         self.ranges.last().is_some_and(|&(_, hi)| hi >= 128)
     }

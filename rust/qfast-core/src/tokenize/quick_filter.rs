@@ -43,7 +43,7 @@ impl QuickFilter {
     }
 
     #[inline]
-    pub(crate) fn may_contain_bytes(&self, s: &[u8]) -> bool {
+    fn may_contain_bytes(&self, s: &[u8]) -> bool {
         let h = Self::key_bytes(s);
         self.bits
             .get(h >> 6)

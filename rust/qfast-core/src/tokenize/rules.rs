@@ -11,6 +11,7 @@ use serde_json::Value;
 use super::affixes::AffixIndex;
 use super::pyregex::{first_chars, last_chars, parse_pattern, CharSet, Pattern};
 use super::quick_filter::QuickFilter;
+use super::spacy::{F_M_FIRST, F_M_SECOND, F_M_SINGLE};
 
 const TABLES_JSON: &str = include_str!("../../data/spacy_en_tables.json");
 
@@ -29,10 +30,13 @@ pub(crate) struct Rules {
     pub(crate) specials_filter: QuickFilter,
     /// PhraseMatcher patterns (token sequences), indexed by their first token.
     pub(crate) matcher_by_first: AHashMap<String, Vec<Vec<String>>>,
-    pub(crate) matcher_filter: QuickFilter,
-    /// Second tokens of multi-token patterns, and texts of one-token patterns.
-    pub(crate) matcher_second: QuickFilter,
-    pub(crate) matcher_single: QuickFilter,
+    /// Per token text of any pattern: its `spacy::F_M_*` flags (first token of a pattern,
+    /// second token of a pattern, one-token pattern), and a pre-filter for its keys.
+    pub(crate) matcher_flags: AHashMap<String, u8>,
+    pub(crate) matcher_any: QuickFilter,
+    /// Per byte: 0 = never starts a whitespace char, 1 = ASCII whitespace, 2 = lead byte of
+    /// some non-ASCII whitespace char (decode to decide).
+    pub(crate) ws_class: [u8; 256],
     pub(crate) punct_chars: CharSet,
     pub(crate) isspace: CharSet,
     pub(crate) category_p: CharSet,
@@ -53,9 +57,9 @@ impl Rules {
             specials: AHashMap::new(),
             specials_filter: QuickFilter::new([]),
             matcher_by_first: AHashMap::new(),
-            matcher_filter: QuickFilter::new([]),
-            matcher_second: QuickFilter::new([]),
-            matcher_single: QuickFilter::new([]),
+            matcher_flags: AHashMap::new(),
+            matcher_any: QuickFilter::new([]),
+            ws_class: [0; 256],
             punct_chars: CharSet::default(),
             // Python str.isspace, so that even a broken build splits on whitespace.
             isspace: CharSet::from_ranges(vec![
@@ -73,6 +77,28 @@ impl Rules {
             category_p: CharSet::default(),
             loaded: false,
         }
+        .with_ws_class()
+    }
+
+    /// Fill `ws_class` from `isspace` (ASCII whitespace as Python's `str.isspace`).
+    fn with_ws_class(mut self) -> Rules {
+        let mut t = [0u8; 256];
+        for (b, v) in t.iter_mut().enumerate().take(128) {
+            if matches!(b, 9..=13 | 28..=32) {
+                *v = 1;
+            }
+        }
+        for &(lo, hi) in self.isspace.ranges() {
+            for cp in lo.max(128)..=hi {
+                if let Some(c) = char::from_u32(cp) {
+                    let mut buf = [0u8; 4];
+                    let lead = c.encode_utf8(&mut buf).as_bytes()[0];
+                    t[lead as usize] = 2;
+                }
+            }
+        }
+        self.ws_class = t;
+        self
     }
 
     fn load() -> Option<Rules> {
@@ -156,6 +182,18 @@ impl Rules {
                     .push(toks);
             }
         }
+        let mut matcher_flags: AHashMap<String, u8> = AHashMap::new();
+        for p in matcher_by_first.values().flatten() {
+            if let Some(t) = p.first() {
+                *matcher_flags.entry(t.clone()).or_default() |= F_M_FIRST;
+                if p.len() == 1 {
+                    *matcher_flags.entry(t.clone()).or_default() |= F_M_SINGLE;
+                }
+            }
+            if let Some(t) = p.get(1) {
+                *matcher_flags.entry(t.clone()).or_default() |= F_M_SECOND;
+            }
+        }
         let mut punct = Vec::new();
         for p in v.get("punct_chars")?.as_array()? {
             let s = p.as_str()?;
@@ -166,35 +204,27 @@ impl Rules {
             }
             punct.push((c as u32, c as u32));
         }
-        Some(Rules {
-            prefixes,
-            suffixes,
-            infixes,
-            ascii_flags,
-            url: Some(url),
-            specials_filter: QuickFilter::new(specials.keys().map(String::as_str)),
-            specials,
-            matcher_filter: QuickFilter::new(matcher_by_first.keys().map(String::as_str)),
-            matcher_second: QuickFilter::new(
-                matcher_by_first
-                    .values()
-                    .flatten()
-                    .filter_map(|p| p.get(1).map(String::as_str)),
-            ),
-            matcher_single: QuickFilter::new(
-                matcher_by_first
-                    .values()
-                    .flatten()
-                    .filter(|p| p.len() == 1)
-                    .filter_map(|p| p.first().map(String::as_str)),
-            ),
-            matcher_by_first,
-            punct_chars: CharSet::from_ranges(punct),
-            isspace: CharSet::parse(v.get("isspace")?)?,
-            category_p: CharSet::parse(v.get("category_p")?)?,
-            sets,
-            loaded: true,
-        })
+        Some(
+            Rules {
+                prefixes,
+                suffixes,
+                infixes,
+                ascii_flags,
+                url: Some(url),
+                specials_filter: QuickFilter::new(specials.keys().map(String::as_str)),
+                specials,
+                matcher_any: QuickFilter::new(matcher_flags.keys().map(String::as_str)),
+                matcher_flags,
+                ws_class: [0; 256],
+                matcher_by_first,
+                punct_chars: CharSet::from_ranges(punct),
+                isspace: CharSet::parse(v.get("isspace")?)?,
+                category_p: CharSet::parse(v.get("category_p")?)?,
+                sets,
+                loaded: true,
+            }
+            .with_ws_class(),
+        )
     }
 }
 

@@ -7,7 +7,9 @@
 //! consulted before the cache, so it never changes the output: no cache emulation is needed.
 
 use super::affixes::{find_infixes, find_prefix, find_suffix};
-use super::chunk_cache;
+use std::cell::RefCell;
+
+use super::chunk_cache::{ChunkCache, Key, MAX_KEY};
 use super::rules::{py_isspace, rules, Rules};
 use super::special_cases::apply_special_cases;
 
@@ -21,89 +23,242 @@ struct Scratch {
     suffixes: Vec<(usize, usize)>,
 }
 
-/// spaCy tokens of `text` as byte spans `(start, end)`, including whitespace tokens.
-pub fn spacy_tokens(text: &str) -> Vec<(usize, usize)> {
-    let r = rules();
-    let mut out = Vec::with_capacity(text.len() / 4 + 1);
-    let mut scratch = Scratch::default();
-    let mut chars = text.char_indices();
-    let Some((_, c0)) = chars.next() else {
-        return out;
-    };
-    let mut in_ws = py_isspace(c0);
-    let mut start = 0usize;
-    let bytes = text.as_bytes();
-    let n = bytes.len();
-    let flags_table = &r.ascii_flags;
-    // OR of the ASCII flags of the current non-whitespace run, and whether it is all ASCII.
-    let mut flags = 0u8;
-    let mut ascii_only = true;
-    let mut i = 0usize;
-    while i < n {
-        // Skip the rest of the current run quickly while it stays ASCII.
-        if in_ws {
-            while i < n && bytes[i] < 0x80 && ASCII_SPACE[bytes[i] as usize] {
-                i += 1;
-            }
-        } else {
-            while i < n && bytes[i] < 0x80 && !ASCII_SPACE[bytes[i] as usize] {
-                flags |= flags_table[bytes[i] as usize];
-                i += 1;
-            }
-        }
-        if i >= n {
-            break;
-        }
-        let b = bytes[i];
-        let (ws, width) = if b < 0x80 {
-            (ASCII_SPACE[b as usize], 1)
-        } else {
-            match text.get(i..).and_then(|t| t.chars().next()) {
-                Some(c) => (py_isspace(c), c.len_utf8()),
-                None => (false, 1),
-            }
-        };
-        if ws != in_ws {
-            if start < i {
-                let hint = (!in_ws && ascii_only).then_some(flags);
-                tokenize_chunk(r, text, start, i, hint, &mut out, &mut scratch);
-            }
-            start = if b == b' ' { i + 1 } else { i };
-            in_ws = !in_ws;
-            if !in_ws {
-                // This char starts a new non-whitespace run.
-                flags = if b < 0x80 { flags_table[b as usize] } else { 0 };
-                ascii_only = b < 0x80;
-            }
-        } else if !in_ws {
-            // A non-ASCII char inside a non-whitespace run.
-            ascii_only = false;
-        }
-        i += width;
+/// Token flag: the token is a word (its first char is not whitespace).
+pub(crate) const F_WORD: u8 = 1;
+/// Token flag: the token is one char of the sentencizer's punct chars.
+pub(crate) const F_PUNCT_CHAR: u8 = 2;
+/// Token flag: spaCy `is_punct` (every char has a Unicode P* category).
+pub(crate) const F_IS_PUNCT: u8 = 4;
+/// Token flags: the token is a first / second token of a multi-token, or a one-token,
+/// PhraseMatcher pattern.
+pub(crate) const F_M_FIRST: u8 = 8;
+pub(crate) const F_M_SECOND: u8 = 16;
+pub(crate) const F_M_SINGLE: u8 = 32;
+
+/// The flags of one token's text.
+pub(crate) fn token_flags(r: &Rules, t: &str) -> u8 {
+    let mut f = 0u8;
+    let mut cs = t.chars();
+    let first = cs.next();
+    if first.is_some_and(|c| !py_isspace(c)) {
+        f |= F_WORD;
     }
-    if start < text.len() {
-        let hint = (!in_ws && ascii_only).then_some(flags);
-        tokenize_chunk(r, text, start, text.len(), hint, &mut out, &mut scratch);
+    if let (Some(c), None) = (first, cs.next()) {
+        if r.punct_chars.contains(c) {
+            f |= F_PUNCT_CHAR;
+        }
     }
-    apply_special_cases(r, text, &mut out);
-    out
+    if t.chars().all(|c| r.category_p.contains(c)) {
+        f |= F_IS_PUNCT;
+    }
+    if r.matcher_any.may_contain(t) {
+        if let Some(&m) = r.matcher_flags.get(t) {
+            f |= m;
+        }
+    }
+    f
 }
 
-/// Python `str.isspace` for ASCII.
-const ASCII_SPACE: [bool; 128] = {
-    let mut t = [false; 128];
-    let mut c = 9;
-    while c <= 13 {
-        t[c] = true;
-        c += 1;
+/// Per-thread tokenizer state: output buffers (reused between calls) and the chunk cache.
+#[derive(Default)]
+pub(crate) struct TokState {
+    pub(crate) spans: Vec<(usize, usize)>,
+    pub(crate) flags: Vec<u8>,
+    cache: ChunkCache,
+    scratch: Scratch,
+    /// Chunks found by the whitespace scan, not yet tokenized: `(start, end, is_ws, key)`
+    /// (the key only when the chunk is at most `MAX_KEY` bytes).
+    pending: Vec<(usize, usize, bool, Key)>,
+}
+
+/// Chunks scanned ahead of tokenization, so that their cache slots load in parallel.
+const BLOCK: usize = 128;
+
+thread_local! {
+    static STATE: RefCell<Option<Box<TokState>>> = const { RefCell::new(None) };
+}
+
+/// Tokenize `text` into the thread's reusable buffers and call `f(spans, flags)`.
+pub(crate) fn with_tokens<R>(text: &str, f: impl FnOnce(&[(usize, usize)], &[u8]) -> R) -> R {
+    STATE.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut guard) => {
+            let st = guard.get_or_insert_with(Default::default);
+            st.run(text);
+            let out = f(&st.spans, &st.flags);
+            // Don't keep a huge document's buffers alive.
+            if st.spans.capacity() > (1 << 22) {
+                st.spans = Vec::new();
+                st.flags = Vec::new();
+            }
+            out
+        }
+        Err(_) => {
+            let mut st = TokState::default();
+            st.run(text);
+            f(&st.spans, &st.flags)
+        }
+    })
+}
+
+/// spaCy tokens of `text` as byte spans `(start, end)`, including whitespace tokens.
+pub fn spacy_tokens(text: &str) -> Vec<(usize, usize)> {
+    with_tokens(text, |spans, _| spans.to_vec())
+}
+
+impl TokState {
+    /// Tokenize `text` into `spans` / `flags`.
+    fn run(&mut self, text: &str) {
+        let r = rules();
+        self.spans.clear();
+        self.flags.clear();
+        let bytes = text.as_bytes();
+        let n = bytes.len();
+        if n == 0 {
+            return;
+        }
+        self.spans.reserve(n / 3 + 4);
+        self.flags.reserve(n / 3 + 4);
+        let cls = &r.ws_class;
+        // Whether the char at `i` (a char boundary whose byte has class 2) is whitespace, and
+        // its width.
+        let wide_ws = |i: usize| -> Option<usize> {
+            let c = text.get(i..)?.chars().next()?;
+            py_isspace(c).then_some(c.len_utf8())
+        };
+        let mut i = 0usize;
+        let mut start = 0usize;
+        let mut in_ws = match cls[bytes[0] as usize] {
+            0 => false,
+            1 => true,
+            _ => wide_ws(0).is_some(),
+        };
+        loop {
+            if !in_ws {
+                // A non-whitespace run from `start` (== i).
+                while i < n {
+                    match cls[bytes[i] as usize] {
+                        0 => i += 1,
+                        1 => break,
+                        _ => {
+                            if wide_ws(i).is_some() {
+                                break;
+                            }
+                            i += 1;
+                        }
+                    }
+                }
+                if start < i {
+                    self.push_chunk(r, text, start, i, false);
+                }
+                if i >= n {
+                    break;
+                }
+                // spaCy attaches one following ' ' to the token.
+                if bytes[i] == b' ' {
+                    start = i + 1;
+                    // Common case: a single space, then the next word.
+                    if i + 1 < n && cls[bytes[i + 1] as usize] == 0 {
+                        i += 1;
+                        continue;
+                    }
+                } else {
+                    start = i;
+                }
+                in_ws = true;
+            } else {
+                while i < n {
+                    match cls[bytes[i] as usize] {
+                        0 => break,
+                        1 => i += 1,
+                        _ => match wide_ws(i) {
+                            Some(w) => i += w,
+                            None => break,
+                        },
+                    }
+                }
+                if start < i {
+                    self.push_chunk(r, text, start, i, true);
+                }
+                if i >= n {
+                    break;
+                }
+                start = i;
+                in_ws = false;
+            }
+        }
+        self.flush(r, text);
+        apply_special_cases(r, text, &mut self.spans, &mut self.flags);
     }
-    let mut c = 28;
-    while c <= 32 {
-        t[c] = true;
-        c += 1;
+
+    /// Queue the chunk `text[a..b]` (a whitespace run if `ws`), starting to load its cache slot.
+    #[inline(always)]
+    fn push_chunk(&mut self, r: &Rules, text: &str, a: usize, b: usize, ws: bool) {
+        let key = if b - a <= MAX_KEY {
+            let k = Key::new(text.as_bytes(), a, b);
+            self.cache.probe(&k);
+            k
+        } else {
+            Key::default()
+        };
+        self.pending.push((a, b, ws, key));
+        if self.pending.len() >= BLOCK {
+            self.flush(r, text);
+        }
     }
-    t
-};
+
+    /// Tokenize the queued chunks.
+    fn flush(&mut self, r: &Rules, text: &str) {
+        let pending = std::mem::take(&mut self.pending);
+        for &(a, b, ws, ref key) in &pending {
+            self.chunk(r, text, a, b, ws, key);
+        }
+        self.pending = pending;
+        self.pending.clear();
+    }
+
+    /// Tokens of the chunk `text[a..b]` (a whitespace run if `ws`); `key` as `push_chunk` made.
+    #[inline(always)]
+    fn chunk(&mut self, r: &Rules, text: &str, a: usize, b: usize, ws: bool, key: &Key) {
+        if b - a <= MAX_KEY {
+            if let Some((ends, flags)) = self.cache.get(key) {
+                let mut p = a;
+                for (&e, &f) in ends.iter().zip(flags) {
+                    let q = a + e as usize;
+                    self.spans.push((p, q));
+                    self.flags.push(f);
+                    p = q;
+                }
+                return;
+            }
+            let n0 = self.spans.len();
+            self.chunk_uncached(r, text, a, b, ws);
+            self.cache
+                .store(key, a, &self.spans[n0..], &self.flags[n0..]);
+        } else {
+            self.chunk_uncached(r, text, a, b, ws);
+        }
+    }
+
+    #[inline(never)]
+    fn chunk_uncached(&mut self, r: &Rules, text: &str, a: usize, b: usize, ws: bool) {
+        let n0 = self.spans.len();
+        let chunk = &text[a..b];
+        // OR of the ASCII flags of the chunk's bytes, for an all-ASCII non-whitespace chunk.
+        let hint = if !ws && chunk.is_ascii() {
+            Some(
+                chunk
+                    .bytes()
+                    .fold(0u8, |f, c| f | r.ascii_flags[c as usize & 127]),
+            )
+        } else {
+            None
+        };
+        tokenize_chunk(r, text, a, b, hint, &mut self.spans, &mut self.scratch);
+        for &(x, y) in &self.spans[n0..] {
+            self.flags.push(token_flags(r, &text[x..y]));
+        }
+    }
+}
 
 fn push_special(orths: &[String], base: usize, out: &mut Vec<(usize, usize)>) {
     let mut p = base;
@@ -144,12 +299,7 @@ fn tokenize_chunk(
         out.push((a, b));
         return;
     }
-    if chunk_cache::lookup(chunk, a, out) {
-        return;
-    }
-    let n0 = out.len();
     slow_chunk(r, text, a, b, out, sc);
-    chunk_cache::store(chunk, a, &out[n0..]);
 }
 
 fn slow_chunk(

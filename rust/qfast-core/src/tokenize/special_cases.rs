@@ -4,8 +4,15 @@
 use std::collections::BTreeSet;
 
 use super::rules::Rules;
+use super::spacy::{token_flags, F_M_FIRST, F_M_SECOND, F_M_SINGLE};
 
-pub(crate) fn apply_special_cases(r: &Rules, text: &str, toks: &mut Vec<(usize, usize)>) {
+/// `flags` are the tokens' flags (`spacy::token_flags`); kept in step with `toks`.
+pub(crate) fn apply_special_cases(
+    r: &Rules,
+    text: &str,
+    toks: &mut Vec<(usize, usize)>,
+    flags: &mut Vec<u8>,
+) {
     if r.matcher_by_first.is_empty() {
         return;
     }
@@ -18,15 +25,17 @@ pub(crate) fn apply_special_cases(r: &Rules, text: &str, toks: &mut Vec<(usize, 
     };
     // find_matches: every (start, end) where some pattern's token texts occur.
     let mut matches: Vec<(usize, usize)> = Vec::new();
-    for i in 0..toks.len() {
+    for (i, &f) in flags.iter().enumerate() {
+        // Exact pre-filter: a pattern can only match at i if token i is a first token and
+        // either token i + 1 is a second token or token i is a one-token pattern.
+        if f & F_M_FIRST == 0 {
+            continue;
+        }
+        let next_ok = flags.get(i + 1).is_some_and(|&g| g & F_M_SECOND != 0);
+        if !next_ok && f & F_M_SINGLE == 0 {
+            continue;
+        }
         let t = tok_bytes(i);
-        if !r.matcher_filter.may_contain_bytes(t) {
-            continue;
-        }
-        let next_ok = i + 1 < toks.len() && r.matcher_second.may_contain_bytes(tok_bytes(i + 1));
-        if !next_ok && !r.matcher_single.may_contain_bytes(t) {
-            continue;
-        }
         let Some(pats) = std::str::from_utf8(t)
             .ok()
             .and_then(|t| r.matcher_by_first.get(t))
@@ -100,4 +109,6 @@ pub(crate) fn apply_special_cases(r: &Rules, text: &str, toks: &mut Vec<(usize, 
     }
     out.extend_from_slice(&toks[i.min(toks.len())..]);
     *toks = out;
+    flags.clear();
+    flags.extend(toks.iter().map(|&(a, b)| token_flags(r, &text[a..b])));
 }
