@@ -130,6 +130,9 @@ struct Scratch {
     flags: Vec<u8>,
     win: Vec<[u32; 4]>,
     cands: Vec<u32>,
+    /// `off` modulo 2^32, and per position a keep byte (see `dup_candidates`).
+    off32: Vec<u32>,
+    keep: Vec<u8>,
     /// Per bitset word: (seen, seen twice), side by side (one cache line per update).
     seen: Vec<[u64; 2]>,
     table: Table,
@@ -500,6 +503,8 @@ impl<'s, 'w> Fast<'s, 'w> {
         s.win.resize(nb, [0; 4]);
         s.flags.clear();
         s.flags.resize(nb, 0);
+        s.off32.clear();
+        s.off32.extend(s.off.iter().map(|&o| o as u32));
         let seen = &mut s.seen[..];
         let (win, flags, off, buf) = (&mut s.win[..], &mut s.flags[..], &s.off[..], &s.buf[..]);
         let step = |h: u64, x: u64| (h.rotate_left(23) ^ x).wrapping_mul(0x9E37_79B9_7F4A_7C15);
@@ -569,25 +574,30 @@ impl<'s, 'w> Fast<'s, 'w> {
         let end = s.ids.len() - n + 1;
         s.cands.clear();
         s.cands.reserve(end);
-        let (off, flags, cands) = (&s.off[..], &s.flags[..], &mut s.cands);
-        // 64 positions at a time: a branch-free bit mask, then the kept positions.
-        let chunks = off[..end]
-            .chunks(64)
-            .zip(off[n..n + end].chunks(64))
-            .zip(flags[..end].chunks(64).zip(flags[n..n + end].chunks(64)));
-        for (c, ((a, b), (fa, fb))) in chunks.enumerate() {
-            let mut mask = 0u64;
-            for (j, ((&a, &b), (&fa, &fb))) in a.iter().zip(b).zip(fa.iter().zip(fb)).enumerate() {
-                let len = b - a;
-                let ok16 = fa & (fb >> 1);
-                let ok32 = (fa >> 2) & (fb >> 3);
-                let ok = if len >= 32 { ok32 } else { ok16 } & 1;
-                mask |= (((len < 16) as u8 | ok) as u64) << j;
-            }
-            let base = (c * 64) as u32;
-            while mask != 0 {
-                cands.push(base + mask.trailing_zeros());
-                mask &= mask - 1;
+        // Lengths modulo 2^32 stay safe: the 16-byte family is valid for any length >= 16, and
+        // a wrapped length < 16 only keeps the position. One keep byte (0/1) per position
+        // (vectorizable), then the kept positions 8 at a time.
+        let (off, flags) = (&s.off32[..], &s.flags[..]);
+        s.keep.clear();
+        s.keep.extend(
+            off[..end]
+                .iter()
+                .zip(&off[n..n + end])
+                .zip(flags[..end].iter().zip(&flags[n..n + end]))
+                .map(|((&a, &b), (&fa, &fb))| {
+                    let len = b.wrapping_sub(a);
+                    let ok16 = fa & (fb >> 1);
+                    let ok32 = (fa >> 2) & (fb >> 3);
+                    let ok = if len >= 32 { ok32 } else { ok16 };
+                    (len < 16) as u8 | (ok & 1)
+                }),
+        );
+        s.keep.resize(end.next_multiple_of(8), 0);
+        for (c, chunk) in s.keep.chunks_exact(8).enumerate() {
+            let mut x = u64::from_le_bytes(chunk.try_into().unwrap());
+            while x != 0 {
+                s.cands.push((c * 8) as u32 + x.trailing_zeros() / 8);
+                x &= x - 1;
             }
         }
     }
