@@ -126,12 +126,15 @@ struct Scratch {
     off: Vec<usize>,
     /// 32 zero bytes, the concatenation of all words, 32 zero bytes (`off` indexes into it).
     buf: Vec<u8>,
-    /// Per word boundary: window flags and hashes (see `prepare_cat`).
+    /// Per word boundary: window flags and bitset positions (see `prepare_cat`).
     flags: Vec<u8>,
-    win: Vec<[u64; 4]>,
+    win: Vec<[u32; 4]>,
     cands: Vec<u32>,
-    seen: Vec<u64>,
-    twice: Vec<u64>,
+    /// `off` modulo 2^32, and per position a keep byte (see `dup_candidates`).
+    off32: Vec<u32>,
+    keep: Vec<u8>,
+    /// Per bitset word: (seen, seen twice), side by side (one cache line per update).
+    seen: Vec<[u64; 2]>,
     table: Table,
     /// Top n-gram levels: class per position (NONE = unique), count and first position per class.
     cls: Vec<u32>,
@@ -140,7 +143,9 @@ struct Scratch {
     cfirst: Vec<u32>,
     ckey: Vec<u64>,
     ckey128: Vec<u128>,
+    /// `bound[i]`: smallest word count in `ids[i..i + bound_n]` (`bound_n == 0`: not computed).
     bound: Vec<u32>,
+    bound_n: usize,
     level: usize,
     any_space: bool,
     cat_ready: bool,
@@ -214,6 +219,7 @@ impl<'s, 'w> Fast<'s, 'w> {
         s.cp.clear();
         s.off.clear();
         s.level = 0;
+        s.bound_n = 0;
         s.cat_ready = false;
         // The concatenation, with zero padding so that 8-byte loads never leave `buf`; each word
         // is copied and hashed from the same loads.
@@ -317,7 +323,7 @@ impl<'s, 'w> Fast<'s, 'w> {
 
     /// An upper bound of `top_n_gram_chars(n)` (requires `ids_exact_for_spaced()`): a gram's
     /// count is at most the count of each of its words.
-    pub(super) fn top_upper_bound(&self, n: usize) -> u64 {
+    pub(super) fn top_upper_bound(&mut self, n: usize) -> u64 {
         let nw = self.words.len();
         if n == 0 || nw < n {
             return 0;
@@ -325,17 +331,15 @@ impl<'s, 'w> Fast<'s, 'w> {
         if n > 8 {
             return u64::MAX;
         }
+        self.min_counts(n);
         let s = &*self.s;
-        let mut best = 0u64;
-        for i in 0..=nw - n {
-            let c = s.ids[i..i + n]
-                .iter()
-                .map(|&id| s.count[id as usize])
-                .min()
-                .unwrap_or(0) as u64;
-            best = best.max((s.cp[i + n] - s.cp[i] + n as u64 - 1) * c);
-        }
-        best
+        let extra = n as u64 - 1;
+        s.bound
+            .iter()
+            .zip(s.cp.iter().zip(&s.cp[n..]))
+            .map(|(&c, (&a, &b))| (b - a + extra) * c as u64)
+            .max()
+            .unwrap_or(0)
     }
 
     /// `top_n_gram_chars` for 2 <= n <= 4, keyed by the exact packed id sequence. A gram's count
@@ -345,17 +349,10 @@ impl<'s, 'w> Fast<'s, 'w> {
     /// largest count found is >= t it is the global maximum and its first-inserted gram is
     /// exact; otherwise `t` is halved (down to 2; below that every gram is unique).
     fn top_small(&mut self, n: usize) -> u64 {
+        self.min_counts(n);
         let s = &mut *self.s;
         let nw = s.ids.len();
         let npos = nw + 1 - n;
-        s.bound.clear();
-        s.bound.extend((0..npos).map(|i| {
-            s.ids[i..i + n]
-                .iter()
-                .map(|&id| s.count[id as usize])
-                .min()
-                .unwrap_or(0)
-        }));
         let maxb = s.bound.iter().copied().max().unwrap_or(0);
         let value =
             |first: usize, c: u32| (s.cp[first + n] - s.cp[first] + n as u64 - 1) * c as u64;
@@ -407,6 +404,26 @@ impl<'s, 'w> Fast<'s, 'w> {
                 return s.cp[n] - s.cp[0] + n as u64 - 1; // gram 0, count 1
             }
             t = (t / 2).max(2);
+        }
+    }
+
+    /// Fill `bound` for `n` (1 <= n <= nw), incrementally from a smaller `n`:
+    /// `min[i, i + k + 1) = min(min[i, i + k), min[i + 1, i + k + 1))`.
+    fn min_counts(&mut self, n: usize) {
+        let s = &mut *self.s;
+        if s.bound_n == 0 || s.bound_n > n {
+            s.bound.clear();
+            let count = &s.count[..];
+            s.bound.extend(s.ids.iter().map(|&id| count[id as usize]));
+            s.bound_n = 1;
+        }
+        while s.bound_n < n {
+            let b = &mut s.bound[..];
+            for i in 1..b.len() {
+                b[i - 1] = b[i - 1].min(b[i]);
+            }
+            s.bound.pop();
+            s.bound_n += 1;
         }
     }
 
@@ -468,8 +485,7 @@ impl<'s, 'w> Fast<'s, 'w> {
         s.level = k + 1;
     }
 
-    /// Per word boundary `k` (0..=nw): hashes of the K-byte windows starting (`P`) and ending
-    /// (`S`) at `k`, and flags telling whether that window possibly occurs at another boundary
+    /// Per word boundary `k` (0..=nw): flags telling whether that window possibly occurs at another boundary
     /// (bit 0: P16, 1: S16, 2: P32, 3: S32; a superset, via a "seen twice" bitset).
     fn prepare_cat(&mut self) {
         if self.s.cat_ready {
@@ -477,42 +493,44 @@ impl<'s, 'w> Fast<'s, 'w> {
         }
         let s = &mut *self.s;
         let nb = s.ids.len() + 1;
-        let bits = (16 * nb).next_power_of_two().max(1024);
+        // (Capped so that positions fit in `u32`; fewer bits only keep more boundaries.)
+        let bits = (16 * nb).next_power_of_two().clamp(1024, 1 << 29);
         let shift = 64 - bits.trailing_zeros();
         let nwords = bits / 64;
         s.seen.clear();
-        s.seen.resize(4 * nwords, 0);
-        s.twice.clear();
-        s.twice.resize(4 * nwords, 0);
+        s.seen.resize(4 * nwords, [0; 2]);
         s.win.clear();
         s.win.resize(nb, [0; 4]);
         s.flags.clear();
         s.flags.resize(nb, 0);
-        let (seen, twice) = (&mut s.seen[..], &mut s.twice[..]);
+        s.off32.clear();
+        s.off32.extend(s.off.iter().map(|&o| o as u32));
+        let seen = &mut s.seen[..];
         let (win, flags, off, buf) = (&mut s.win[..], &mut s.flags[..], &s.off[..], &s.buf[..]);
         let step = |h: u64, x: u64| (h.rotate_left(23) ^ x).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        for (k, wk) in win.iter_mut().enumerate() {
-            // 64 bytes around the boundary: [o - 32, o + 32).
-            let o = off[k] - 32;
-            let v: [u64; 8] = std::array::from_fn(|j| load8(buf, o + 8 * j));
+        for (&o, wk) in off.iter().zip(win.iter_mut()) {
+            // 64 bytes around the boundary: [o - 32, o + 32). The 32-byte windows extend the
+            // 16-byte ones (any function of the window's bytes will do).
+            let v: [u64; 8] = std::array::from_fn(|j| load8(buf, o - 32 + 8 * j));
             let p16 = step(step(16, v[4]), v[5]);
-            let s16 = step(step(16, v[2]), v[3]);
-            let p32 = step(step(step(step(32, v[4]), v[5]), v[6]), v[7]);
-            let s32 = step(step(step(step(32, v[0]), v[1]), v[2]), v[3]);
-            *wk = [mix(p16), mix(s16), mix(p32), mix(s32)];
-            for (fam, &h) in wk.iter().enumerate() {
-                let b = h >> shift;
-                let (w, m) = (fam * nwords + (b >> 6) as usize, 1u64 << (b & 63));
-                twice[w] |= seen[w] & m;
-                seen[w] |= m;
+            let s16 = step(step(16, v[3]), v[2]);
+            let p32 = step(step(p16, v[6]), v[7]);
+            let s32 = step(step(s16, v[1]), v[0]);
+            let h = [mix(p16), mix(s16), mix(p32), mix(s32)];
+            for fam in 0..4 {
+                let b = (h[fam] >> shift) as usize + fam * bits;
+                wk[fam] = b as u32;
+                let (w, m) = (b >> 6, 1u64 << (b & 63));
+                let e = &mut seen[w];
+                e[1] |= e[0] & m;
+                e[0] |= m;
             }
         }
         for (f, wk) in flags.iter_mut().zip(win.iter()) {
             let mut x = 0u8;
-            for (fam, &h) in wk.iter().enumerate() {
-                let b = h >> shift;
-                let w = fam * nwords + (b >> 6) as usize;
-                x |= (((twice[w] >> (b & 63)) & 1) as u8) << fam;
+            for (fam, &b) in wk.iter().enumerate() {
+                let b = b as usize;
+                x |= (((seen[b >> 6][1] >> (b & 63)) & 1) as u8) << fam;
             }
             *f = x;
         }
@@ -555,25 +573,40 @@ impl<'s, 'w> Fast<'s, 'w> {
         let s = &mut *self.s;
         let end = s.ids.len() - n + 1;
         s.cands.clear();
-        s.cands.resize(end, 0);
-        let (off, flags, cands) = (&s.off[..], &s.flags[..], &mut s.cands[..]);
-        // Branch-free: write every position, advance only past kept ones.
-        let mut k = 0;
-        for i in 0..end {
-            let len = off[i + n] - off[i];
-            let fam = ((len >= 32) as u32) * 2;
-            let ok = (flags[i] >> fam) & (flags[i + n] >> (fam + 1)) & 1;
-            cands[k] = i as u32;
-            k += ((len < 16) as u8 | ok) as usize;
+        s.cands.reserve(end);
+        // Lengths modulo 2^32 stay safe: the 16-byte family is valid for any length >= 16, and
+        // a wrapped length < 16 only keeps the position. One keep byte (0/1) per position
+        // (vectorizable), then the kept positions 8 at a time.
+        let (off, flags) = (&s.off32[..], &s.flags[..]);
+        s.keep.clear();
+        s.keep.extend(
+            off[..end]
+                .iter()
+                .zip(&off[n..n + end])
+                .zip(flags[..end].iter().zip(&flags[n..n + end]))
+                .map(|((&a, &b), (&fa, &fb))| {
+                    let len = b.wrapping_sub(a);
+                    let ok16 = fa & (fb >> 1);
+                    let ok32 = (fa >> 2) & (fb >> 3);
+                    let ok = if len >= 32 { ok32 } else { ok16 };
+                    (len < 16) as u8 | (ok & 1)
+                }),
+        );
+        s.keep.resize(end.next_multiple_of(8), 0);
+        for (c, chunk) in s.keep.chunks_exact(8).enumerate() {
+            let mut x = u64::from_le_bytes(chunk.try_into().unwrap());
+            while x != 0 {
+                s.cands.push((c * 8) as u32 + x.trailing_zeros() / 8);
+                x &= x - 1;
+            }
         }
-        s.cands.truncate(k);
     }
 
     /// The skip-ahead walk over the candidates left by `dup_candidates(n)` (n >= 1, nw >= n).
     pub(super) fn dup_walk(&mut self, n: usize) -> u64 {
         let s = &mut *self.s;
         s.table.prepare(s.cands.len());
-        let (off, buf, win, cp) = (&s.off[..], &s.buf[..], &s.win[..], &s.cp[..]);
+        let (off, buf, cp) = (&s.off[..], &s.buf[..], &s.cp[..]);
         let (mut rep, mut idx) = (0u64, 0usize);
         for &c in &s.cands {
             let i = c as usize;
@@ -585,8 +618,11 @@ impl<'s, 'w> Fast<'s, 'w> {
             let h = if len < 16 {
                 hash_bytes(buf, a, len)
             } else {
-                let fam = if len < 32 { 0 } else { 2 };
-                mix(win[i][fam] ^ win[i + n][fam + 1].rotate_left(29) ^ len as u64)
+                // Equal grams share their first and last 16 bytes (and length).
+                let e = a + len;
+                let x = (load8(buf, a) ^ (len as u64).wrapping_mul(K)).wrapping_mul(K);
+                let y = (load8(buf, a + 8) ^ load8(buf, e - 16).rotate_left(21)).wrapping_mul(K);
+                mix(x ^ y.rotate_left(27) ^ load8(buf, e - 8).rotate_left(43))
             };
             let found = s
                 .table
