@@ -347,7 +347,8 @@ impl<'s, 'w> Fast<'s, 'w> {
     /// Only positions with `bound >= t` are counted (in order, so classes keep their
     /// first-occurrence order): every gram with count >= t is then fully counted, so if the
     /// largest count found is >= t it is the global maximum and its first-inserted gram is
-    /// exact; otherwise `t` is halved (down to 2; below that every gram is unique).
+    /// exact; otherwise `t` is halved, or lowered to that largest count (a lower bound of the
+    /// maximum) if higher, down to 2 (below that every gram is unique).
     fn top_small(&mut self, n: usize) -> u64 {
         self.min_counts(n);
         let s = &mut *self.s;
@@ -403,7 +404,9 @@ impl<'s, 'w> Fast<'s, 'w> {
             if t == 2 {
                 return s.cp[n] - s.cp[0] + n as u64 - 1; // gram 0, count 1
             }
-            t = (t / 2).max(2);
+            // The grams counted have exact counts, so the maximum is >= best.1: with
+            // t = best.1 the next round finds it (and its first-inserted gram).
+            t = (t / 2).max(best.1).max(2);
         }
     }
 
