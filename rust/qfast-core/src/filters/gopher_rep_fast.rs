@@ -510,16 +510,23 @@ impl<'s, 'w> Fast<'s, 'w> {
         s.off32.extend(s.off.iter().map(|&o| o as u32));
         let seen = &mut s.seen[..];
         let (win, flags, off, buf) = (&mut s.win[..], &mut s.flags[..], &s.off[..], &s.buf[..]);
-        let step = |h: u64, x: u64| (h.rotate_left(23) ^ x).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        // Folded 64x64 -> 128-bit multiply: one multiplication per 16 bytes.
+        let fm = |a: u64, b: u64| {
+            let r = a as u128 * b as u128;
+            r as u64 ^ (r >> 64) as u64
+        };
+        const K1: u64 = 0x243F_6A88_85A3_08D3;
+        const K2: u64 = 0x1319_8A2E_0370_7344;
+        const K3: u64 = 0xA409_3822_299F_31D0;
         for (&o, wk) in off.iter().zip(win.iter_mut()) {
             // 64 bytes around the boundary: [o - 32, o + 32). The 32-byte windows extend the
             // 16-byte ones (any function of the window's bytes will do).
             let v: [u64; 8] = std::array::from_fn(|j| load8(buf, o - 32 + 8 * j));
-            let p16 = step(step(16, v[4]), v[5]);
-            let s16 = step(step(16, v[3]), v[2]);
-            let p32 = step(step(p16, v[6]), v[7]);
-            let s32 = step(step(s16, v[1]), v[0]);
-            let h = [mix(p16), mix(s16), mix(p32), mix(s32)];
+            let p16 = fm(v[4] ^ K1, v[5] ^ K2);
+            let s16 = fm(v[3] ^ K1, v[2] ^ K2);
+            let p32 = fm(p16 ^ v[6], v[7] ^ K3);
+            let s32 = fm(s16 ^ v[1], v[0] ^ K3);
+            let h = [p16, s16, p32, s32];
             for fam in 0..4 {
                 let b = (h[fam] >> shift) as usize + fam * bits;
                 wk[fam] = b as u32;
