@@ -222,10 +222,12 @@ impl<'s, 'w> Fast<'s, 'w> {
         s.bound_n = 0;
         s.cat_ready = false;
         // The concatenation, with zero padding so that 8-byte loads never leave `buf`; each word
-        // is copied and hashed from the same loads.
-        let total: usize = words.iter().map(|w| w.len()).sum();
-        s.buf.clear();
-        s.buf.resize(total + 72, 0);
+        // is copied and hashed from the same loads. `buf` is reused: every byte of the
+        // concatenation is overwritten, and the padding on both sides is zeroed.
+        if s.buf.len() < 128 {
+            s.buf.resize(128, 0);
+        }
+        s.buf[..32].fill(0);
         s.wloc.clear();
         s.intern.prepare(nw / 2);
         let mut any_space = false;
@@ -235,6 +237,10 @@ impl<'s, 'w> Fast<'s, 'w> {
             s.off.push(o);
             let b = w.as_bytes();
             let len = b.len();
+            if o + len + 72 > s.buf.len() {
+                let want = (o + len + 72).max(2 * s.buf.len());
+                s.buf.resize(want, 0);
+            }
             let buf = &mut s.buf[..];
             let v = if len >= 8 {
                 let (x0, x1) = (load8(b, 0), load8(b, len - 8));
@@ -282,6 +288,7 @@ impl<'s, 'w> Fast<'s, 'w> {
             c += s.wcp[id as usize] as u64;
             o += len;
         }
+        s.buf[o..o + 72].fill(0);
         s.off.push(o);
         s.cp.push(c);
         s.any_space = any_space;
