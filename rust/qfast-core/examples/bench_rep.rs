@@ -25,7 +25,8 @@ fn main() {
     let mb = texts.iter().map(|t| t.len()).sum::<usize>() as f64 / 1e6;
     let tok = Tokenizer::new(TokenizerKind::Spacy);
     let words: Vec<Vec<&str>> = texts.iter().map(|t| tok.words(t)).collect();
-    println!("{} docs, {:.2} MB", texts.len(), mb);
+    let nw: usize = words.iter().map(|w| w.len()).sum();
+    println!("{} docs, {:.2} MB, {nw} words", texts.len(), mb);
     let reps: usize = std::env::var("REPS")
         .ok()
         .and_then(|v| v.parse().ok())

@@ -222,10 +222,12 @@ impl<'s, 'w> Fast<'s, 'w> {
         s.bound_n = 0;
         s.cat_ready = false;
         // The concatenation, with zero padding so that 8-byte loads never leave `buf`; each word
-        // is copied and hashed from the same loads.
-        let total: usize = words.iter().map(|w| w.len()).sum();
-        s.buf.clear();
-        s.buf.resize(total + 72, 0);
+        // is copied and hashed from the same loads. `buf` is reused: every byte of the
+        // concatenation is overwritten, and the padding on both sides is zeroed.
+        if s.buf.len() < 128 {
+            s.buf.resize(128, 0);
+        }
+        s.buf[..32].fill(0);
         s.wloc.clear();
         s.intern.prepare(nw / 2);
         let mut any_space = false;
@@ -235,6 +237,10 @@ impl<'s, 'w> Fast<'s, 'w> {
             s.off.push(o);
             let b = w.as_bytes();
             let len = b.len();
+            if o + len + 72 > s.buf.len() {
+                let want = (o + len + 72).max(2 * s.buf.len());
+                s.buf.resize(want, 0);
+            }
             let buf = &mut s.buf[..];
             let v = if len >= 8 {
                 let (x0, x1) = (load8(b, 0), load8(b, len - 8));
@@ -282,6 +288,7 @@ impl<'s, 'w> Fast<'s, 'w> {
             c += s.wcp[id as usize] as u64;
             o += len;
         }
+        s.buf[o..o + 72].fill(0);
         s.off.push(o);
         s.cp.push(c);
         s.any_space = any_space;
@@ -347,7 +354,8 @@ impl<'s, 'w> Fast<'s, 'w> {
     /// Only positions with `bound >= t` are counted (in order, so classes keep their
     /// first-occurrence order): every gram with count >= t is then fully counted, so if the
     /// largest count found is >= t it is the global maximum and its first-inserted gram is
-    /// exact; otherwise `t` is halved (down to 2; below that every gram is unique).
+    /// exact; otherwise `t` is halved, or lowered to that largest count (a lower bound of the
+    /// maximum) if higher, down to 2 (below that every gram is unique).
     fn top_small(&mut self, n: usize) -> u64 {
         self.min_counts(n);
         let s = &mut *self.s;
@@ -403,7 +411,9 @@ impl<'s, 'w> Fast<'s, 'w> {
             if t == 2 {
                 return s.cp[n] - s.cp[0] + n as u64 - 1; // gram 0, count 1
             }
-            t = (t / 2).max(2);
+            // The grams counted have exact counts, so the maximum is >= best.1: with
+            // t = best.1 the next round finds it (and its first-inserted gram).
+            t = (t / 2).max(best.1).max(2);
         }
     }
 
@@ -507,16 +517,23 @@ impl<'s, 'w> Fast<'s, 'w> {
         s.off32.extend(s.off.iter().map(|&o| o as u32));
         let seen = &mut s.seen[..];
         let (win, flags, off, buf) = (&mut s.win[..], &mut s.flags[..], &s.off[..], &s.buf[..]);
-        let step = |h: u64, x: u64| (h.rotate_left(23) ^ x).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        // Folded 64x64 -> 128-bit multiply: one multiplication per 16 bytes.
+        let fm = |a: u64, b: u64| {
+            let r = a as u128 * b as u128;
+            r as u64 ^ (r >> 64) as u64
+        };
+        const K1: u64 = 0x243F_6A88_85A3_08D3;
+        const K2: u64 = 0x1319_8A2E_0370_7344;
+        const K3: u64 = 0xA409_3822_299F_31D0;
         for (&o, wk) in off.iter().zip(win.iter_mut()) {
             // 64 bytes around the boundary: [o - 32, o + 32). The 32-byte windows extend the
             // 16-byte ones (any function of the window's bytes will do).
             let v: [u64; 8] = std::array::from_fn(|j| load8(buf, o - 32 + 8 * j));
-            let p16 = step(step(16, v[4]), v[5]);
-            let s16 = step(step(16, v[3]), v[2]);
-            let p32 = step(step(p16, v[6]), v[7]);
-            let s32 = step(step(s16, v[1]), v[0]);
-            let h = [mix(p16), mix(s16), mix(p32), mix(s32)];
+            let p16 = fm(v[4] ^ K1, v[5] ^ K2);
+            let s16 = fm(v[3] ^ K1, v[2] ^ K2);
+            let p32 = fm(p16 ^ v[6], v[7] ^ K3);
+            let s32 = fm(s16 ^ v[1], v[0] ^ K3);
+            let h = [p16, s16, p32, s32];
             for fam in 0..4 {
                 let b = (h[fam] >> shift) as usize + fam * bits;
                 wk[fam] = b as u32;
