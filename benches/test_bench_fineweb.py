@@ -152,3 +152,45 @@ def test_thread_scaling(threads, corpus, recorder) -> None:  # type: ignore[no-u
         qfast_mb_s=sum(len(t.encode()) for t in big.to_pylist()) / 1e6 / qfast_s,
         params={"step": "Pipeline.fineweb()"},
     )
+
+
+def test_peak_rss_of_qfast_alone(corpus, recorder, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Peak memory of a fresh process that only runs the FineWeb preset on the corpus (the
+    in-process figure of the other records includes datatrove and spaCy)."""
+    import subprocess
+    import sys
+
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "corpus.parquet"
+    pq.write_table(pa.table({"text": corpus}), path)
+    code = (
+        "import resource, time, pyarrow.parquet as pq, qfast\n"
+        f"t = pq.read_table({str(path)!r})\n"
+        "base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "qfast.set_num_threads(1)\n"
+        "s = time.perf_counter(); qfast.Pipeline.fineweb().run(t); d = time.perf_counter() - s\n"
+        "print(base / 1024, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, d)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    base_mb, peak_mb, secs = map(float, out.stdout.split())
+    nbytes = sum(len(t.encode()) for t in corpus.to_pylist())
+    recorder.records.setdefault("memory", []).append(
+        {
+            "bench": "memory",
+            "docs": len(corpus),
+            "bytes": nbytes,
+            "threads": 1,
+            "qfast_s": secs,
+            "peer": None,
+            "peer_s": None,
+            "ratio": None,
+            "qfast_mb_s": nbytes / 1e6 / secs,
+            "peak_rss_mb": round(peak_mb, 1),
+            "params": {
+                "step": "Pipeline.fineweb() in a fresh process",
+                "rss_before_run_mb": round(base_mb, 1),
+            },
+        }
+    )
+    assert peak_mb > 0
