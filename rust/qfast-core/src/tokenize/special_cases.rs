@@ -94,21 +94,25 @@ pub(crate) fn apply_special_cases(
         return;
     }
     let mut out: Vec<(usize, usize)> = Vec::with_capacity(toks.len() + 4);
+    let mut out_flags: Vec<u8> = Vec::with_capacity(toks.len() + 4);
     let mut i = 0usize;
     for (s, e, orths) in changes {
         if s < i {
             continue;
         }
         out.extend_from_slice(&toks[i..s]);
+        out_flags.extend_from_slice(&flags[i..s]);
         let mut p = toks[s].0;
         for o in orths {
             out.push((p, p + o.len()));
+            out_flags.push(token_flags(r, o));
             p += o.len();
         }
         i = e;
     }
-    out.extend_from_slice(&toks[i.min(toks.len())..]);
+    let i = i.min(toks.len());
+    out.extend_from_slice(&toks[i..]);
+    out_flags.extend_from_slice(&flags[i..]);
     *toks = out;
-    flags.clear();
-    flags.extend(toks.iter().map(|&(a, b)| token_flags(r, &text[a..b])));
+    *flags = out_flags;
 }
