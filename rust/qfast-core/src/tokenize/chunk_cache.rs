@@ -5,6 +5,20 @@
 /// Longest cached chunk, in bytes.
 pub(crate) const MAX_KEY: usize = 32;
 
+/// Hint the CPU to start loading the cache line at `p` (no effect on program state).
+#[inline(always)]
+fn prefetch(p: *const i8) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch never faults and has no architectural effect; `p` points into a live
+    // allocation anyway. (`unsafe` is only required by Rust < 1.87, hence the allow.)
+    #[allow(unused_unsafe)]
+    unsafe {
+        core::arch::x86_64::_mm_prefetch(p, core::arch::x86_64::_MM_HINT_T0);
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = p;
+}
+
 /// Direct-mapped tables of fixed-size slots: `W` key words, at most `T` tokens per chunk.
 macro_rules! slot_table {
     ($slot:ident, $table:ident, $align:literal, $w:literal, $t:literal, $bits:literal) => {
@@ -49,7 +63,7 @@ macro_rules! slot_table {
             #[inline(always)]
             pub(crate) fn probe(&self, k: &Key) {
                 if let Some(s) = self.slots.get(Self::index(k)) {
-                    std::hint::black_box(s.len);
+                    prefetch(s as *const $slot as *const i8);
                 }
             }
 
@@ -111,14 +125,17 @@ macro_rules! slot_table {
     };
 }
 
-// Chunks of up to 16 bytes (almost all words): 32-byte slots.
-slot_table!(SmallSlot, SmallTable, 32, 2, 7, 16);
+// Chunks of up to 8 bytes (most words): 16-byte slots.
+slot_table!(TinySlot, TinyTable, 16, 1, 3, 17);
+// Chunks of 9..=16 bytes: 32-byte slots.
+slot_table!(SmallSlot, SmallTable, 32, 2, 7, 15);
 // Chunks of 17..=32 bytes: 64-byte slots.
 slot_table!(BigSlot, BigTable, 64, 4, 15, 11);
 
 /// Both tables.
 #[derive(Default)]
 pub(crate) struct ChunkCache {
+    pub(crate) tiny: TinyTable,
     pub(crate) small: SmallTable,
     pub(crate) big: BigTable,
 }
@@ -126,7 +143,9 @@ pub(crate) struct ChunkCache {
 impl ChunkCache {
     #[inline(always)]
     pub(crate) fn probe(&self, k: &Key) {
-        if k.len <= 16 {
+        if k.len <= 8 {
+            self.tiny.probe(k)
+        } else if k.len <= 16 {
             self.small.probe(k)
         } else {
             self.big.probe(k)
@@ -135,7 +154,9 @@ impl ChunkCache {
 
     #[inline(always)]
     pub(crate) fn get(&self, k: &Key) -> Option<(&[u8], &[u8])> {
-        if k.len <= 16 {
+        if k.len <= 8 {
+            self.tiny.get(k)
+        } else if k.len <= 16 {
             self.small.get(k)
         } else {
             self.big.get(k)
@@ -143,7 +164,9 @@ impl ChunkCache {
     }
 
     pub(crate) fn store(&mut self, k: &Key, base: usize, toks: &[(usize, usize)], flags: &[u8]) {
-        if k.len <= 16 {
+        if k.len <= 8 {
+            self.tiny.store(k, base, toks, flags)
+        } else if k.len <= 16 {
             self.small.store(k, base, toks, flags)
         } else {
             self.big.store(k, base, toks, flags)

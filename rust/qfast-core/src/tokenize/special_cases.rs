@@ -25,7 +25,21 @@ pub(crate) fn apply_special_cases(
     };
     // find_matches: every (start, end) where some pattern's token texts occur.
     let mut matches: Vec<(usize, usize)> = Vec::new();
-    for (i, &f) in flags.iter().enumerate() {
+    let n = flags.len();
+    let mut i = 0usize;
+    while i < n {
+        // Skip 8 tokens at a time while none is a first token of a pattern.
+        if let Some(w) = flags.get(i..i + 8) {
+            let mut buf = [0u8; 8];
+            buf.copy_from_slice(w);
+            if u64::from_ne_bytes(buf) & (u64::from(F_M_FIRST) * 0x0101_0101_0101_0101) == 0 {
+                i += 8;
+                continue;
+            }
+        }
+        let f = flags[i];
+        i += 1;
+        let i = i - 1;
         // Exact pre-filter: a pattern can only match at i if token i is a first token and
         // either token i + 1 is a second token or token i is a one-token pattern.
         if f & F_M_FIRST == 0 {
@@ -94,21 +108,25 @@ pub(crate) fn apply_special_cases(
         return;
     }
     let mut out: Vec<(usize, usize)> = Vec::with_capacity(toks.len() + 4);
+    let mut out_flags: Vec<u8> = Vec::with_capacity(toks.len() + 4);
     let mut i = 0usize;
     for (s, e, orths) in changes {
         if s < i {
             continue;
         }
         out.extend_from_slice(&toks[i..s]);
+        out_flags.extend_from_slice(&flags[i..s]);
         let mut p = toks[s].0;
         for o in orths {
             out.push((p, p + o.len()));
+            out_flags.push(token_flags(r, o));
             p += o.len();
         }
         i = e;
     }
-    out.extend_from_slice(&toks[i.min(toks.len())..]);
+    let i = i.min(toks.len());
+    out.extend_from_slice(&toks[i..]);
+    out_flags.extend_from_slice(&flags[i..]);
     *toks = out;
-    flags.clear();
-    flags.extend(toks.iter().map(|&(a, b)| token_flags(r, &text[a..b])));
+    *flags = out_flags;
 }
