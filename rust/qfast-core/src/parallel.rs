@@ -5,8 +5,10 @@ use rayon::prelude::*;
 use crate::error::Result;
 use crate::pool::pool;
 
-/// Rows per rayon task: small documents are cheap, so batch them to keep scheduling overhead low.
-const MIN_ROWS_PER_TASK: usize = 32;
+/// Rows per rayon task at the least. Document sizes vary by orders of magnitude, so a batch of
+/// rows can hold several huge pages and leave the other threads idle at the end; rayon's
+/// adaptive splitting keeps the cost of fine-grained stealing low.
+const MIN_ROWS_PER_TASK: usize = 1;
 
 /// Applies `f` to every row (None = null) on the pool, returning results in row order.
 pub fn map_rows<'a, T, F>(rows: &[Option<&'a str>], f: F) -> Result<Vec<T>>
