@@ -451,43 +451,29 @@ impl Matcher<'_> {
 
 /// Characters a match of `seq` can start with (None = unknown/any).
 pub(crate) fn first_chars(seq: &[Node], sets: &[CharSet]) -> Option<CharSet> {
-    for node in seq {
-        match node {
-            Node::Start | Node::End | Node::EndAbs | Node::Look { .. } => continue,
-            Node::Lit(c) => return Some(CharSet::from_ranges(vec![(*c as u32, *c as u32)])),
-            Node::Set(i) => return sets.get(*i).cloned(),
-            Node::Repeat { min, body, .. } => {
-                return if *min >= 1 {
-                    first_chars(body, sets)
-                } else {
-                    None
-                }
-            }
-            Node::Alt(branches) => {
-                let mut acc = CharSet::default();
-                for b in branches {
-                    if b.is_empty() {
-                        return None;
-                    }
-                    acc = acc.union(&first_chars(b, sets)?);
-                }
-                return Some(acc);
-            }
-        }
-    }
-    None
+    edge_chars(seq, sets, false)
 }
 
 /// Characters a match of `seq` can end with (None = unknown/any).
 pub(crate) fn last_chars(seq: &[Node], sets: &[CharSet]) -> Option<CharSet> {
-    for node in seq.iter().rev() {
+    edge_chars(seq, sets, true)
+}
+
+/// Characters at the start (or, `from_end`, the end) of any match of `seq`.
+fn edge_chars(seq: &[Node], sets: &[CharSet], from_end: bool) -> Option<CharSet> {
+    let nodes: Box<dyn Iterator<Item = &Node>> = if from_end {
+        Box::new(seq.iter().rev())
+    } else {
+        Box::new(seq.iter())
+    };
+    for node in nodes {
         match node {
             Node::Start | Node::End | Node::EndAbs | Node::Look { .. } => continue,
             Node::Lit(c) => return Some(CharSet::from_ranges(vec![(*c as u32, *c as u32)])),
             Node::Set(i) => return sets.get(*i).cloned(),
             Node::Repeat { min, body, .. } => {
                 return if *min >= 1 {
-                    last_chars(body, sets)
+                    edge_chars(body, sets, from_end)
                 } else {
                     None
                 }
@@ -498,7 +484,7 @@ pub(crate) fn last_chars(seq: &[Node], sets: &[CharSet]) -> Option<CharSet> {
                     if b.is_empty() {
                         return None;
                     }
-                    acc = acc.union(&last_chars(b, sets)?);
+                    acc = acc.union(&edge_chars(b, sets, from_end)?);
                 }
                 return Some(acc);
             }
