@@ -3,6 +3,10 @@
 //! except for C4 (which tokenizes sentences itself).
 //!
 //! `cargo run --release -p qfast-core --example bench_filters -- corpus.bin`
+//!
+//! Environment: `REPS=n` (default 5) runs per measurement, `ONLY=substring` measures only the
+//! matching benches, `CHECK=1` prints a fingerprint of every gopher_repetition signal and
+//! decision instead (to compare builds).
 
 use std::time::Instant;
 
@@ -26,9 +30,27 @@ fn main() {
     let tok = Tokenizer::new(TokenizerKind::Spacy);
     let words: Vec<Vec<&str>> = texts.iter().map(|t| tok.words(t)).collect();
     println!("{} docs, {:.2} MB", texts.len(), mb);
-    let reps = 5;
+    let reps: usize = std::env::var("REPS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(5);
+    let only = std::env::var("ONLY").unwrap_or_default();
+    if std::env::var("CHECK").is_ok() {
+        use std::hash::{Hash, Hasher};
+        let gr = gopher_repetition::Config::default();
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        for (t, w) in texts.iter().zip(&words) {
+            format!("{:?}", gopher_repetition::signals(t, w, &gr)).hash(&mut h);
+            format!("{:?}", gopher_repetition::filter(t, w, &gr)).hash(&mut h);
+        }
+        println!("check {:016x}", h.finish());
+        return;
+    }
 
     let bench = |name: &str, f: &mut dyn FnMut() -> usize| {
+        if !name.contains(only.as_str()) {
+            return;
+        }
         let mut best = f64::MAX;
         let mut kept = 0;
         for _ in 0..reps {
