@@ -103,7 +103,7 @@ fn main() {
         }
         k
     });
-    bench("(placeholder words)", &mut || {
+    bench("tokenize (words)", &mut || {
         texts.iter().map(|t| tok.words(t).len()).sum::<usize>()
     });
 }

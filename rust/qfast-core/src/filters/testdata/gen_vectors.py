@@ -14,7 +14,7 @@ for m in (gq, gr, fw):
     m.split_into_words = lambda text, language=None: CUR["words"]
 
 def words_of(text):
-    # same as Rust str::split_whitespace (Unicode White_Space), the placeholder tokenizer
+    # same as Rust str::split_whitespace (Unicode White_Space): the word lists the Rust test passes in
     ws = set("\t\n\x0b\x0c\r \x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000") | {chr(c) for c in range(0x2000, 0x200b)}
     out, cur = [], []
     for ch in text:
