@@ -291,69 +291,79 @@ pub fn signals(text: &str, words: &[&str], cfg: &Config) -> Signals {
     s
 }
 
+/// `reason` when the check is enabled and `value < limit`.
+fn below(limit: Option<f64>, value: f64, reason: &'static str) -> Option<Reason> {
+    enabled(limit).filter(|&t| value < t).map(|_| reason.into())
+}
+
+/// `reason` when the check is enabled and `value > limit` (NaN never exceeds: passes).
+fn above(limit: Option<f64>, value: f64, reason: &'static str) -> Option<Reason> {
+    enabled(limit).filter(|&t| value > t).map(|_| reason.into())
+}
+
 fn check_words(s: &Signals, cfg: &Config) -> Option<Reason> {
     let nsw = s.n_non_symbol_words as f64;
-    if let Some(t) = enabled(cfg.min_doc_words) {
-        if nsw < t {
-            return Some("gopher_short_doc".into());
-        }
-    }
-    if let Some(t) = enabled(cfg.max_doc_words) {
-        if nsw > t {
-            return Some("gopher_long_doc".into());
-        }
-    }
-    if let Some(t) = enabled(cfg.min_avg_word_length) {
-        if s.avg_word_length < t {
-            return Some("gopher_below_avg_threshold".into());
-        }
-    }
-    if let Some(t) = enabled(cfg.max_avg_word_length) {
-        if s.avg_word_length > t {
-            return Some("gopher_above_avg_threshold".into());
-        }
-    }
-    None
+    below(cfg.min_doc_words, nsw, "gopher_short_doc")
+        .or_else(|| above(cfg.max_doc_words, nsw, "gopher_long_doc"))
+        .or_else(|| {
+            below(
+                cfg.min_avg_word_length,
+                s.avg_word_length,
+                "gopher_below_avg_threshold",
+            )
+        })
+        .or_else(|| {
+            above(
+                cfg.max_avg_word_length,
+                s.avg_word_length,
+                "gopher_above_avg_threshold",
+            )
+        })
 }
 
 fn check_symbols(s: &Signals, cfg: &Config) -> Option<Reason> {
-    if let Some(t) = enabled(cfg.max_symbol_word_ratio) {
-        if s.hash_ratio > t {
-            return Some("gopher_too_many_hashes".into());
-        }
-        if s.ellipsis_ratio > t {
-            return Some("gopher_too_many_ellipsis".into());
-        }
-    }
-    None
+    above(
+        cfg.max_symbol_word_ratio,
+        s.hash_ratio,
+        "gopher_too_many_hashes",
+    )
+    .or_else(|| {
+        above(
+            cfg.max_symbol_word_ratio,
+            s.ellipsis_ratio,
+            "gopher_too_many_ellipsis",
+        )
+    })
 }
 
 fn check_lines(s: &Signals, cfg: &Config) -> Option<Reason> {
-    if let Some(t) = enabled(cfg.max_bullet_lines_ratio) {
-        if s.bullet_lines_ratio > t {
-            return Some("gopher_too_many_bullets".into());
-        }
-    }
-    if let Some(t) = enabled(cfg.max_ellipsis_lines_ratio) {
-        if s.end_ellipsis_lines_ratio > t {
-            return Some("gopher_too_many_end_ellipsis".into());
-        }
-    }
-    None
+    above(
+        cfg.max_bullet_lines_ratio,
+        s.bullet_lines_ratio,
+        "gopher_too_many_bullets",
+    )
+    .or_else(|| {
+        above(
+            cfg.max_ellipsis_lines_ratio,
+            s.end_ellipsis_lines_ratio,
+            "gopher_too_many_end_ellipsis",
+        )
+    })
 }
 
 fn check_alpha_stop(s: &Signals, cfg: &Config) -> Option<Reason> {
-    if let Some(t) = enabled(cfg.max_non_alpha_words_ratio) {
-        if s.alpha_words_ratio < t {
-            return Some("gopher_below_alpha_threshold".into());
-        }
-    }
-    if let Some(t) = enabled(cfg.min_stop_words) {
-        if (s.stop_words as f64) < t {
-            return Some("gopher_enough_stop_words".into());
-        }
-    }
-    None
+    below(
+        cfg.max_non_alpha_words_ratio,
+        s.alpha_words_ratio,
+        "gopher_below_alpha_threshold",
+    )
+    .or_else(|| {
+        below(
+            cfg.min_stop_words,
+            s.stop_words as f64,
+            "gopher_enough_stop_words",
+        )
+    })
 }
 
 /// First failing check in datatrove's order, or `None` to keep.

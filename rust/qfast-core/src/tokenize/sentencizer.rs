@@ -47,18 +47,26 @@ pub(crate) fn pieces_from_spans<'a>(
     let mut out = Vec::with_capacity(starts.len().max(1));
     let mut prev = 0usize;
     for &s in starts.iter().skip(1) {
-        if s == 0 || s > spans.len() {
-            continue;
+        if let Some((a, b)) = next_cut(spans, &mut prev, s) {
+            out.push(&text[a..b]);
         }
-        let end = spans[s - 1].1;
-        if end < prev {
-            continue;
-        }
-        out.push(&text[prev..end]);
-        prev = end;
     }
     out.push(&text[prev..]);
     out
+}
+
+/// The piece that a sentence starting at token `s` closes, as `(start, end)` bytes, advancing
+/// `prev`; None where datatrove makes no cut (token 0, out of range, or no progress).
+fn next_cut(spans: &[(usize, usize)], prev: &mut usize, s: usize) -> Option<(usize, usize)> {
+    if s == 0 || s > spans.len() {
+        return None;
+    }
+    let end = spans[s - 1].1;
+    if end < *prev {
+        return None;
+    }
+    let start = std::mem::replace(prev, end);
+    Some((start, end))
 }
 
 /// `sentence_starts` from token flags (`spacy::token_flags`), calling `on_start(i)` per start.
@@ -92,15 +100,9 @@ pub(crate) fn pieces_from_flags<'a>(
     let mut out = Vec::new();
     let mut prev = 0usize;
     each_sentence_start_flags(flags, |s| {
-        if s == 0 || s > spans.len() {
-            return;
+        if let Some((a, b)) = next_cut(spans, &mut prev, s) {
+            out.push(&text[a..b]);
         }
-        let end = spans[s - 1].1;
-        if end < prev {
-            return;
-        }
-        out.push(&text[prev..end]);
-        prev = end;
     });
     out.push(&text[prev..]);
     out
@@ -111,15 +113,7 @@ pub(crate) fn piece_count_from_flags(spans: &[(usize, usize)], flags: &[u8]) -> 
     let mut n = 1usize;
     let mut prev = 0usize;
     each_sentence_start_flags(flags, |s| {
-        if s == 0 || s > spans.len() {
-            return;
-        }
-        let end = spans[s - 1].1;
-        if end < prev {
-            return;
-        }
-        n += 1;
-        prev = end;
+        n += next_cut(spans, &mut prev, s).is_some() as usize;
     });
     n
 }
