@@ -11,6 +11,7 @@
 use std::time::Instant;
 
 use qfast_core::filters::{c4, fineweb, gopher_quality, gopher_repetition};
+use qfast_core::pipeline;
 use qfast_core::tokenize::{Tokenizer, TokenizerKind};
 
 fn main() {
@@ -102,6 +103,25 @@ fn main() {
             k += fineweb::verdict(&s, &fw).is_none() as usize;
         }
         k
+    });
+    let preset = vec![
+        pipeline::Step::GopherRepetition(gr.clone()),
+        pipeline::Step::GopherQuality(gq.clone()),
+        pipeline::Step::C4Quality(c4::Config {
+            filter_no_terminal_punct: false,
+            ..c4::Config::default()
+        }),
+        pipeline::Step::FineWebQuality(fw.clone()),
+    ];
+    let mut preset = preset;
+    if let Some(k) = std::env::var("STEPS").ok().and_then(|v| v.parse().ok()) {
+        preset.truncate(k);
+    }
+    let rows: Vec<Option<&str>> = texts.iter().map(|t| Some(t.as_str())).collect();
+    qfast_core::pool::set_num_threads(1).expect("pool");
+    bench("fineweb preset (1 thread)", &mut || {
+        let out = pipeline::run(&preset, &rows, &tok).expect("run");
+        out.rows.iter().filter(|r| r.step.is_none()).count()
     });
     bench("tokenize (words)", &mut || {
         texts.iter().map(|t| tok.words(t).len()).sum::<usize>()

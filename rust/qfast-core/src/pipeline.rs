@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use crate::error::Result;
 use crate::filters::{c4, fineweb, gopher_quality, gopher_repetition, Reason};
 use crate::parallel::map_rows;
-use crate::tokenize::Tokenizer;
+use crate::tokenize::{Tokenizer, Tokens};
 
 /// One step of a pipeline.
 #[derive(Clone, Debug)]
@@ -36,14 +36,15 @@ impl Step {
     }
 }
 
-/// A document as it moves through the steps: its current text and, once computed, the
-/// byte spans of its words (reset when a step rewrites the text).
+/// A document as it moves through the steps: its current text and, once computed, its
+/// tokens (reset when a step rewrites the text).
 #[derive(Clone)]
 pub struct Doc<'a> {
     text: Cow<'a, str>,
-    /// Raw token spans (whitespace tokens included) of the current text.
-    tokens: Option<Vec<(usize, usize)>>,
-    /// Word count of the current text when a step learned it without keeping the spans.
+    tokens: Option<Tokens>,
+    /// The words, while the text is still the input text (they borrow it).
+    words: Option<Vec<&'a str>>,
+    /// Word count of the current text when a step learned it without keeping the tokens.
     n_words: Option<usize>,
 }
 
@@ -52,6 +53,7 @@ impl<'a> Doc<'a> {
         Doc {
             text: Cow::Borrowed(text),
             tokens: None,
+            words: None,
             n_words: None,
         }
     }
@@ -60,43 +62,52 @@ impl<'a> Doc<'a> {
         &self.text
     }
 
-    fn ensure_tokens(&mut self, tok: &Tokenizer) {
-        if self.tokens.is_none() {
-            self.tokens = Some(tok.tokens(&self.text));
-        }
-    }
-
-    /// The current text and its raw token spans (tokenized once per text).
-    pub fn text_and_tokens(&mut self, tok: &Tokenizer) -> (&str, &[(usize, usize)]) {
-        self.ensure_tokens(tok);
-        (&self.text, self.tokens.as_deref().unwrap_or(&[]))
-    }
-
-    /// The current text and its words (tokenized once per text).
-    pub fn text_and_words(&mut self, tok: &Tokenizer) -> (&str, Vec<&str>) {
-        self.ensure_tokens(tok);
+    /// The current text and its tokens (tokenized once per text).
+    pub fn text_and_tokens(&mut self, tok: &Tokenizer) -> (&str, &Tokens) {
         let text: &str = &self.text;
-        let spans = self.tokens.as_deref().unwrap_or(&[]);
-        (
-            text,
-            crate::tokenize::words_from_tokens(text, spans).collect(),
-        )
+        let toks = self
+            .tokens
+            .get_or_insert_with(|| tok.tokens_with_flags(text));
+        (text, toks)
+    }
+
+    /// `f(text, words)` for the current text (tokenized once per text; the words of the input
+    /// text are built once and shared by every step).
+    pub fn with_words<R>(&mut self, tok: &Tokenizer, f: impl FnOnce(&str, &[&str]) -> R) -> R {
+        match self.text {
+            Cow::Borrowed(text) => {
+                if self.words.is_none() {
+                    let toks = self
+                        .tokens
+                        .get_or_insert_with(|| tok.tokens_with_flags(text));
+                    self.words = Some(toks.words(text));
+                }
+                f(text, self.words.as_deref().unwrap_or(&[]))
+            }
+            Cow::Owned(_) => {
+                let (text, toks) = self.text_and_tokens(tok);
+                f(text, &toks.words(text))
+            }
+        }
     }
 
     /// The current text and `len(split_into_words(text))`.
     pub fn text_and_word_count(&mut self, tok: &Tokenizer) -> (&str, usize) {
+        if let Some(w) = &self.words {
+            return (&self.text, w.len());
+        }
         if let (Some(n), None) = (self.n_words, &self.tokens) {
             return (&self.text, n);
         }
-        let (text, words) = self.text_and_words(tok);
-        let n = words.len();
-        (text, n)
+        let (text, toks) = self.text_and_tokens(tok);
+        (text, toks.word_count())
     }
 
     fn rewrite(&mut self, text: String, n_words: Option<usize>) {
         if text != *self.text {
             self.text = Cow::Owned(text);
             self.tokens = None;
+            self.words = None;
             self.n_words = n_words;
         }
     }
@@ -107,13 +118,11 @@ impl<'a> Doc<'a> {
 pub fn eval_step(step: &Step, doc: &mut Doc<'_>, tok: &Tokenizer) -> Option<Reason> {
     match step {
         Step::GopherQuality(cfg) => {
-            let (text, words) = doc.text_and_words(tok);
-            gopher_quality::filter(text, &words, cfg)
+            doc.with_words(tok, |text, words| gopher_quality::filter(text, words, cfg))
         }
-        Step::GopherRepetition(cfg) => {
-            let (text, words) = doc.text_and_words(tok);
-            gopher_repetition::filter(text, &words, cfg)
-        }
+        Step::GopherRepetition(cfg) => doc.with_words(tok, |text, words| {
+            gopher_repetition::filter(text, words, cfg)
+        }),
         Step::FineWebQuality(cfg) => {
             let (text, n_words) = doc.text_and_word_count(tok);
             fineweb::filter(text, n_words, cfg)

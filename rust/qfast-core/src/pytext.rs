@@ -147,8 +147,68 @@ pub fn is_blank(s: &str) -> bool {
 }
 
 /// Python `s.split()` (no argument): maximal runs of non-`isspace` code points.
-pub fn split_py(s: &str) -> impl Iterator<Item = &str> {
-    s.split(is_space).filter(|w| !w.is_empty())
+pub fn split_py(s: &str) -> SplitPy<'_> {
+    SplitPy { s, pos: 0 }
+}
+
+/// Iterator returned by [`split_py`]: a byte scan, decoding only non-ASCII chars.
+#[derive(Clone, Debug)]
+pub struct SplitPy<'a> {
+    s: &'a str,
+    pos: usize,
+}
+
+impl SplitPy<'_> {
+    /// Width of the whitespace char at byte `i` (a char boundary), or 0 if it is not one.
+    #[inline(always)]
+    fn space_at(&self, i: usize) -> usize {
+        let c = self.s.as_bytes()[i];
+        if c < 0x80 {
+            return is_space_ascii(c) as usize;
+        }
+        match self.s.get(i..).and_then(|t| t.chars().next()) {
+            Some(ch) if is_space(ch) => ch.len_utf8(),
+            _ => 0,
+        }
+    }
+}
+
+impl<'a> Iterator for SplitPy<'a> {
+    type Item = &'a str;
+
+    #[inline]
+    fn next(&mut self) -> Option<&'a str> {
+        let b = self.s.as_bytes();
+        let mut i = self.pos;
+        while i < b.len() {
+            match self.space_at(i) {
+                0 => break,
+                w => i += w,
+            }
+        }
+        if i >= b.len() {
+            self.pos = i;
+            return None;
+        }
+        let start = i;
+        while i < b.len() {
+            let c = b[i];
+            // Bytes of a multi-byte char never are ASCII whitespace: skip them one by one
+            // unless they start a char that may be whitespace (lead bytes C2, E1, E2, E3).
+            if c < 0x80 {
+                if is_space_ascii(c) {
+                    break;
+                }
+                i += 1;
+            } else if matches!(c, 0xC2 | 0xE1 | 0xE2 | 0xE3) && self.space_at(i) != 0 {
+                break;
+            } else {
+                i += 1;
+            }
+        }
+        self.pos = i;
+        Some(&self.s[start..i])
+    }
 }
 
 /// Python `s.splitlines()` (keepends=False): splits on `\n \r \r\n \v \f \x1c \x1d \x1e \x85

@@ -8,7 +8,7 @@ use arrow_array::{ArrayRef, Float64Array, UInt64Array};
 use crate::error::{Error, Result};
 use crate::filters::{c4, fineweb, gopher_quality, gopher_repetition};
 use crate::parallel::map_rows;
-use crate::pipeline::{Doc, Step};
+use crate::pipeline::Step;
 use crate::tokenize::Tokenizer;
 
 #[derive(Clone, Copy, Debug)]
@@ -94,10 +94,9 @@ fn column_names(step: &Step) -> Result<Vec<String>> {
 
 fn measure(step: &Step, text: &str, tok: &Tokenizer) -> Vec<Num> {
     use Num::{F, U};
-    let mut doc = Doc::new(text);
     match step {
         Step::GopherQuality(cfg) => {
-            let (_, words) = doc.text_and_words(tok);
+            let words = tok.words(text);
             let s = gopher_quality::signals(text, &words, cfg);
             vec![
                 U(s.n_words),
@@ -118,7 +117,7 @@ fn measure(step: &Step, text: &str, tok: &Tokenizer) -> Vec<Num> {
             ]
         }
         Step::GopherRepetition(cfg) => {
-            let (_, words) = doc.text_and_words(tok);
+            let words = tok.words(text);
             let s = gopher_repetition::signals(text, &words, cfg);
             let mut v = vec![
                 U(s.text_len),
@@ -139,7 +138,7 @@ fn measure(step: &Step, text: &str, tok: &Tokenizer) -> Vec<Num> {
             v
         }
         Step::FineWebQuality(cfg) => {
-            let n = doc.text_and_words(tok).1.len();
+            let n = tok.word_count(text);
             let s = fineweb::signals(text, n, cfg);
             vec![
                 U(s.n_lines),

@@ -7,7 +7,7 @@ use regex::bytes::Regex;
 
 use super::Reason;
 use crate::pytext::{is_decimal, len_cp, lower_contains_ascii, split_py, splitlines, strip};
-use crate::tokenize::Tokenizer;
+use crate::tokenize::{Tokenizer, Tokens};
 
 /// `END_PUNCTUATION` in datatrove.
 pub const END_PUNCTUATION: [&str; 5] = [".", "?", "!", "\"", "'"];
@@ -154,6 +154,8 @@ struct Needles {
     lorem: Regex,
     javascript: Regex,
     policy: Regex,
+    /// All of them: one scan of the document finds the units that need the checks.
+    any: Regex,
 }
 
 fn needles() -> &'static Needles {
@@ -166,6 +168,12 @@ fn needles() -> &'static Needles {
             lorem: re("lorem ipsum"),
             javascript: re("javascript"),
             policy: re(&POLICY_SUBSTRINGS.join("|")),
+            any: re(&["lorem ipsum", "javascript"]
+                .iter()
+                .chain(POLICY_SUBSTRINGS.iter())
+                .copied()
+                .collect::<Vec<_>>()
+                .join("|")),
         }
     })
 }
@@ -197,7 +205,7 @@ pub fn apply_with_tokens(
     text: &str,
     cfg: &Config,
     tok: &Tokenizer,
-    doc_tokens: Option<&[(usize, usize)]>,
+    doc_tokens: Option<&Tokens>,
 ) -> C4Outcome {
     let base = text.as_ptr() as usize;
     let mut out = C4Outcome::default();
@@ -213,6 +221,21 @@ pub fn apply_with_tokens(
     let mut first = true;
     let mut kept_words = 0u64;
     let st = &mut out.stats;
+    let nd = needles();
+    // Byte ranges of `any` matches in the text. A unit (a slice of `text`) that overlaps none
+    // of them contains no needle: leftmost-first matching reports, for every occurrence, a
+    // match overlapping its first byte. Not used with U+212A (`lower_has`'s slow case).
+    let scan = (cfg.filter_lorem_ipsum || cfg.filter_javascript || cfg.filter_policy)
+        && !text.contains('\u{212A}');
+    let hits: Vec<(usize, usize)> = if scan {
+        nd.any
+            .find_iter(text.as_bytes())
+            .map(|m| (m.start(), m.end()))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let mut next_hit = 0usize;
 
     for unit in units {
         let line = strip(unit);
@@ -252,12 +275,25 @@ pub fn apply_with_tokens(
             st.too_few_words += 1;
             continue;
         }
-        let nd = needles();
-        if cfg.filter_lorem_ipsum && lower_has(&line, &nd.lorem, &["lorem ipsum"]) {
+        // `clean`: the unit overlaps no needle match, so the needle checks would all fail.
+        let clean = match &line {
+            Cow::Borrowed(l) if scan => {
+                let (a, b) = (
+                    l.as_ptr() as usize - base,
+                    l.as_ptr() as usize - base + l.len(),
+                );
+                while hits.get(next_hit).is_some_and(|&(_, e)| e <= a) {
+                    next_hit += 1;
+                }
+                !hits.get(next_hit).is_some_and(|&(s, _)| s < b)
+            }
+            _ => false,
+        };
+        if !clean && cfg.filter_lorem_ipsum && lower_has(&line, &nd.lorem, &["lorem ipsum"]) {
             out.verdict = Some("lorem_ipsum".into());
             return out;
         }
-        if cfg.filter_javascript && lower_has(&line, &nd.javascript, &["javascript"]) {
+        if !clean && cfg.filter_javascript && lower_has(&line, &nd.javascript, &["javascript"]) {
             st.javascript += 1;
             continue;
         }
@@ -265,16 +301,16 @@ pub fn apply_with_tokens(
             out.verdict = Some("curly_bracket".into());
             return out;
         }
-        if cfg.filter_policy && lower_has(&line, &nd.policy, &POLICY_SUBSTRINGS) {
+        if !clean && cfg.filter_policy && lower_has(&line, &nd.policy, &POLICY_SUBSTRINGS) {
             st.policy += 1;
             continue;
         }
         if cfg.min_num_sentences != -1 {
             out.num_sentences += if cfg.split_paragraph {
                 let (sentences, words) = match (&line, doc_tokens) {
-                    (Cow::Borrowed(l), Some(spans)) => {
+                    (Cow::Borrowed(l), Some(toks)) => {
                         let start = l.as_ptr() as usize - base;
-                        tok.sentence_and_word_count_in(text, spans, start, start + l.len())
+                        tok.sentence_and_word_count_in(toks, start, start + l.len())
                     }
                     _ => tok.sentence_and_word_count(&line),
                 };
@@ -438,8 +474,8 @@ mod word_count_tests {
         for t in texts {
             let o = apply(t, &cfg, &tok);
             // Reusing the document's tokens gives the same outcome as tokenizing each line.
-            let spans = tok.tokens(t);
-            assert_eq!(apply_with_tokens(t, &cfg, &tok, Some(&spans)), o, "{t:?}");
+            let toks = tok.tokens_with_flags(t);
+            assert_eq!(apply_with_tokens(t, &cfg, &tok, Some(&toks)), o, "{t:?}");
             let new = o.text.expect("kept");
             assert_eq!(o.n_words, Some(tok.words(&new).len() as u64), "{t:?}");
         }

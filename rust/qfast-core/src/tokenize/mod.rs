@@ -66,6 +66,25 @@ impl Tokenizer {
         }
     }
 
+    /// [`Tokens`] of `text`: raw spans as [`Tokenizer::tokens`] gives them, with flags.
+    pub fn tokens_with_flags(&self, text: &str) -> Tokens {
+        match self.kind {
+            TokenizerKind::Spacy => spacy::with_tokens(text, |spans, flags| Tokens {
+                spans: spans.to_vec(),
+                flags: flags.to_vec(),
+            }),
+            TokenizerKind::Unicode => {
+                let spans = unicode_words::unicode_tokens(text);
+                let r = rules::rules();
+                let flags = spans
+                    .iter()
+                    .map(|&(a, b)| spacy::token_flags(r, &text[a..b]))
+                    .collect();
+                Tokens { spans, flags }
+            }
+        }
+    }
+
     /// datatrove `split_into_words`: tokens stripped, empty ones dropped. Slices of `text`.
     pub fn words<'a>(&self, text: &'a str) -> Vec<&'a str> {
         match self.kind {
@@ -133,17 +152,19 @@ impl Tokenizer {
     /// returns them): no tokenization.
     pub fn sentence_and_word_count_in(
         &self,
-        text: &str,
-        spans: &[(usize, usize)],
+        toks: &Tokens,
         start: usize,
         end: usize,
     ) -> (usize, usize) {
+        let spans = &toks.spans[..];
         let lo = spans.partition_point(|&(a, _)| a < start);
         let hi = lo + spans[lo..].partition_point(|&(_, b)| b <= end);
-        let inner = &spans[lo..hi];
-        let words = words_from_tokens(text, inner).count();
-        let starts = sentencizer::sentence_starts(inner.iter().map(|&(a, b)| &text[a..b]));
-        (starts.len().max(1), words)
+        let flags = &toks.flags[lo..hi];
+        let words = flags.iter().filter(|&&f| f & spacy::F_WORD != 0).count();
+        (
+            sentencizer::piece_count_from_flags(&spans[lo..hi], flags),
+            words,
+        )
     }
 
     /// `(len(split_into_sentences(text)), len(split_into_words(text)))` from one tokenization.
@@ -157,6 +178,31 @@ impl Tokenizer {
             }),
             TokenizerKind::Unicode => (self.sentence_count(text), self.words(text).len()),
         }
+    }
+}
+
+/// Raw tokens of a text (whitespace tokens included) and per-token flags, from one
+/// tokenization: what a pipeline keeps per document so that every step reuses it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Tokens {
+    /// Byte spans, in order, tiling the non-skipped parts of the text.
+    pub spans: Vec<(usize, usize)>,
+    flags: Vec<u8>,
+}
+
+impl Tokens {
+    /// The word tokens (datatrove `split_into_words`) as slices of `text`, the text the
+    /// tokens were made from.
+    pub fn words<'a>(&self, text: &'a str) -> Vec<&'a str> {
+        words_of(text, &self.spans, &self.flags)
+    }
+
+    /// `len(split_into_words(text))`.
+    pub fn word_count(&self) -> usize {
+        self.flags
+            .iter()
+            .filter(|&&f| f & spacy::F_WORD != 0)
+            .count()
     }
 }
 
