@@ -69,10 +69,10 @@ impl Tokenizer {
     /// [`Tokens`] of `text`: raw spans as [`Tokenizer::tokens`] gives them, with flags.
     pub fn tokens_with_flags(&self, text: &str) -> Tokens {
         match self.kind {
-            TokenizerKind::Spacy => spacy::with_tokens(text, |spans, flags| Tokens {
-                spans: spans.to_vec(),
-                flags: flags.to_vec(),
-            }),
+            TokenizerKind::Spacy => {
+                let (spans, flags) = spacy::spacy_tokens_and_flags(text);
+                Tokens { spans, flags }
+            }
             TokenizerKind::Unicode => {
                 let spans = unicode_words::unicode_tokens(text);
                 let r = rules::rules();

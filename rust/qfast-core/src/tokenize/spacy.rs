@@ -102,7 +102,22 @@ pub(crate) fn with_tokens<R>(text: &str, f: impl FnOnce(&[(usize, usize)], &[u8]
 
 /// spaCy tokens of `text` as byte spans `(start, end)`, including whitespace tokens.
 pub fn spacy_tokens(text: &str) -> Vec<(usize, usize)> {
-    with_tokens(text, |spans, _| spans.to_vec())
+    spacy_tokens_and_flags(text).0
+}
+
+/// spaCy tokens of `text` and their flags, handed over without copying (the thread's buffers
+/// start again empty).
+pub(crate) fn spacy_tokens_and_flags(text: &str) -> (Vec<(usize, usize)>, Vec<u8>) {
+    STATE.with(|cell| {
+        let mut guard = cell.try_borrow_mut().ok();
+        let mut local = None;
+        let st = match guard.as_mut() {
+            Some(g) => g.get_or_insert_with(Default::default),
+            None => local.insert(Box::<TokState>::default()),
+        };
+        st.run(text);
+        (std::mem::take(&mut st.spans), std::mem::take(&mut st.flags))
+    })
 }
 
 impl TokState {
