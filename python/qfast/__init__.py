@@ -5,6 +5,16 @@ from __future__ import annotations
 
 from . import errors
 from ._qfast import __version__, get_num_threads, set_num_threads
+from .dedup import (
+    DedupResult,
+    ExactDedup,
+    LineDedup,
+    MinHash,
+    MinHashDedup,
+    TextNorm,
+    doc_hashes,
+    simplify_text,
+)
 from .filters import (
     And,
     C4Quality,
@@ -35,4 +45,12 @@ __all__ = [
     "PipelineResult",
     "words",
     "sentences",
+    "TextNorm",
+    "simplify_text",
+    "doc_hashes",
+    "MinHash",
+    "MinHashDedup",
+    "DedupResult",
+    "ExactDedup",
+    "LineDedup",
 ]

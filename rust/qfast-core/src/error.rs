@@ -7,6 +7,13 @@ pub enum Error {
     /// The input column is not a string column.
     #[error("column {column:?} has type {dtype}, expected a string type (utf8, large_utf8 or utf8_view)")]
     NotAStringColumn { column: String, dtype: String },
+    /// A non-text column (ids, scores) has a type the operation cannot use.
+    #[error("column {column:?} has type {dtype}, expected {expected}")]
+    WrongType {
+        column: String,
+        dtype: String,
+        expected: String,
+    },
     /// A named column is missing from a table or record batch.
     #[error("column {column:?} not found; available columns: {available:?}")]
     MissingColumn {

@@ -4,6 +4,7 @@
 pub mod arrow_out;
 pub mod chars;
 pub mod column;
+pub mod dedup;
 pub mod error;
 pub mod filters;
 pub mod parallel;

@@ -10,7 +10,7 @@ fn class<'py>(py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyAny>> {
 /// Converts a core error into the matching Python exception.
 pub fn to_py(py: Python<'_>, err: Error) -> PyErr {
     let name = match &err {
-        Error::NotAStringColumn { .. } => "ColumnTypeError",
+        Error::NotAStringColumn { .. } | Error::WrongType { .. } => "ColumnTypeError",
         Error::MissingColumn { .. } => "ColumnNotFoundError",
         Error::Config(_) => "ConfigError",
         Error::InvalidData { .. } => "InvalidDataError",

@@ -9,6 +9,7 @@ use pyo3::prelude::*;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod arrow_io;
+mod dedup;
 mod errors;
 mod pipeline;
 mod pool;
@@ -20,5 +21,6 @@ fn _qfast(m: &Bound<'_, PyModule>) -> PyResult<()> {
     pool::register(m)?;
     tokenize::register(m)?;
     pipeline::register(m)?;
+    dedup::register(m)?;
     Ok(())
 }

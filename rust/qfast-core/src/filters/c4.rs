@@ -285,7 +285,7 @@ pub fn apply_with_tokens(
                 while hits.get(next_hit).is_some_and(|&(_, e)| e <= a) {
                     next_hit += 1;
                 }
-                !hits.get(next_hit).is_some_and(|&(s, _)| s < b)
+                hits.get(next_hit).is_none_or(|&(s, _)| s >= b)
             }
             _ => false,
         };

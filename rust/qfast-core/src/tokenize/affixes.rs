@@ -145,7 +145,7 @@ impl AffixIndex {
             }
         } else {
             for (i, k) in &self.non_ascii {
-                if k.as_ref().map_or(true, |k| k.contains(c)) && f(*i as usize) {
+                if k.as_ref().is_none_or(|k| k.contains(c)) && f(*i as usize) {
                     return;
                 }
             }
@@ -168,7 +168,7 @@ impl AffixIndex {
             }
         } else {
             for (i, k) in &self.non_ascii {
-                if k.as_ref().map_or(true, |k| k.contains(c)) {
+                if k.as_ref().is_none_or(|k| k.contains(c)) {
                     if let Some(p) = self.pats.get(*i as usize) {
                         if f(p) {
                             return;

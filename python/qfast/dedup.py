@@ -1,0 +1,299 @@
+"""Deduplication: exact (documents, lines, paragraphs) and MinHash-LSH near-duplicates.
+
+MinHash comes in two flavours of one class:
+
+* ``MinHash.datatrove()`` — datatrove 0.10.1's ``MinhashDedupSignature`` bit for bit:
+  ``simplify_text``, the spaCy-parity word tokenizer, word 5-grams hashed with xxh64, 14 bands x 8
+  rows, numpy ``RandomState(1)`` parameters, ``(h * a + b) mod 2^64 mod (2^61 - 1)``. With
+  ``MinHashDedup(keep="datatrove")`` the removed set is datatrove's 4-stage result.
+* ``MinHash.fast()`` — shingles as the other tools define them (``text.lower().split()`` word
+  n-grams, or character n-grams for CJK), 32-bit signatures; what you want at scale.
+
+``MinHashDedup`` works over a stream of batches in two passes, said plainly: ``add`` every batch
+(signatures and band keys are computed and kept: ``8 * bands`` bytes per document, plus the
+signature in datatrove mode and the shingle set when ``threshold`` is set), then ``result()``
+clusters everything and returns one row per document added. Same documents, same ids: same kept
+set, whatever the batch order or thread count.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from . import _qfast
+from ._input import as_table, is_tabular, text_column
+from .errors import ColumnNotFoundError, ConfigError
+from .tokenize import Tokenizer
+
+Shingles = Literal["datatrove", "words", "chars"]
+KeepPolicy = Literal["datatrove", "first", "longest", "highest"]
+
+
+@dataclass(frozen=True)
+class TextNorm:
+    """datatrove's ``TextNormConfig``: what ``simplify_text`` does, same names and defaults."""
+
+    lowercase: bool = True
+    norm_whitespace: bool = True
+    remove_punctuation: bool = True
+    norm_unicode_diacritics: bool = True
+    norm_numbers: bool = True
+    norm_weekdays: bool = False
+    norm_monthnames: bool = False
+
+    def flags(self) -> list[bool]:
+        return [
+            self.lowercase,
+            self.norm_whitespace,
+            self.remove_punctuation,
+            self.norm_unicode_diacritics,
+            self.norm_numbers,
+            self.norm_weekdays,
+            self.norm_monthnames,
+        ]
+
+
+def simplify_text(data: Any, column: str = "text", norm: TextNorm | None = None) -> pa.Array:
+    """datatrove ``simplify_text`` of every row (``large_string``, null for null)."""
+    _, col = text_column(data, column)
+    n = norm or TextNorm()
+    return _qfast.simplify_text(col, column, *n.flags())
+
+
+def doc_hashes(data: Any, column: str = "text", simplify: bool = False) -> pa.Array:
+    """A stable 128-bit hash (XXH3-128 of the UTF-8 text, or of its ``simplify_text`` with
+    datatrove's defaults) per row, as ``fixed_size_binary(16)``; null for null."""
+    _, col = text_column(data, column)
+    return _qfast.doc_hashes(col, column, simplify)
+
+
+@dataclass(frozen=True)
+class MinHash:
+    """MinHash parameters. The defaults are datatrove's ``MinhashConfig()``.
+
+    ``shingles``: ``"datatrove"`` (simplify_text + spaCy-parity words, exact datatrove
+    signatures), ``"words"`` (word n-grams of ``text.lower().split()``) or ``"chars"`` (code-point
+    n-grams, whitespace runs collapsed; for CJK). ``bands`` x ``rows`` permutations;
+    ``precision`` 32 or 64 bits per value.
+    """
+
+    shingles: Shingles = "datatrove"
+    n_grams: int = 5
+    bands: int = 14
+    rows: int = 8
+    seed: int = 1
+    precision: Literal[32, 64] = 64
+    lowercase: bool = True
+    norm: TextNorm = field(default_factory=TextNorm)
+    tokenizer: Tokenizer = "spacy"
+
+    @classmethod
+    def datatrove(cls) -> MinHash:
+        """datatrove 0.10.1's defaults, bit-exact."""
+        return cls()
+
+    @classmethod
+    def fast(
+        cls,
+        n_grams: int = 5,
+        bands: int = 16,
+        rows: int = 8,
+        seed: int = 42,
+        shingles: Shingles = "words",
+    ) -> MinHash:
+        """Lowercased whitespace-word n-grams (the peers' shingles), 32-bit signatures, 16 x 8
+        bands (a pair at Jaccard 0.8 becomes a candidate with probability 0.94)."""
+        return cls(
+            shingles=shingles, n_grams=n_grams, bands=bands, rows=rows, seed=seed, precision=32
+        )
+
+    @property
+    def num_perm(self) -> int:
+        return self.bands * self.rows
+
+    def _spec(self) -> Any:
+        return _qfast.MinHashSpec(
+            self.shingles,
+            self.n_grams,
+            self.bands,
+            self.rows,
+            self.seed,
+            self.precision,
+            self.lowercase,
+            self.norm.flags(),
+            self.tokenizer,
+        )
+
+    def signatures(self, data: Any, column: str = "text") -> pa.FixedSizeListArray:
+        """One signature per row, ``fixed_size_list<uint32|uint64>[bands * rows]`` (band-major);
+        null for a null text or one with fewer than ``n_grams`` words/chars."""
+        _, col = text_column(data, column)
+        try:
+            spec = self._spec()
+        except ValueError as exc:
+            raise ConfigError(str(exc)) from exc
+        return spec.signatures(col, column)
+
+    def shingles_of(self, text: str) -> list[int]:
+        """The shingle hashes of one text, in order, duplicates kept (for inspection/tests)."""
+        return list(self._spec().shingles(text))
+
+    def parameters(self) -> tuple[list[int], list[int]]:
+        """The permutation parameters ``(a, b)``."""
+        a, b = self._spec().parameters()
+        return list(a), list(b)
+
+
+@dataclass
+class DedupResult:
+    """Per-document outcome, in the order documents were added."""
+
+    table: pa.Table
+    """``cluster_id`` (position, in the order added, of the document the cluster keeps),
+    ``cluster_size``, ``is_duplicate`` and ``keep`` (= not ``is_duplicate``)."""
+
+    @property
+    def keep(self) -> pa.Array:
+        return self.table.column("keep").combine_chunks()
+
+    @property
+    def n_duplicates(self) -> int:
+        return self.table.num_rows - int(pc.sum(self.keep).as_py() or 0)
+
+
+class MinHashDedup:
+    """Near-duplicate removal with MinHash LSH over a stream of batches (two passes).
+
+    ``keep``: ``"datatrove"`` (datatrove's stages 2-3 exactly; needs ``MinHash.datatrove()``),
+    ``"first"`` (smallest id), ``"longest"`` (most bytes, then smallest id) or ``"highest"``
+    (highest ``score_column``, then smallest id). Without ``id_column`` the id is the position in
+    the order added. ``threshold``: confirm each candidate pair by the exact Jaccard similarity of
+    the two shingle sets (removes every false positive; costs the shingle sets in memory).
+    """
+
+    def __init__(
+        self,
+        minhash: MinHash | None = None,
+        keep: KeepPolicy = "first",
+        threshold: float | None = None,
+        column: str = "text",
+        id_column: str | None = None,
+        score_column: str | None = None,
+    ) -> None:
+        self.minhash = minhash or MinHash.datatrove()
+        if keep == "highest" and score_column is None:
+            raise ConfigError("keep='highest' needs score_column")
+        self.keep_policy = keep
+        self.column = column
+        self.id_column = id_column
+        self.score_column = score_column
+        try:
+            self._state = _qfast.MinHashDedupState(self.minhash._spec(), keep, threshold)
+        except ValueError as exc:
+            raise ConfigError(str(exc)) from exc
+
+    def __len__(self) -> int:
+        return len(self._state)
+
+    def add(self, data: Any) -> None:
+        """Pass 1: sign one batch (table, record batch, data frame or text array)."""
+        table, col = text_column(data, self.column)
+        ids = scores = None
+        for name in (self.id_column, self.score_column):
+            if name is not None and (table is None or name not in table.column_names):
+                have = [] if table is None else table.column_names
+                raise ColumnNotFoundError(f"column {name!r} not found; available columns: {have}")
+        if table is not None and self.id_column is not None:
+            ids = table.column(self.id_column)
+        if table is not None and self.score_column is not None:
+            scores = table.column(self.score_column)
+        self._state.add(col, self.column, ids, scores)
+
+    def add_batches(self, batches: Iterable[Any]) -> None:
+        for b in batches:
+            self.add(b)
+
+    def result(self) -> DedupResult:
+        """Pass 2: cluster all documents added so far."""
+        out = self._state.resolve()
+        dup = out["is_duplicate"]
+        return DedupResult(
+            pa.table(
+                {
+                    "cluster_id": out["cluster_id"],
+                    "cluster_size": out["cluster_size"],
+                    "is_duplicate": dup,
+                    "keep": pc.invert(dup),
+                }
+            )
+        )
+
+    def run(self, data: Any) -> tuple[Any, DedupResult]:
+        """One call for data that fits in memory: the kept rows and the per-row outcome."""
+        self.add(data)
+        res = self.result()
+        if is_tabular(data):
+            return as_table(data).filter(res.keep), res
+        _, col = text_column(data, self.column)
+        return col.filter(res.keep), res
+
+
+class ExactDedup:
+    """Exact duplicate documents across batches: a row is a duplicate when the same text (or,
+    with ``simplify=True``, the same ``simplify_text``) was seen earlier in this or an earlier
+    batch. The first occurrence is kept; null texts are never duplicates. Memory: 16 bytes per
+    distinct text (plus hash-set overhead)."""
+
+    def __init__(self, column: str = "text", simplify: bool = False) -> None:
+        self.column = column
+        self._state = _qfast.ExactDedupState(simplify)
+        self.stats = {"rows_in": 0, "dropped_exact_duplicate": 0}
+
+    def __len__(self) -> int:
+        return len(self._state)
+
+    def mark(self, data: Any) -> pa.Array:
+        """``is_duplicate`` per row, remembering the texts seen."""
+        _, col = text_column(data, self.column)
+        dup = self._state.mark(col, self.column)
+        self.stats["rows_in"] += len(dup)
+        self.stats["dropped_exact_duplicate"] += int(pc.sum(dup).as_py() or 0)
+        return dup
+
+    def run(self, data: Any) -> Any:
+        """The rows of ``data`` that are not duplicates."""
+        dup = self.mark(data)
+        keep = pc.invert(dup)
+        if is_tabular(data):
+            return as_table(data).filter(keep)
+        _, col = text_column(data, self.column)
+        return col.filter(keep)
+
+
+class LineDedup:
+    """Drops lines (``unit="line"``) or paragraphs (``"paragraph"``, split on blank lines) already
+    seen anywhere earlier in the corpus, as C4 and dolma do. Blank units are kept. Counts of what
+    was removed are returned per row and summed in ``stats``."""
+
+    def __init__(self, column: str = "text", unit: Literal["line", "paragraph"] = "line") -> None:
+        self.column = column
+        try:
+            self._state = _qfast.LineDedupState(unit)
+        except ValueError as exc:
+            raise ConfigError(str(exc)) from exc
+        self.stats = {"rows_in": 0, "removed_units": 0, "removed_bytes": 0}
+
+    def apply(self, data: Any) -> pa.Table:
+        """``text`` (rewritten), ``removed_units`` and ``removed_bytes`` per row."""
+        _, col = text_column(data, self.column)
+        out = self._state.apply(col, self.column)
+        t = pa.table(out)
+        self.stats["rows_in"] += t.num_rows
+        self.stats["removed_units"] += int(pc.sum(t["removed_units"]).as_py() or 0)
+        self.stats["removed_bytes"] += int(pc.sum(t["removed_bytes"]).as_py() or 0)
+        return t

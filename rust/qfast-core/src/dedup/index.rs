@@ -1,0 +1,212 @@
+//! A MinHash dedup run over a stream of batches: pass 1 adds documents (signature, band keys,
+//! what the keeper policy needs), pass 2 resolves clusters and reports per document.
+
+use std::cmp::Ordering;
+
+use super::cluster::{band_keys, cluster, datatrove_clusters, jaccard_sorted, Outcome};
+use super::minhash::{MinHasher, Shingling};
+use crate::error::{Error, Result};
+use crate::parallel::map_rows;
+
+/// Which document of a cluster is kept.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Keep {
+    /// datatrove's stages 2-3 exactly (requires datatrove shingling).
+    Datatrove,
+    /// Smallest id (the stable order of documents).
+    First,
+    /// Most UTF-8 bytes; ties to the smallest id.
+    Longest,
+    /// Highest value of a user column; ties (and nulls, which rank last) to the smallest id.
+    Highest,
+}
+
+/// A document's stable identity: its position in the whole input, or a user id.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum DocId {
+    Int(i64),
+    Str(Box<str>),
+}
+
+/// Per-document inputs of one batch.
+pub struct BatchDocs<'a> {
+    pub texts: &'a [Option<&'a str>],
+    /// Stable ids; `None` = the running row position.
+    pub ids: Option<Vec<DocId>>,
+    /// The `Highest` policy's values (NaN / None rank last).
+    pub scores: Option<Vec<Option<f64>>>,
+}
+
+pub struct Dedup {
+    hasher: MinHasher,
+    keep: Keep,
+    /// Exact-Jaccard confirmation of candidate pairs.
+    threshold: Option<f64>,
+    n: usize,
+    has_sig: Vec<bool>,
+    /// Datatrove: full signatures (equal band tuples decide); otherwise band keys.
+    values: Vec<u64>,
+    width: usize,
+    ids: Vec<DocId>,
+    lens: Vec<u64>,
+    scores: Vec<f64>,
+    shingle_sets: Vec<Box<[u64]>>,
+}
+
+impl Dedup {
+    pub fn new(hasher: MinHasher, keep: Keep, threshold: Option<f64>) -> Result<Self> {
+        if keep == Keep::Datatrove {
+            if !matches!(hasher.config().shingling, Shingling::Datatrove(_)) {
+                return Err(Error::Config(
+                    "keep='datatrove' reproduces datatrove's clustering and needs its shingling \
+                     (MinHash mode 'datatrove')"
+                        .into(),
+                ));
+            }
+            if threshold.is_some() {
+                return Err(Error::Config(
+                    "keep='datatrove' has no exact-Jaccard check; drop `threshold`".into(),
+                ));
+            }
+        }
+        if let Some(t) = threshold {
+            if !(0.0..=1.0).contains(&t) {
+                return Err(Error::Config(format!(
+                    "threshold must be within [0, 1], got {t}"
+                )));
+            }
+        }
+        let cfg = hasher.config();
+        let width = if keep == Keep::Datatrove {
+            cfg.num_perm()
+        } else {
+            cfg.bands
+        };
+        Ok(Dedup {
+            hasher,
+            keep,
+            threshold,
+            n: 0,
+            has_sig: vec![],
+            values: vec![],
+            width,
+            ids: vec![],
+            lens: vec![],
+            scores: vec![],
+            shingle_sets: vec![],
+        })
+    }
+
+    /// Documents added so far.
+    pub fn len(&self) -> usize {
+        self.n
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.n == 0
+    }
+
+    /// Pass 1: sign a batch (on the core pool) and remember what clustering needs.
+    pub fn add(&mut self, batch: BatchDocs<'_>) -> Result<()> {
+        let k = self.hasher.config().num_perm();
+        let (bands, rows) = (self.hasher.config().bands, self.hasher.config().rows);
+        let datatrove = self.keep == Keep::Datatrove;
+        let want_sets = self.threshold.is_some();
+        let hasher = &self.hasher;
+        let per_doc = map_rows(batch.texts, |t| {
+            let mut shingles = Vec::new();
+            let mut sig = vec![0u64; k];
+            let signed = t.is_some_and(|t| {
+                hasher.shingles(t, &mut shingles);
+                hasher.sign_shingles(&shingles, &mut sig)
+            });
+            let vals = if !signed {
+                vec![0u64; if datatrove { k } else { bands }]
+            } else if datatrove {
+                sig
+            } else {
+                let mut keys = Vec::with_capacity(bands);
+                band_keys(&sig, bands, rows, &mut keys);
+                keys
+            };
+            let set: Box<[u64]> = if want_sets && signed {
+                shingles.sort_unstable();
+                shingles.dedup();
+                shingles.into_boxed_slice()
+            } else {
+                Box::new([])
+            };
+            (signed, vals, set)
+        })?;
+        let rows_n = batch.texts.len();
+        if let Some(ids) = &batch.ids {
+            if ids.len() != rows_n {
+                return Err(Error::Config("ids and texts differ in length".into()));
+            }
+        }
+        for (i, (signed, vals, set)) in per_doc.into_iter().enumerate() {
+            self.has_sig.push(signed);
+            self.values.extend_from_slice(&vals);
+            if want_sets {
+                self.shingle_sets.push(set);
+            }
+            let id = match &batch.ids {
+                Some(ids) => ids[i].clone(),
+                None => DocId::Int((self.n + i) as i64),
+            };
+            self.ids.push(id);
+            self.lens.push(batch.texts[i].map_or(0, |t| t.len() as u64));
+            let score = batch
+                .scores
+                .as_ref()
+                .and_then(|s| s.get(i).copied().flatten())
+                .filter(|v| !v.is_nan())
+                .unwrap_or(f64::NEG_INFINITY);
+            self.scores.push(score);
+        }
+        self.n += rows_n;
+        Ok(())
+    }
+
+    /// Pass 2: cluster everything added, one outcome per document in the order added.
+    pub fn resolve(&self) -> Vec<Outcome> {
+        let w = self.width;
+        let rows: Vec<Option<&[u64]>> = (0..self.n)
+            .map(|d| self.has_sig[d].then(|| &self.values[d * w..(d + 1) * w]))
+            .collect();
+        if self.keep == Keep::Datatrove {
+            let cfg = self.hasher.config();
+            return datatrove_clusters(&rows, cfg.bands, cfg.rows);
+        }
+        let ids = &self.ids;
+        let rank: Box<dyn Fn(u32, u32) -> Ordering + '_> = match self.keep {
+            Keep::Longest => Box::new(move |x: u32, y: u32| {
+                let (x, y) = (x as usize, y as usize);
+                self.lens[y]
+                    .cmp(&self.lens[x])
+                    .then_with(|| ids[x].cmp(&ids[y]))
+            }),
+            Keep::Highest => Box::new(move |x: u32, y: u32| {
+                let (x, y) = (x as usize, y as usize);
+                self.scores[y]
+                    .total_cmp(&self.scores[x])
+                    .then_with(|| ids[x].cmp(&ids[y]))
+            }),
+            _ => Box::new(move |x: u32, y: u32| ids[x as usize].cmp(&ids[y as usize])),
+        };
+        let confirm_fn;
+        let confirm: Option<&dyn Fn(u32, u32) -> bool> = match self.threshold {
+            Some(t) => {
+                confirm_fn = move |x: u32, y: u32| {
+                    jaccard_sorted(
+                        &self.shingle_sets[x as usize],
+                        &self.shingle_sets[y as usize],
+                    ) >= t
+                };
+                Some(&confirm_fn)
+            }
+            None => None,
+        };
+        cluster(&rows, self.hasher.config().bands, &*rank, confirm)
+    }
+}

@@ -1,0 +1,434 @@
+//! MinHash signatures.
+//!
+//! Two schemes:
+//! - **datatrove** (`Shingling::Datatrove`): datatrove 0.10.1's `MinhashDedupSignature`, bit for
+//!   bit. Shingles are `xxh64(" ".join(toks[i:i+n]))` (`xxh32` at precision 32) over the spaCy-parity
+//!   tokens of `simplify_text(text)`, duplicates kept; permutation parameters come from numpy's
+//!   `RandomState(seed)`; `phv = ((h * a + b) mod 2^64) mod (2^61 - 1)` (numpy's wrapping
+//!   arithmetic), masked to 32 bits at precision 32. Documents with fewer than `n` tokens get no
+//!   signature.
+//! - **fast** (`Shingling::Words` / `Shingling::Chars`): shingles are word n-grams of
+//!   `text.lower().split()` (the peers' definition) or character n-grams, each hashed to 64 bits
+//!   from per-word hashes (the same n-gram always gets the same hash, whatever the document).
+//!   Permutations: at precision 32 `a * fmix(h) + b mod 2^32` with odd `a` (datasketch's affine32);
+//!   at precision 64 the Mersenne form above. Parameters come from SplitMix64(seed).
+
+use xxhash_rust::{xxh3::xxh3_64, xxh32::xxh32, xxh64::xxh64};
+
+use super::mt19937::Mt19937;
+use super::simplify::{simplify_text, TextNorm};
+use crate::error::{Error, Result};
+use crate::pytext::{is_space, split_py};
+use crate::tokenize::Tokenizer;
+
+/// `2^61 - 1`.
+pub const MERSENNE_61: u64 = (1 << 61) - 1;
+
+/// How a document becomes shingles.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Shingling {
+    /// datatrove's: `simplify_text` with this config, then the word tokenizer, n-grams joined by
+    /// `" "`, xxhash.
+    Datatrove(TextNorm),
+    /// Word n-grams of `text.split()` (Python whitespace), lowercased (Python `str.lower`) if
+    /// asked.
+    Words { lowercase: bool },
+    /// Code-point n-grams of the text with whitespace runs collapsed to one space and the ends
+    /// stripped, lowercased if asked.
+    Chars { lowercase: bool },
+}
+
+/// MinHash parameters.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Config {
+    pub shingling: Shingling,
+    /// Shingle length in words (or chars).
+    pub n_grams: usize,
+    /// LSH bands ("buckets" in datatrove) and rows per band ("hashes_per_bucket").
+    pub bands: usize,
+    pub rows: usize,
+    pub seed: u64,
+    /// 32 or 64.
+    pub precision: u32,
+}
+
+impl Default for Config {
+    /// datatrove's `MinhashConfig()`.
+    fn default() -> Self {
+        Config {
+            shingling: Shingling::Datatrove(TextNorm::default()),
+            n_grams: 5,
+            bands: 14,
+            rows: 8,
+            seed: 1,
+            precision: 64,
+        }
+    }
+}
+
+impl Config {
+    pub fn num_perm(&self) -> usize {
+        self.bands * self.rows
+    }
+
+    pub fn validate(&self) -> Result<()> {
+        if self.n_grams == 0 {
+            return Err(Error::Config("n_grams must be at least 1".into()));
+        }
+        if self.bands == 0 || self.rows == 0 || self.bands * self.rows > 4096 {
+            return Err(Error::Config(format!(
+                "bands x rows must be between 1 and 4096 permutations, got {} x {}",
+                self.bands, self.rows
+            )));
+        }
+        if self.precision != 32 && self.precision != 64 {
+            return Err(Error::Config(format!(
+                "precision must be 32 or 64, got {}",
+                self.precision
+            )));
+        }
+        if matches!(self.shingling, Shingling::Datatrove(_)) && self.seed > u32::MAX as u64 {
+            return Err(Error::Config(
+                "datatrove mode seeds numpy's RandomState: seed must fit in 32 bits".into(),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Permutation parameters, ready to apply.
+#[derive(Clone, Debug)]
+pub struct MinHasher {
+    cfg: Config,
+    a64: Vec<u64>,
+    b64: Vec<u64>,
+    a32: Vec<u32>,
+    b32: Vec<u32>,
+    tok: Tokenizer,
+}
+
+fn splitmix64(state: &mut u64) -> u64 {
+    *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    let mut z = *state;
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// Murmur3's 32-bit finalizer.
+#[inline(always)]
+fn fmix32(mut h: u32) -> u32 {
+    h ^= h >> 16;
+    h = h.wrapping_mul(0x85EB_CA6B);
+    h ^= h >> 13;
+    h = h.wrapping_mul(0xC2B2_AE35);
+    h ^ (h >> 16)
+}
+
+/// `x mod (2^61 - 1)` for any u64.
+#[inline(always)]
+fn mod_mersenne(x: u64) -> u64 {
+    let y = (x & MERSENNE_61) + (x >> 61);
+    if y >= MERSENNE_61 {
+        y - MERSENNE_61
+    } else {
+        y
+    }
+}
+
+impl MinHasher {
+    pub fn new(cfg: Config, tok: Tokenizer) -> Result<Self> {
+        cfg.validate()?;
+        let k = cfg.num_perm();
+        let (mut a64, mut b64, mut a32, mut b32) = (vec![], vec![], vec![], vec![]);
+        match cfg.shingling {
+            Shingling::Datatrove(_) => {
+                let mut g = Mt19937::new(cfg.seed as u32);
+                a64 = g.randint(1, MERSENNE_61, k);
+                b64 = g.randint(0, MERSENNE_61, k);
+            }
+            _ => {
+                let mut s = cfg.seed;
+                if cfg.precision == 64 {
+                    a64 = (0..k)
+                        .map(|_| 1 + splitmix64(&mut s) % (MERSENNE_61 - 1))
+                        .collect();
+                    b64 = (0..k).map(|_| splitmix64(&mut s) % MERSENNE_61).collect();
+                } else {
+                    a32 = (0..k).map(|_| splitmix64(&mut s) as u32 | 1).collect();
+                    b32 = (0..k).map(|_| splitmix64(&mut s) as u32).collect();
+                }
+            }
+        }
+        Ok(MinHasher {
+            cfg,
+            a64,
+            b64,
+            a32,
+            b32,
+            tok,
+        })
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.cfg
+    }
+
+    /// The permutation parameters `(a, b)` at precision 64 (datatrove's `parameters`), or their
+    /// 32-bit form widened.
+    pub fn parameters(&self) -> (Vec<u64>, Vec<u64>) {
+        if self.a64.is_empty() {
+            (
+                self.a32.iter().map(|&x| x as u64).collect(),
+                self.b32.iter().map(|&x| x as u64).collect(),
+            )
+        } else {
+            (self.a64.clone(), self.b64.clone())
+        }
+    }
+
+    /// The shingle hashes of `text`, in order, duplicates kept (fewer than `n_grams` units: none).
+    pub fn shingles(&self, text: &str, out: &mut Vec<u64>) {
+        out.clear();
+        let n = self.cfg.n_grams;
+        match &self.cfg.shingling {
+            Shingling::Datatrove(norm) => {
+                let simple = simplify_text(text, norm);
+                let words = self.tok.words(&simple);
+                if words.len() < n {
+                    return;
+                }
+                let mut buf = String::new();
+                for g in words.windows(n) {
+                    buf.clear();
+                    for (i, w) in g.iter().enumerate() {
+                        if i > 0 {
+                            buf.push(' ');
+                        }
+                        buf.push_str(w);
+                    }
+                    out.push(if self.cfg.precision == 64 {
+                        xxh64(buf.as_bytes(), 0)
+                    } else {
+                        xxh32(buf.as_bytes(), 0) as u64
+                    });
+                }
+            }
+            Shingling::Words { lowercase } => {
+                word_gram_hashes(text, *lowercase, n, out);
+            }
+            Shingling::Chars { lowercase } => {
+                char_gram_hashes(text, *lowercase, n, out);
+            }
+        }
+    }
+
+    /// Signature of a shingle list into `sig` (length `num_perm`); false (and `sig` untouched)
+    /// when there are no shingles.
+    pub fn sign_shingles(&self, shingles: &[u64], sig: &mut [u64]) -> bool {
+        if shingles.is_empty() {
+            return false;
+        }
+        if !self.a64.is_empty() {
+            let mask = if self.cfg.precision == 32 {
+                u32::MAX as u64
+            } else {
+                u64::MAX
+            };
+            for (j, s) in sig.iter_mut().enumerate() {
+                let (a, b) = (self.a64[j], self.b64[j]);
+                // datatrove masks each value to 32 bits (precision 32) before taking the min.
+                *s = shingles
+                    .iter()
+                    .map(|&h| mod_mersenne(h.wrapping_mul(a).wrapping_add(b)) & mask)
+                    .min()
+                    .unwrap_or(u64::MAX);
+            }
+        } else {
+            let hs: Vec<u32> = shingles.iter().map(|&h| fmix32((h >> 32) as u32)).collect();
+            let mut tmp = vec![0u32; sig.len()];
+            super::kernel::sketch32(&hs, &self.a32, &self.b32, &mut tmp);
+            for (s, t) in sig.iter_mut().zip(tmp) {
+                *s = t as u64;
+            }
+        }
+        true
+    }
+
+    /// Signature of `text` into `sig`; false when the text has no shingles.
+    pub fn sign(&self, text: &str, scratch: &mut Vec<u64>, sig: &mut [u64]) -> bool {
+        self.shingles(text, scratch);
+        self.sign_shingles(scratch, sig)
+    }
+
+    /// 32-bit signature (fast scheme at precision 32 only) straight into `sig`.
+    pub fn sign32(&self, text: &str, scratch: &mut Scratch, sig: &mut [u32]) -> bool {
+        self.shingles(text, &mut scratch.shingles);
+        if scratch.shingles.is_empty() {
+            return false;
+        }
+        if self.a32.is_empty() {
+            let mut wide = vec![0u64; sig.len()];
+            self.sign_shingles(&scratch.shingles, &mut wide);
+            for (s, w) in sig.iter_mut().zip(wide) {
+                *s = w as u32;
+            }
+            return true;
+        }
+        scratch.h32.clear();
+        scratch
+            .h32
+            .extend(scratch.shingles.iter().map(|&h| fmix32((h >> 32) as u32)));
+        super::kernel::sketch32(&scratch.h32, &self.a32, &self.b32, sig);
+        true
+    }
+}
+
+/// Reusable buffers for signing.
+#[derive(Default)]
+pub struct Scratch {
+    pub shingles: Vec<u64>,
+    h32: Vec<u32>,
+}
+
+const GK: u64 = 0x9E37_79B9_7F4A_7C15;
+
+/// Hash of a word sequence from its words' hashes: order-sensitive, the same for the same
+/// sequence anywhere.
+#[inline(always)]
+fn combine(words: &[u64]) -> u64 {
+    let mut g = (words.len() as u64).wrapping_mul(GK);
+    for &w in words {
+        g = (g ^ w).wrapping_mul(0xFF51_AFD7_ED55_8CCD).rotate_left(31);
+    }
+    g ^= g >> 29;
+    g = g.wrapping_mul(0xC4CE_B9FE_1A85_EC53);
+    g ^ (g >> 32)
+}
+
+/// Hash of one word of `text.lower().split()`.
+#[inline]
+fn word_hash(w: &str, lowercase: bool) -> u64 {
+    let b = w.as_bytes();
+    if !lowercase {
+        return xxh3_64(b);
+    }
+    if b.len() <= 64 && w.is_ascii() {
+        let mut buf = [0u8; 64];
+        for (d, &s) in buf.iter_mut().zip(b) {
+            *d = s.to_ascii_lowercase();
+        }
+        return xxh3_64(&buf[..b.len()]);
+    }
+    xxh3_64(w.to_lowercase().as_bytes())
+}
+
+/// Word n-gram hashes of `text.lower().split()`. Lowercasing word by word equals lowercasing the
+/// whole text (Python's Final_Sigma looks across words only through case-ignorable chars, which
+/// never include whitespace) except for that rule; a word ending in Σ is lowercased in context.
+fn word_gram_hashes(text: &str, lowercase: bool, n: usize, out: &mut Vec<u64>) {
+    let mut words: Vec<u64> = Vec::new();
+    if lowercase && !text.is_ascii() && text.contains('Σ') {
+        let low = text.to_lowercase();
+        words.extend(split_py(&low).map(|w| xxh3_64(w.as_bytes())));
+    } else {
+        words.extend(split_py(text).map(|w| word_hash(w, lowercase)));
+    }
+    if words.len() < n {
+        return;
+    }
+    out.extend(words.windows(n).map(combine));
+}
+
+/// Code-point n-gram hashes of the whitespace-normalized text.
+fn char_gram_hashes(text: &str, lowercase: bool, n: usize, out: &mut Vec<u64>) {
+    let low;
+    let t = if lowercase {
+        low = text.to_lowercase();
+        low.as_str()
+    } else {
+        text
+    };
+    let mut cps: Vec<u64> = Vec::with_capacity(t.len());
+    let mut pending_space = false;
+    for c in t.chars() {
+        if is_space(c) {
+            pending_space = !cps.is_empty();
+            continue;
+        }
+        if pending_space {
+            cps.push(' ' as u64);
+            pending_space = false;
+        }
+        cps.push(c as u64);
+    }
+    if cps.len() < n {
+        return;
+    }
+    out.extend(cps.windows(n).map(combine));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tokenize::TokenizerKind;
+
+    fn dt() -> MinHasher {
+        MinHasher::new(Config::default(), Tokenizer::new(TokenizerKind::Spacy)).unwrap()
+    }
+
+    /// datatrove 0.10.1's bucket 0 for its test sentence (reference spec section 3.1).
+    #[test]
+    fn datatrove_signature_vector() {
+        let m = dt();
+        let mut sig = vec![0u64; 112];
+        let mut sc = Vec::new();
+        let text = "The quick brown fox jumps over the lazy dog. It's 3.14 o'clock, Café Déjà-vu!";
+        assert!(m.sign(text, &mut sc, &mut sig));
+        assert_eq!(
+            sig[..8],
+            [
+                85330943174081874,
+                663359892825767826,
+                302227827184868053,
+                34440879854629237,
+                58618517753054747,
+                117899488208280896,
+                90937651562094116,
+                38134188909626994
+            ]
+        );
+        assert!(!m.sign("only four words here", &mut sc, &mut sig));
+    }
+
+    #[test]
+    fn fast_words_are_the_peers_shingles() {
+        let m = MinHasher::new(
+            Config {
+                shingling: Shingling::Words { lowercase: true },
+                n_grams: 2,
+                bands: 4,
+                rows: 2,
+                seed: 7,
+                precision: 32,
+            },
+            Tokenizer::new(TokenizerKind::Spacy),
+        )
+        .unwrap();
+        let mut a = Vec::new();
+        let mut b = Vec::new();
+        m.shingles("Hello  World\tfoo", &mut a);
+        m.shingles("hello world\u{a0}FOO ", &mut b);
+        assert_eq!(a.len(), 2);
+        assert_eq!(a, b);
+        m.shingles("ΣΑΣ ΟΔΟΣ", &mut a);
+        m.shingles("σας οδος", &mut b);
+        assert_eq!(a, b, "Final_Sigma as Python lowercases");
+        // Same set, same signature; signatures are a min over the set.
+        let mut s = Scratch::default();
+        let (mut x, mut y) = (vec![0u32; 8], vec![0u32; 8]);
+        assert!(m.sign32("a b c a b", &mut s, &mut x));
+        assert!(m.sign32("b c a b", &mut s, &mut y));
+        assert_eq!(x, y);
+    }
+}

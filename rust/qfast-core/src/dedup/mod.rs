@@ -1,0 +1,17 @@
+//! Deduplication: datatrove's text normalization, MinHash signatures (datatrove-exact or fast),
+//! LSH clustering with a deterministic keeper, and exact document hashes.
+
+mod cluster;
+mod exact;
+mod index;
+mod kernel;
+mod minhash;
+mod mt19937;
+mod simplify;
+mod tables;
+
+pub use cluster::{band_keys, cluster, datatrove_clusters, jaccard_sorted, Outcome, UnionFind};
+pub use exact::{doc_hash128, LineDedup, Removed};
+pub use index::{BatchDocs, Dedup, DocId, Keep};
+pub use minhash::{Config as MinHashConfig, MinHasher, Scratch, Shingling, MERSENNE_61};
+pub use simplify::{simplify_text, TextNorm};
