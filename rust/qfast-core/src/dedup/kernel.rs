@@ -44,7 +44,7 @@ fn sketch32_avx2(hashes: &[u32], a: &[u32], b: &[u32], out: &mut [u32]) {
 }
 
 /// `out[j] = min_h (a[j] * h + b[j]) mod 2^32` (u32::MAX for no hashes).
-pub(crate) fn sketch32(hashes: &[u32], a: &[u32], b: &[u32], out: &mut [u32]) {
+pub fn sketch32(hashes: &[u32], a: &[u32], b: &[u32], out: &mut [u32]) {
     #[cfg(target_arch = "x86_64")]
     {
         if std::is_x86_feature_detected!("avx512f") {
