@@ -21,7 +21,10 @@ def table() -> str:
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for path in sorted((REPO / "benches" / "results").glob("*.json")):
-        for r in json.loads(path.read_text()):
+        recs = json.loads(path.read_text())
+        if not isinstance(recs, list):
+            continue  # not speed records (e.g. minhash_accuracy.json)
+        for r in recs:
             mb = r["bytes"] / 1e6
             peer_mb_s = mb / r["peer_s"] if r.get("peer_s") else None
             rows.append(

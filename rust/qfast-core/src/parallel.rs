@@ -27,3 +27,33 @@ where
             .collect()
     }))
 }
+
+/// Fills `out`, `width` values per row, on the pool: `f(row, values)` writes a row's values and
+/// says whether it produced any. Returns that flag per row.
+pub fn fill_rows<'a, T, F>(
+    rows: &[Option<&'a str>],
+    width: usize,
+    out: &mut [T],
+    f: F,
+) -> Result<Vec<bool>>
+where
+    T: Send,
+    F: Fn(Option<&'a str>, &mut [T]) -> bool + Sync + Send,
+{
+    let width = width.max(1);
+    let pool = pool()?;
+    if pool.current_num_threads() <= 1 {
+        return Ok(out
+            .chunks_mut(width)
+            .zip(rows)
+            .map(|(c, r)| f(*r, c))
+            .collect());
+    }
+    Ok(pool.install(|| {
+        out.par_chunks_mut(width)
+            .zip(rows.par_iter())
+            .with_min_len(MIN_ROWS_PER_TASK)
+            .map(|(c, r)| f(*r, c))
+            .collect()
+    }))
+}

@@ -29,6 +29,11 @@ use crate::arrow_io::text_chunks;
 use crate::errors::IntoPy;
 use crate::tokenize::kind;
 
+thread_local! {
+    /// Per-thread signing buffers, reused across rows and calls.
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
+}
+
 fn to_py(py: Python<'_>, a: ArrayRef) -> PyResult<Py<PyAny>> {
     Ok(PyArray::from_array_ref(a).to_pyarrow(py)?.unbind())
 }
@@ -226,31 +231,20 @@ impl MinHashSpec {
         let out = py
             .detach(|| -> Result<ArrayRef, Error> {
                 let rows = gather_rows(&chunks, column)?;
+                let n = rows.len();
                 let (values, valid): (ArrayRef, Vec<bool>) = if wide {
-                    let per = parallel::map_rows(&rows, |t| {
-                        let mut sig = vec![0u64; k];
-                        let mut sc = Vec::new();
-                        let ok = t.is_some_and(|t| h.sign(t, &mut sc, &mut sig));
-                        (sig, ok)
+                    let mut flat = vec![0u64; n * k];
+                    let valid = parallel::fill_rows(&rows, k, &mut flat, |t, sig| {
+                        SCRATCH.with_borrow_mut(|sc| {
+                            t.is_some_and(|t| h.sign(t, &mut sc.shingles, sig))
+                        })
                     })?;
-                    let valid = per.iter().map(|p| p.1).collect();
-                    let mut flat = Vec::with_capacity(per.len() * k);
-                    for (s, _) in per {
-                        flat.extend_from_slice(&s);
-                    }
                     (Arc::new(UInt64Array::from(flat)), valid)
                 } else {
-                    let per = parallel::map_rows(&rows, |t| {
-                        let mut sig = vec![0u32; k];
-                        let mut sc = Scratch::default();
-                        let ok = t.is_some_and(|t| h.sign32(t, &mut sc, &mut sig));
-                        (sig, ok)
+                    let mut flat = vec![0u32; n * k];
+                    let valid = parallel::fill_rows(&rows, k, &mut flat, |t, sig| {
+                        SCRATCH.with_borrow_mut(|sc| t.is_some_and(|t| h.sign32(t, sc, sig)))
                     })?;
-                    let valid = per.iter().map(|p| p.1).collect();
-                    let mut flat = Vec::with_capacity(per.len() * k);
-                    for (s, _) in per {
-                        flat.extend_from_slice(&s);
-                    }
                     (Arc::new(UInt32Array::from(flat)), valid)
                 };
                 let field = Arc::new(Field::new("item", values.data_type().clone(), false));

@@ -13,12 +13,12 @@
 //!   Permutations: at precision 32 `a * fmix(h) + b mod 2^32` with odd `a` (datasketch's affine32);
 //!   at precision 64 the Mersenne form above. Parameters come from SplitMix64(seed).
 
-use xxhash_rust::{xxh3::xxh3_64, xxh32::xxh32, xxh64::xxh64};
+use xxhash_rust::{xxh32::xxh32, xxh64::xxh64};
 
 use super::mt19937::Mt19937;
+use super::shingle::{char_gram_hashes, word_gram_hashes};
 use super::simplify::{simplify_text, TextNorm};
 use crate::error::{Error, Result};
-use crate::pytext::{is_space, split_py};
 use crate::tokenize::Tokenizer;
 
 /// `2^61 - 1`.
@@ -289,83 +289,6 @@ impl MinHasher {
 pub struct Scratch {
     pub shingles: Vec<u64>,
     h32: Vec<u32>,
-}
-
-const GK: u64 = 0x9E37_79B9_7F4A_7C15;
-
-/// Hash of a word sequence from its words' hashes: order-sensitive, the same for the same
-/// sequence anywhere.
-#[inline(always)]
-fn combine(words: &[u64]) -> u64 {
-    let mut g = (words.len() as u64).wrapping_mul(GK);
-    for &w in words {
-        g = (g ^ w).wrapping_mul(0xFF51_AFD7_ED55_8CCD).rotate_left(31);
-    }
-    g ^= g >> 29;
-    g = g.wrapping_mul(0xC4CE_B9FE_1A85_EC53);
-    g ^ (g >> 32)
-}
-
-/// Hash of one word of `text.lower().split()`.
-#[inline]
-fn word_hash(w: &str, lowercase: bool) -> u64 {
-    let b = w.as_bytes();
-    if !lowercase {
-        return xxh3_64(b);
-    }
-    if b.len() <= 64 && w.is_ascii() {
-        let mut buf = [0u8; 64];
-        for (d, &s) in buf.iter_mut().zip(b) {
-            *d = s.to_ascii_lowercase();
-        }
-        return xxh3_64(&buf[..b.len()]);
-    }
-    xxh3_64(w.to_lowercase().as_bytes())
-}
-
-/// Word n-gram hashes of `text.lower().split()`. Lowercasing word by word equals lowercasing the
-/// whole text (Python's Final_Sigma looks across words only through case-ignorable chars, which
-/// never include whitespace) except for that rule; a word ending in Σ is lowercased in context.
-fn word_gram_hashes(text: &str, lowercase: bool, n: usize, out: &mut Vec<u64>) {
-    let mut words: Vec<u64> = Vec::new();
-    if lowercase && !text.is_ascii() && text.contains('Σ') {
-        let low = text.to_lowercase();
-        words.extend(split_py(&low).map(|w| xxh3_64(w.as_bytes())));
-    } else {
-        words.extend(split_py(text).map(|w| word_hash(w, lowercase)));
-    }
-    if words.len() < n {
-        return;
-    }
-    out.extend(words.windows(n).map(combine));
-}
-
-/// Code-point n-gram hashes of the whitespace-normalized text.
-fn char_gram_hashes(text: &str, lowercase: bool, n: usize, out: &mut Vec<u64>) {
-    let low;
-    let t = if lowercase {
-        low = text.to_lowercase();
-        low.as_str()
-    } else {
-        text
-    };
-    let mut cps: Vec<u64> = Vec::with_capacity(t.len());
-    let mut pending_space = false;
-    for c in t.chars() {
-        if is_space(c) {
-            pending_space = !cps.is_empty();
-            continue;
-        }
-        if pending_space {
-            cps.push(' ' as u64);
-            pending_space = false;
-        }
-        cps.push(c as u64);
-    }
-    if cps.len() < n {
-        return;
-    }
-    out.extend(cps.windows(n).map(combine));
 }
 
 #[cfg(test)]

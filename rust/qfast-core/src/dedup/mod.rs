@@ -7,12 +7,13 @@ mod index;
 mod kernel;
 mod minhash;
 mod mt19937;
+mod shingle;
 mod simplify;
 mod tables;
 
 pub use cluster::{band_keys, cluster, datatrove_clusters, jaccard_sorted, Outcome, UnionFind};
 pub use exact::{doc_hash128, LineDedup, Removed};
-pub use kernel::sketch32;
 pub use index::{BatchDocs, Dedup, DocId, Keep};
+pub use kernel::sketch32;
 pub use minhash::{Config as MinHashConfig, MinHasher, Scratch, Shingling, MERSENNE_61};
 pub use simplify::{simplify_text, TextNorm};

@@ -1,0 +1,197 @@
+//! Fast-mode shingles: word n-grams of `text.lower().split()` and code-point n-grams, each hashed
+//! to 64 bits from per-unit hashes. A word's hash is a function of its lowercased UTF-8 bytes
+//! only (whatever path computed it), so equal n-grams always hash equally.
+
+use xxhash_rust::xxh3::xxh3_64;
+
+use crate::pytext::{is_space, is_space_ascii, split_py};
+
+const GK: u64 = 0x9E37_79B9_7F4A_7C15;
+
+/// Hash of a unit sequence from the units' hashes: order-sensitive.
+#[inline(always)]
+fn combine(units: &[u64]) -> u64 {
+    let mut g = (units.len() as u64).wrapping_mul(GK);
+    for &w in units {
+        g = (g ^ w).wrapping_mul(0xFF51_AFD7_ED55_8CCD).rotate_left(31);
+    }
+    g ^= g >> 29;
+    g = g.wrapping_mul(0xC4CE_B9FE_1A85_EC53);
+    g ^ (g >> 32)
+}
+
+/// Hash of up to 16 bytes given as two zero-padded little-endian words.
+#[inline(always)]
+fn hash16(k0: u64, k1: u64, len: usize) -> u64 {
+    let a = (k0 ^ 0x243F_6A88_85A3_08D3).wrapping_mul(0x9FB2_1C65_1E98_DF25);
+    let b = (k1 ^ (len as u64).wrapping_mul(GK)).wrapping_mul(0xC2B2_AE3D_27D4_EB4F);
+    let h = a ^ b.rotate_left(29);
+    (h ^ (h >> 31)).wrapping_mul(0x94D0_49BB_1331_11EB) ^ (h >> 27)
+}
+
+/// The word hash of already-lowercased bytes.
+#[inline]
+fn hash_word(b: &[u8]) -> u64 {
+    if b.len() <= 16 {
+        let mut pad = [0u8; 16];
+        pad[..b.len()].copy_from_slice(b);
+        let k0 = u64::from_le_bytes(pad[..8].try_into().unwrap_or([0; 8]));
+        let k1 = u64::from_le_bytes(pad[8..].try_into().unwrap_or([0; 8]));
+        hash16(k0, k1, b.len())
+    } else {
+        xxh3_64(b)
+    }
+}
+
+/// ASCII uppercase letters of `x` (bytes < 0x80) to lowercase, 8 at a time.
+#[inline(always)]
+fn ascii_lower8(x: u64) -> u64 {
+    const H: u64 = 0x8080_8080_8080_8080;
+    const O: u64 = 0x0101_0101_0101_0101;
+    let ge_a = x.wrapping_add(O * (0x80 - b'A' as u64));
+    let gt_z = x.wrapping_add(O * (0x7F - b'Z' as u64));
+    let upper = ge_a & !gt_z & H;
+    x | (upper >> 2)
+}
+
+#[inline(always)]
+fn load_le(b: &[u8]) -> u64 {
+    let mut pad = [0u8; 8];
+    pad[..b.len()].copy_from_slice(b);
+    u64::from_le_bytes(pad)
+}
+
+/// Word hashes of `text.split()`, lowercased when asked, appended to `out`.
+fn word_hashes(text: &str, lowercase: bool, out: &mut Vec<u64>) {
+    let b = text.as_bytes();
+    if !lowercase {
+        out.extend(split_py(text).map(|w| hash_word(w.as_bytes())));
+        return;
+    }
+    let n = b.len();
+    let mut i = 0;
+    while i < n {
+        // Skip ASCII whitespace; anything else starts a word (non-ASCII goes to the slow path,
+        // which also handles non-ASCII whitespace).
+        let c = b[i];
+        if c < 0x80 && is_space_ascii(c) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut ascii = true;
+        while i < n {
+            let c = b[i];
+            if c < 0x80 {
+                if is_space_ascii(c) {
+                    break;
+                }
+            } else {
+                ascii = false;
+                break;
+            }
+            i += 1;
+        }
+        if !ascii {
+            // The rest of this whitespace-delimited run, by Python's rules, lowercased as text.
+            let rest = &text[start..];
+            let Some(w) = split_py(rest).next() else {
+                break; // only whitespace left
+            };
+            i = start + (w.as_ptr() as usize - rest.as_ptr() as usize) + w.len();
+            out.push(hash_word(w.to_lowercase().as_bytes()));
+            continue;
+        }
+        let w = &b[start..i];
+        let h = if w.len() <= 16 {
+            let (lo, hi) = w.split_at(w.len().min(8));
+            hash16(
+                ascii_lower8(load_le(lo)),
+                ascii_lower8(load_le(hi)),
+                w.len(),
+            )
+        } else {
+            hash_word(&w.to_ascii_lowercase())
+        };
+        out.push(h);
+    }
+}
+
+/// Word n-gram hashes of `text.lower().split()` (or `text.split()`). Lowercasing word by word
+/// equals lowercasing the whole text except for Python's Final_Sigma rule, which looks at the
+/// neighbouring chars: a text with Σ is lowercased as a whole.
+pub(super) fn word_gram_hashes(text: &str, lowercase: bool, n: usize, out: &mut Vec<u64>) {
+    let mut words: Vec<u64> = Vec::new();
+    if lowercase && !text.is_ascii() && text.contains('Σ') {
+        let low = text.to_lowercase();
+        word_hashes(&low, false, &mut words);
+    } else {
+        word_hashes(text, lowercase, &mut words);
+    }
+    if words.len() < n {
+        return;
+    }
+    out.extend(words.windows(n).map(combine));
+}
+
+/// Code-point n-gram hashes of the text with whitespace runs collapsed to one space and both
+/// ends stripped (lowercased when asked).
+pub(super) fn char_gram_hashes(text: &str, lowercase: bool, n: usize, out: &mut Vec<u64>) {
+    let low;
+    let t = if lowercase {
+        low = text.to_lowercase();
+        low.as_str()
+    } else {
+        text
+    };
+    let mut cps: Vec<u64> = Vec::with_capacity(t.len());
+    let mut pending_space = false;
+    for c in t.chars() {
+        if is_space(c) {
+            pending_space = !cps.is_empty();
+            continue;
+        }
+        if pending_space {
+            cps.push(' ' as u64);
+            pending_space = false;
+        }
+        cps.push(c as u64);
+    }
+    if cps.len() < n {
+        return;
+    }
+    out.extend(cps.windows(n).map(combine));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reference(text: &str) -> Vec<u64> {
+        // Python: [h(w) for w in text.lower().split()]
+        split_py(&text.to_lowercase())
+            .map(|w| hash_word(w.as_bytes()))
+            .collect()
+    }
+
+    #[test]
+    fn fast_word_hashes_equal_lowercase_then_split() {
+        for t in [
+            "Hello World",
+            "  MIXED case\tWords\nAND A VeryLongWordThatIsLongerThan16 x",
+            "caf\u{e9} CAF\u{c9} \u{212a}elvin kelvin",
+            "a\u{a0}b\u{3000}C\u{85}d \u{1680}",
+            "x \u{a0}\u{2028}",
+            "ABCDEFGHIJKLMNOP abcdefghijklmnop @[`{ Z",
+            "",
+        ] {
+            let mut got = Vec::new();
+            word_hashes(t, true, &mut got);
+            assert_eq!(got, reference(t), "{t:?}");
+        }
+        assert_eq!(
+            ascii_lower8(u64::from_le_bytes(*b"AZaz@[`{")),
+            u64::from_le_bytes(*b"azaz@[`{")
+        );
+    }
+}
