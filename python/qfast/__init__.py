@@ -9,6 +9,7 @@ from .dedup import (
     DedupResult,
     ExactDedup,
     LineDedup,
+    LSHIndex,
     MinHash,
     MinHashDedup,
     TextNorm,
@@ -53,4 +54,5 @@ __all__ = [
     "DedupResult",
     "ExactDedup",
     "LineDedup",
+    "LSHIndex",
 ]

@@ -1,6 +1,7 @@
 """Type stubs for the compiled extension ``qfast._qfast`` (the pyo3 binding of qfast-core)."""
 
-from typing import Any
+from os import PathLike
+from typing import Any, final
 
 import pyarrow as pa
 
@@ -12,6 +13,13 @@ __all__ = [
     "sentences",
     "run_steps",
     "signals",
+    "simplify_text",
+    "doc_hashes",
+    "MinHashSpec",
+    "MinHashDedupState",
+    "LshIndexState",
+    "ExactDedupState",
+    "LineDedupState",
 ]
 __version__: str
 
@@ -34,3 +42,85 @@ def run_steps(
 
 def signals(data: Any, step: str, column: str = "text", tokenizer: str = "spacy") -> pa.RecordBatch:
     """The measured quantities of one leaf step, one column each."""
+
+def simplify_text(
+    data: Any,
+    column: str = "text",
+    lowercase: bool = True,
+    norm_whitespace: bool = True,
+    remove_punctuation: bool = True,
+    norm_unicode_diacritics: bool = True,
+    norm_numbers: bool = True,
+    norm_weekdays: bool = False,
+    norm_monthnames: bool = False,
+) -> pa.Array:
+    """datatrove ``simplify_text`` of every row (null stays null)."""
+
+def doc_hashes(data: Any, column: str = "text", simplify: bool = False) -> pa.Array:
+    """128-bit XXH3 of every row as ``fixed_size_binary(16)``."""
+
+@final
+class MinHashSpec:
+    """MinHash parameters, validated."""
+
+    def __new__(
+        cls,
+        shingles: str,
+        n_grams: int,
+        bands: int,
+        rows: int,
+        seed: int,
+        precision: int,
+        lowercase: bool,
+        norm_flags: Any,
+        tokenizer: str = "spacy",
+    ) -> MinHashSpec: ...
+    def parameters(self) -> tuple[list[int], list[int]]:
+        """The permutation parameters ``(a, b)``."""
+    def shingles(self, text: str) -> list[int]:
+        """Shingle hashes of one text (duplicates kept, in order)."""
+    def signatures(self, data: Any, column: str = "text") -> pa.FixedSizeListArray:
+        """Signatures of every row; null without shingles."""
+
+@final
+class LshIndexState:
+    """Band keys of indexed documents."""
+
+    @staticmethod
+    def load(path: str | PathLike[str]) -> LshIndexState: ...
+    def save(self, path: str | PathLike[str]) -> None: ...
+    def merge(self, other: LshIndexState) -> None: ...
+    def __len__(self) -> int: ...
+    def key_bytes(self) -> int:
+        """Bytes of band keys held."""
+    def params(self) -> tuple[str, int, int]:
+        """``(minhash description, bands, key_bits)``."""
+
+@final
+class MinHashDedupState:
+    """Two-pass MinHash dedup state."""
+
+    def __new__(
+        cls, spec: MinHashSpec, keep: str, threshold: float | None = None
+    ) -> MinHashDedupState: ...
+    def __len__(self) -> int: ...
+    def add(self, data: Any, column: str = "text", ids: Any = None, scores: Any = None) -> None: ...
+    def resolve(self, index: LshIndexState | None = None) -> dict[str, Any]: ...
+    def insert_into(self, index: LshIndexState) -> None: ...
+    def new_index(self, key_bits: int = 32) -> LshIndexState: ...
+
+@final
+class ExactDedupState:
+    """Hashes of the texts seen."""
+
+    def __new__(cls, simplify: bool = False) -> ExactDedupState: ...
+    def __len__(self) -> int: ...
+    def mark(self, data: Any, column: str = "text") -> pa.Array: ...
+
+@final
+class LineDedupState:
+    """Hashes of the lines or paragraphs seen."""
+
+    def __new__(cls, unit: str = "line") -> LineDedupState: ...
+    def __len__(self) -> int: ...
+    def apply(self, data: Any, column: str = "text") -> dict[str, Any]: ...

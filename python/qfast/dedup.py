@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 import pyarrow as pa
@@ -166,6 +167,44 @@ class DedupResult:
         return self.table.num_rows - int(pc.sum(self.keep).as_py() or 0)
 
 
+class LSHIndex:
+    """The band keys of every document deduplicated so far, for incremental dedup: documents of
+    a new run that share a band with the index are duplicates of earlier documents (which stay
+    kept). Holds ``bands * key_bits / 8`` bytes per indexed document (56 bytes for 14 bands of
+    32-bit keys; with 32-bit keys a new document meets a spurious match with probability about
+    ``bands * n / 2**32`` for ``n`` indexed documents: use ``key_bits=64`` past ~10M documents).
+
+    Make one with ``MinHashDedup.new_index()`` or ``LSHIndex.load(path)``; a file that is not a
+    valid index raises ``qfast.errors.IndexFileError``."""
+
+    def __init__(self, state: Any) -> None:
+        self._state = state
+
+    @classmethod
+    def load(cls, path: str | Path) -> LSHIndex:
+        return cls(_qfast.LshIndexState.load(Path(path)))
+
+    def save(self, path: str | Path) -> None:
+        """Writes the index (versioned format with a checksum; atomic rename)."""
+        self._state.save(Path(path))
+
+    def merge(self, other: LSHIndex) -> None:
+        """Adds every document of ``other`` (built with the same parameters)."""
+        self._state.merge(other._state)
+
+    def __len__(self) -> int:
+        return len(self._state)
+
+    @property
+    def key_bytes(self) -> int:
+        """Bytes of band keys held."""
+        return int(self._state.key_bytes())
+
+    def __repr__(self) -> str:
+        desc, bands, bits = self._state.params()
+        return f"LSHIndex(docs={len(self)}, bands={bands}, key_bits={bits})"
+
+
 class MinHashDedup:
     """Near-duplicate removal with MinHash LSH over a stream of batches (two passes).
 
@@ -174,6 +213,8 @@ class MinHashDedup:
     (highest ``score_column``, then smallest id). Without ``id_column`` the id is the position in
     the order added. ``threshold``: confirm each candidate pair by the exact Jaccard similarity of
     the two shingle sets (removes every false positive; costs the shingle sets in memory).
+    ``index``: an ``LSHIndex`` of earlier runs; documents matching it are duplicates
+    (``cluster_id`` -1). ``update_index`` adds this run's documents to an index afterwards.
     """
 
     def __init__(
@@ -184,8 +225,10 @@ class MinHashDedup:
         column: str = "text",
         id_column: str | None = None,
         score_column: str | None = None,
+        index: LSHIndex | None = None,
     ) -> None:
         self.minhash = minhash or MinHash.datatrove()
+        self.index = index
         if keep == "highest" and score_column is None:
             raise ConfigError("keep='highest' needs score_column")
         self.keep_policy = keep
@@ -220,7 +263,7 @@ class MinHashDedup:
 
     def result(self) -> DedupResult:
         """Pass 2: cluster all documents added so far."""
-        out = self._state.resolve()
+        out = self._state.resolve(None if self.index is None else self.index._state)
         dup = out["is_duplicate"]
         return DedupResult(
             pa.table(
@@ -232,6 +275,17 @@ class MinHashDedup:
                 }
             )
         )
+
+    def new_index(self, key_bits: Literal[32, 64] = 32) -> LSHIndex:
+        """An empty index with this run's MinHash parameters."""
+        return LSHIndex(self._state.new_index(key_bits))
+
+    def update_index(self, index: LSHIndex | None = None) -> LSHIndex:
+        """Adds every document of this run (kept or not) to ``index`` (default: the run's
+        ``index``, or a new 32-bit one) and returns it."""
+        index = index or self.index or self.new_index()
+        self._state.insert_into(index._state)
+        return index
 
     def run(self, data: Any) -> tuple[Any, DedupResult]:
         """One call for data that fits in memory: the kept rows and the per-row outcome."""

@@ -32,10 +32,15 @@ class ConfigError(QfastError, ValueError):
     """A filter or pipeline setting is invalid."""
 
 
+class IndexFileError(QfastError, ValueError):
+    """A dedup index file is missing, truncated, corrupted, or of another format version."""
+
+
 __all__ = [
     "QfastError",
     "ColumnTypeError",
     "ColumnNotFoundError",
     "InvalidDataError",
     "ConfigError",
+    "IndexFileError",
 ]

@@ -26,6 +26,9 @@ pub enum Error {
     /// A configuration value is out of range or inconsistent.
     #[error("invalid configuration: {0}")]
     Config(String),
+    /// An index file is missing, truncated, corrupted or of another format version.
+    #[error("bad index file: {0}")]
+    BadIndex(String),
     /// Thread-pool construction failed.
     #[error("thread pool: {0}")]
     Pool(String),

@@ -20,7 +20,7 @@ use pyo3_arrow::PyArray;
 use qfast_core::column::gather_rows;
 use qfast_core::dedup::{
     doc_hash128, simplify_text as core_simplify, BatchDocs, Dedup, DocId, Keep, LineDedup,
-    MinHashConfig, MinHasher, Scratch, Shingling, TextNorm,
+    LshIndex, MinHashConfig, MinHasher, Scratch, Shingling, TextNorm, INDEXED,
 };
 use qfast_core::tokenize::Tokenizer;
 use qfast_core::{arrow_out, parallel, Error};
@@ -425,19 +425,80 @@ impl MinHashDedupState {
         .py_err(py)
     }
 
-    /// Pass 2: `dict(cluster_id=int64 (position of the kept document), cluster_size=uint32,
-    /// is_duplicate=bool)`, one row per document added, in the order added.
-    fn resolve<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+    /// Pass 2: `dict(cluster_id=int64 (position of the kept document; -1 when an earlier,
+    /// indexed document keeps it), cluster_size=uint32, is_duplicate=bool)`, one row per
+    /// document added, in the order added.
+    #[pyo3(signature = (index = None))]
+    fn resolve<'py>(
+        &self,
+        py: Python<'py>,
+        index: Option<PyRef<'py, LshIndexState>>,
+    ) -> PyResult<Bound<'py, PyDict>> {
         let inner = &self.inner;
-        let out = py.detach(|| inner.resolve());
+        let ix = index.as_ref().map(|i| &i.inner);
+        let out = py.detach(|| inner.resolve_with(ix)).py_err(py)?;
         let d = PyDict::new(py);
-        let cid: Int64Array = out.iter().map(|o| Some(o.root as i64)).collect();
+        let cid: Int64Array = out
+            .iter()
+            .map(|o| Some(if o.root == INDEXED { -1 } else { o.root as i64 }))
+            .collect();
         let size: UInt32Array = out.iter().map(|o| Some(o.cluster_size)).collect();
         let dup: BooleanArray = out.iter().map(|o| Some(o.duplicate)).collect();
         d.set_item("cluster_id", to_py(py, Arc::new(cid))?)?;
         d.set_item("cluster_size", to_py(py, Arc::new(size))?)?;
         d.set_item("is_duplicate", to_py(py, Arc::new(dup))?)?;
         Ok(d)
+    }
+
+    /// Adds every document of this run to `index`.
+    fn insert_into(&self, py: Python<'_>, mut index: PyRefMut<'_, LshIndexState>) -> PyResult<()> {
+        self.inner.insert_into(&mut index.inner).py_err(py)
+    }
+
+    /// An empty index with this run's parameters.
+    #[pyo3(signature = (key_bits = 32))]
+    fn new_index(&self, py: Python<'_>, key_bits: u32) -> PyResult<LshIndexState> {
+        let inner = LshIndex::new(self.inner.index_params(key_bits)).py_err(py)?;
+        Ok(LshIndexState { inner })
+    }
+}
+
+/// A saved set of band keys for incremental dedup (see `qfast_core::dedup::LshIndex`).
+#[pyclass(module = "qfast._qfast")]
+struct LshIndexState {
+    inner: LshIndex,
+}
+
+#[pymethods]
+impl LshIndexState {
+    #[staticmethod]
+    fn load(py: Python<'_>, path: std::path::PathBuf) -> PyResult<Self> {
+        let inner = py.detach(|| LshIndex::load(&path)).py_err(py)?;
+        Ok(LshIndexState { inner })
+    }
+
+    fn save(&self, py: Python<'_>, path: std::path::PathBuf) -> PyResult<()> {
+        let inner = &self.inner;
+        py.detach(|| inner.save(&path)).py_err(py)
+    }
+
+    fn merge(&mut self, py: Python<'_>, other: PyRef<'_, LshIndexState>) -> PyResult<()> {
+        self.inner.merge(&other.inner).py_err(py)
+    }
+
+    fn __len__(&self) -> usize {
+        self.inner.n_docs() as usize
+    }
+
+    /// Bytes of band keys held.
+    fn key_bytes(&self) -> u64 {
+        self.inner.key_bytes()
+    }
+
+    /// `(minhash description, bands, key_bits)`.
+    fn params(&self) -> (String, usize, u32) {
+        let p = self.inner.params();
+        (p.minhash.clone(), p.bands, p.key_bits)
     }
 }
 
@@ -569,6 +630,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(doc_hashes, m)?)?;
     m.add_class::<MinHashSpec>()?;
     m.add_class::<MinHashDedupState>()?;
+    m.add_class::<LshIndexState>()?;
     m.add_class::<ExactDedupState>()?;
     m.add_class::<LineDedupState>()?;
     Ok(())

@@ -14,6 +14,7 @@ pub fn to_py(py: Python<'_>, err: Error) -> PyErr {
         Error::MissingColumn { .. } => "ColumnNotFoundError",
         Error::Config(_) => "ConfigError",
         Error::InvalidData { .. } => "InvalidDataError",
+        Error::BadIndex(_) => "IndexFileError",
         Error::Pool(_) => "QfastError",
     };
     match class(py, name) {

@@ -142,8 +142,38 @@ pub fn cluster(
     rank: &dyn Fn(u32, u32) -> Ordering,
     confirm: Option<&dyn Fn(u32, u32) -> bool>,
 ) -> Vec<Outcome> {
+    cluster_with_index(keys, bands, rank, confirm, &[])
+}
+
+/// The root reported for documents whose cluster holds earlier, indexed documents.
+pub const INDEXED: u32 = u32::MAX;
+
+/// [`cluster`] where the documents in `indexed` also match an index of earlier documents: they
+/// join one extra cluster that an earlier document always keeps (root [`INDEXED`]); sizes count
+/// the documents given here only.
+#[allow(clippy::type_complexity)]
+pub fn cluster_with_index(
+    keys: &[Option<&[u64]>],
+    bands: usize,
+    rank: &dyn Fn(u32, u32) -> Ordering,
+    confirm: Option<&dyn Fn(u32, u32) -> bool>,
+    indexed: &[u32],
+) -> Vec<Outcome> {
     let n = keys.len();
-    let mut uf = UnionFind::new(n);
+    let sentinel = n as u32;
+    let rank = |x: u32, y: u32| -> Ordering {
+        match (x == sentinel, y == sentinel) {
+            (true, true) => Ordering::Equal,
+            (true, false) => Ordering::Less,
+            (false, true) => Ordering::Greater,
+            _ => rank(x, y),
+        }
+    };
+    let rank = &rank;
+    let mut uf = UnionFind::new(n + 1);
+    for &d in indexed {
+        uf.union_by(sentinel, d, |x, y| rank(x, y) == Ordering::Less);
+    }
     let mut recs: Vec<(u64, u32)> = Vec::new();
     let mut leaders: Vec<u32> = Vec::new();
     for b in 0..bands {
@@ -181,7 +211,18 @@ pub fn cluster(
             i = j;
         }
     }
-    outcomes(&mut uf, n)
+    let with_sentinel = !indexed.is_empty();
+    (0..n as u32)
+        .map(|d| {
+            let root = uf.find(d);
+            let size = uf.size_of(d) - u32::from(with_sentinel && root == sentinel);
+            Outcome {
+                root: if root == sentinel { INDEXED } else { root },
+                cluster_size: size,
+                duplicate: root != d,
+            }
+        })
+        .collect()
 }
 
 /// Exact Jaccard similarity of two sorted, deduplicated hash lists.

@@ -3,7 +3,8 @@
 
 use std::cmp::Ordering;
 
-use super::cluster::{band_keys, cluster, datatrove_clusters, jaccard_sorted, Outcome};
+use super::cluster::{band_keys, cluster_with_index, datatrove_clusters, jaccard_sorted, Outcome};
+use super::lsh_index::{IndexParams, LshIndex};
 use super::minhash::{MinHasher, Shingling};
 use crate::error::{Error, Result};
 use crate::parallel::map_rows;
@@ -168,16 +169,72 @@ impl Dedup {
         Ok(())
     }
 
+    /// The parameters an index must have to be used with this run.
+    pub fn index_params(&self, key_bits: u32) -> IndexParams {
+        IndexParams {
+            minhash: format!("{:?}", self.hasher.config()),
+            bands: self.hasher.config().bands,
+            key_bits,
+        }
+    }
+
+    fn check_index(&self, index: &LshIndex) -> Result<()> {
+        if self.keep == Keep::Datatrove {
+            return Err(Error::Config(
+                "keep='datatrove' reproduces datatrove's in-dataset clustering; use an index with \
+                 keep='first', 'longest' or 'highest'"
+                    .into(),
+            ));
+        }
+        let want = self.index_params(index.params().key_bits);
+        if index.params() != &want {
+            return Err(Error::Config(format!(
+                "the index was built with other MinHash parameters: {:?}, this run uses {:?}",
+                index.params(),
+                want
+            )));
+        }
+        Ok(())
+    }
+
+    /// Adds every document of this run that has a signature to `index`.
+    pub fn insert_into(&self, index: &mut LshIndex) -> Result<()> {
+        self.check_index(index)?;
+        let w = self.width;
+        let docs: Vec<&[u64]> = (0..self.n)
+            .filter(|&d| self.has_sig[d])
+            .map(|d| &self.values[d * w..(d + 1) * w])
+            .collect();
+        index.insert(&docs);
+        Ok(())
+    }
+
     /// Pass 2: cluster everything added, one outcome per document in the order added.
     pub fn resolve(&self) -> Vec<Outcome> {
+        self.resolve_with(None).unwrap_or_default()
+    }
+
+    /// [`Dedup::resolve`] against an index of earlier documents: a document sharing a band with
+    /// the index (or clustered with one that does) is a duplicate of an earlier document, root
+    /// [`super::cluster::INDEXED`]. Index matches are not confirmed by exact Jaccard (the index
+    /// keeps no shingles).
+    pub fn resolve_with(&self, index: Option<&LshIndex>) -> Result<Vec<Outcome>> {
         let w = self.width;
         let rows: Vec<Option<&[u64]>> = (0..self.n)
             .map(|d| self.has_sig[d].then(|| &self.values[d * w..(d + 1) * w]))
             .collect();
-        if self.keep == Keep::Datatrove {
+        if let Some(ix) = index {
+            self.check_index(ix)?;
+        } else if self.keep == Keep::Datatrove {
             let cfg = self.hasher.config();
-            return datatrove_clusters(&rows, cfg.bands, cfg.rows);
+            return Ok(datatrove_clusters(&rows, cfg.bands, cfg.rows));
         }
+        let indexed: Vec<u32> = match index {
+            Some(ix) => (0..self.n as u32)
+                .filter(|&d| rows[d as usize].is_some_and(|k| ix.matches(k)))
+                .collect(),
+            None => Vec::new(),
+        };
         let ids = &self.ids;
         let rank: Box<dyn Fn(u32, u32) -> Ordering + '_> = match self.keep {
             Keep::Longest => Box::new(move |x: u32, y: u32| {
@@ -207,6 +264,12 @@ impl Dedup {
             }
             None => None,
         };
-        cluster(&rows, self.hasher.config().bands, &*rank, confirm)
+        Ok(cluster_with_index(
+            &rows,
+            self.hasher.config().bands,
+            &*rank,
+            confirm,
+            &indexed,
+        ))
     }
 }

@@ -5,15 +5,20 @@ mod cluster;
 mod exact;
 mod index;
 mod kernel;
+mod lsh_index;
 mod minhash;
 mod mt19937;
 mod shingle;
 mod simplify;
 mod tables;
 
-pub use cluster::{band_keys, cluster, datatrove_clusters, jaccard_sorted, Outcome, UnionFind};
+pub use cluster::{
+    band_keys, cluster, cluster_with_index, datatrove_clusters, jaccard_sorted, Outcome, UnionFind,
+    INDEXED,
+};
 pub use exact::{doc_hash128, LineDedup, Removed};
 pub use index::{BatchDocs, Dedup, DocId, Keep};
 pub use kernel::sketch32;
+pub use lsh_index::{IndexParams, LshIndex};
 pub use minhash::{Config as MinHashConfig, MinHasher, Scratch, Shingling, MERSENNE_61};
 pub use simplify::{simplify_text, TextNorm};
