@@ -61,6 +61,35 @@ fn load_le(b: &[u8]) -> u64 {
     u64::from_le_bytes(pad)
 }
 
+#[inline(always)]
+fn load8(b: &[u8], i: usize) -> u64 {
+    u64::from_le_bytes(b[i..i + 8].try_into().unwrap_or([0; 8]))
+}
+
+/// The low `k` bytes of `x` (0 <= k <= 8).
+#[inline(always)]
+fn low_bytes(x: u64, k: usize) -> u64 {
+    x & (((1u128 << (8 * k)) - 1) as u64)
+}
+
+/// Bytes `[at, at + len)` of `b` (len <= 16) as two zero-padded little-endian words.
+#[inline(always)]
+fn load16(b: &[u8], at: usize, len: usize) -> (u64, u64) {
+    if at + 16 <= b.len() {
+        let (x0, x1) = (load8(b, at), load8(b, at + 8));
+        (
+            low_bytes(x0, len.min(8)),
+            low_bytes(x1, len.saturating_sub(8)),
+        )
+    } else {
+        let (lo, hi) = b[at..at + len].split_at(len.min(8));
+        (load_le(lo), load_le(hi))
+    }
+}
+
+const O8: u64 = 0x0101_0101_0101_0101;
+const H8: u64 = 0x8080_8080_8080_8080;
+
 /// Word hashes of `text.split()`, lowercased when asked, appended to `out`.
 fn word_hashes(text: &str, lowercase: bool, out: &mut Vec<u64>) {
     let b = text.as_bytes();
@@ -80,14 +109,26 @@ fn word_hashes(text: &str, lowercase: bool, out: &mut Vec<u64>) {
         }
         let start = i;
         let mut ascii = true;
-        while i < n {
-            let c = b[i];
-            if c < 0x80 {
-                if is_space_ascii(c) {
-                    break;
+        loop {
+            // Eight bytes at a time: the first byte <= 0x20 or >= 0x80 may end the word.
+            if i + 8 <= n {
+                let x = load8(b, i);
+                let cand = (x.wrapping_sub(O8 * 0x21) & !x & H8) | (x & H8);
+                if cand == 0 {
+                    i += 8;
+                    continue;
                 }
-            } else {
+                i += cand.trailing_zeros() as usize / 8;
+            }
+            if i >= n {
+                break;
+            }
+            let c = b[i];
+            if c >= 0x80 {
                 ascii = false;
+                break;
+            }
+            if is_space_ascii(c) {
                 break;
             }
             i += 1;
@@ -99,19 +140,26 @@ fn word_hashes(text: &str, lowercase: bool, out: &mut Vec<u64>) {
                 break; // only whitespace left
             };
             i = start + (w.as_ptr() as usize - rest.as_ptr() as usize) + w.len();
-            out.push(hash_word(w.to_lowercase().as_bytes()));
+            // Python's lower() of a word without Σ, char by char (ASCII directly).
+            LOWER.with_borrow_mut(|buf| {
+                buf.clear();
+                for c in w.chars() {
+                    if c.is_ascii() {
+                        buf.push(c.to_ascii_lowercase());
+                    } else {
+                        buf.extend(c.to_lowercase());
+                    }
+                }
+                out.push(hash_word(buf.as_bytes()));
+            });
             continue;
         }
-        let w = &b[start..i];
-        let h = if w.len() <= 16 {
-            let (lo, hi) = w.split_at(w.len().min(8));
-            hash16(
-                ascii_lower8(load_le(lo)),
-                ascii_lower8(load_le(hi)),
-                w.len(),
-            )
+        let len = i - start;
+        let h = if len <= 16 {
+            let (k0, k1) = load16(b, start, len);
+            hash16(ascii_lower8(k0), ascii_lower8(k1), len)
         } else {
-            hash_word(&w.to_ascii_lowercase())
+            hash_word(&b[start..i].to_ascii_lowercase())
         };
         out.push(h);
     }
@@ -121,12 +169,31 @@ fn word_hashes(text: &str, lowercase: bool, out: &mut Vec<u64>) {
 /// equals lowercasing the whole text except for Python's Final_Sigma rule, which looks at the
 /// neighbouring chars: a text with Σ is lowercased as a whole.
 pub(super) fn word_gram_hashes(text: &str, lowercase: bool, n: usize, out: &mut Vec<u64>) {
-    let mut words: Vec<u64> = Vec::new();
+    WORDS.with_borrow_mut(|words| {
+        words.clear();
+        word_gram_hashes_into(text, lowercase, n, words, out);
+    })
+}
+
+thread_local! {
+    /// Per-thread buffer for lowercasing non-ASCII words.
+    static LOWER: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+    /// Per-thread word-hash buffer, reused across documents.
+    static WORDS: std::cell::RefCell<Vec<u64>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+fn word_gram_hashes_into(
+    text: &str,
+    lowercase: bool,
+    n: usize,
+    words: &mut Vec<u64>,
+    out: &mut Vec<u64>,
+) {
     if lowercase && !text.is_ascii() && text.contains('Σ') {
         let low = text.to_lowercase();
-        word_hashes(&low, false, &mut words);
+        word_hashes(&low, false, words);
     } else {
-        word_hashes(text, lowercase, &mut words);
+        word_hashes(text, lowercase, words);
     }
     if words.len() < n {
         return;
