@@ -194,3 +194,43 @@ def test_exact_and_line_dedup() -> None:
     assert ld.stats["removed_units"] == 2 and ld.stats["removed_bytes"] == len("menu") + len(
         "footer"
     )
+
+
+def test_two_pass_stream_and_stats(corpus: pa.Table, tmp_path: Path) -> None:
+    path = tmp_path / "c.parquet"
+    pq.write_table(corpus, path, row_group_size=100)
+
+    def batches():  # type: ignore[no-untyped-def]
+        return pq.ParquetFile(path).iter_batches(batch_size=100)
+
+    d = qfast.MinHashDedup(qfast.MinHash.fast(), keep="first", threshold=0.7, id_column="id")
+    kept = pa.concat_tables(d.filter_batches(batches))
+    one = qfast.MinHashDedup(qfast.MinHash.fast(), keep="first", threshold=0.7, id_column="id")
+    assert set(kept.column("id").to_pylist()) == _kept(one, [corpus])
+    assert d.stats["rows_in"] == corpus.num_rows
+    assert d.stats["kept"] == kept.num_rows
+    assert d.stats["dropped_minhash_duplicate"] == corpus.num_rows - kept.num_rows > 0
+
+    ex = qfast.ExactDedup()
+    out = list(ex.filter_batches([corpus.slice(0, 500), corpus.slice(500)]))
+    assert sum(t.num_rows for t in out) == corpus.num_rows - 20  # the 20 exact copies
+
+
+def test_confirmed_pairs_and_no_split_of_confirmed_duplicates() -> None:
+    # X and Y are each >= 0.8 similar to Z but not to each other: all three are one cluster,
+    # and the confirmed pairs are exactly (X, Z) and (Y, Z).
+    rng = random.Random(0)
+    z = [f"w{i}" for i in range(400)]
+    x, y = z[:], z[:]
+    for i in rng.sample(range(400), 5):
+        x[i] = f"xx{i}"
+    for i in rng.sample(range(400), 5):
+        y[i] = f"yy{i}"
+    d = qfast.MinHashDedup(qfast.MinHash.fast(), threshold=0.8)
+    d.add(pa.table({"text": [" ".join(x), " ".join(y), " ".join(z)]}))
+    res = d.result()
+    assert set(res.table.column("cluster_id").to_pylist()) == {0}
+    pairs = {(a, b) for a, b in zip(res.pairs["a"].to_pylist(), res.pairs["b"].to_pylist())}
+    jac = res.pairs["jaccard"].to_pylist()
+    assert all(j >= 0.8 for j in jac)
+    assert (0, 2) in pairs and (1, 2) in pairs and (0, 1) not in pairs

@@ -18,7 +18,7 @@ set, whatever the batch order or thread count.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -155,8 +155,13 @@ class DedupResult:
     """Per-document outcome, in the order documents were added."""
 
     table: pa.Table
-    """``cluster_id`` (position, in the order added, of the document the cluster keeps),
-    ``cluster_size``, ``is_duplicate`` and ``keep`` (= not ``is_duplicate``)."""
+    """``cluster_id`` (position, in the order added, of the document the cluster keeps; -1 when
+    an earlier, indexed document keeps it), ``cluster_size``, ``is_duplicate`` and ``keep``
+    (= not ``is_duplicate``)."""
+    pairs: pa.Table
+    """With ``threshold``: every confirmed pair ``a < b`` (positions) and its exact Jaccard
+    similarity (all ``>= threshold``). Clusters are the connected components of these pairs, so
+    two documents of one cluster can be less similar than the threshold. Empty otherwise."""
 
     @property
     def keep(self) -> pa.Array:
@@ -229,6 +234,7 @@ class MinHashDedup:
     ) -> None:
         self.minhash = minhash or MinHash.datatrove()
         self.index = index
+        self.stats: dict[str, int] = {}
         if keep == "highest" and score_column is None:
             raise ConfigError("keep='highest' needs score_column")
         self.keep_policy = keep
@@ -262,9 +268,18 @@ class MinHashDedup:
             self.add(b)
 
     def result(self) -> DedupResult:
-        """Pass 2: cluster all documents added so far."""
+        """Pass 2: cluster all documents added so far (also updates ``stats``)."""
         out = self._state.resolve(None if self.index is None else self.index._state)
         dup = out["is_duplicate"]
+        n_dup = int(pc.sum(dup).as_py() or 0)
+        self.stats = {
+            "rows_in": len(dup),
+            "kept": len(dup) - n_dup,
+            "dropped_minhash_duplicate": n_dup,
+            "clusters_with_duplicates": len(
+                pc.unique(pc.filter(out["cluster_id"], dup))  # type: ignore[arg-type]
+            ),
+        }
         return DedupResult(
             pa.table(
                 {
@@ -273,8 +288,27 @@ class MinHashDedup:
                     "is_duplicate": dup,
                     "keep": pc.invert(dup),
                 }
-            )
+            ),
+            pa.table({"a": out["pair_a"], "b": out["pair_b"], "jaccard": out["pair_jaccard"]}),
         )
+
+    def filter_batches(self, make_batches: Callable[[], Iterable[Any]]) -> Iterator[pa.Table]:
+        """Dedups a stream too big for memory in two passes over it: ``make_batches()`` is
+        called twice and must yield the same batches in the same order (e.g. reading the same
+        Parquet files). Pass 1 signs every batch; pass 2 yields each batch's kept rows."""
+        for b in make_batches():
+            self.add(b)
+        keep = self.result().keep
+        at = 0
+        for b in make_batches():
+            t = as_table(b) if is_tabular(b) else pa.table({self.column: b})
+            yield t.filter(keep.slice(at, t.num_rows))
+            at += t.num_rows
+        if at != len(keep):
+            raise ConfigError(
+                f"the second pass gave {at} rows, the first {len(keep)}: make_batches() must "
+                "yield the same batches both times"
+            )
 
     def new_index(self, key_bits: Literal[32, 64] = 32) -> LSHIndex:
         """An empty index with this run's MinHash parameters."""
@@ -318,6 +352,11 @@ class ExactDedup:
         self.stats["rows_in"] += len(dup)
         self.stats["dropped_exact_duplicate"] += int(pc.sum(dup).as_py() or 0)
         return dup
+
+    def filter_batches(self, batches: Iterable[Any]) -> Iterator[Any]:
+        """One pass over a stream: yields each batch without the rows seen before."""
+        for b in batches:
+            yield self.run(b)
 
     def run(self, data: Any) -> Any:
         """The rows of ``data`` that are not duplicates."""

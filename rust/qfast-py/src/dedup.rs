@@ -436,7 +436,7 @@ impl MinHashDedupState {
     ) -> PyResult<Bound<'py, PyDict>> {
         let inner = &self.inner;
         let ix = index.as_ref().map(|i| &i.inner);
-        let out = py.detach(|| inner.resolve_with(ix)).py_err(py)?;
+        let (out, edges) = py.detach(|| inner.resolve_with(ix)).py_err(py)?;
         let d = PyDict::new(py);
         let cid: Int64Array = out
             .iter()
@@ -447,6 +447,12 @@ impl MinHashDedupState {
         d.set_item("cluster_id", to_py(py, Arc::new(cid))?)?;
         d.set_item("cluster_size", to_py(py, Arc::new(size))?)?;
         d.set_item("is_duplicate", to_py(py, Arc::new(dup))?)?;
+        let a: Int64Array = edges.iter().map(|e| Some(e.0 as i64)).collect();
+        let b: Int64Array = edges.iter().map(|e| Some(e.1 as i64)).collect();
+        let j: arrow_array::Float64Array = edges.iter().map(|e| Some(e.2)).collect();
+        d.set_item("pair_a", to_py(py, Arc::new(a))?)?;
+        d.set_item("pair_b", to_py(py, Arc::new(b))?)?;
+        d.set_item("pair_jaccard", to_py(py, Arc::new(j))?)?;
         Ok(d)
     }
 

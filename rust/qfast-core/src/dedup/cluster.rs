@@ -11,6 +11,7 @@
 //!   never on batch order or thread count.
 
 use std::cmp::Ordering;
+use std::collections::HashSet;
 
 /// Union-find over dense ids with datatrove's union rule.
 pub struct UnionFind {
@@ -132,18 +133,21 @@ pub fn band_keys(sig: &[u64], bands: usize, rows: usize, out: &mut Vec<u64>) {
 /// total order. `confirm(x, y)`: whether a candidate pair is a real duplicate (e.g. exact Jaccard
 /// >= threshold); `None` confirms every candidate.
 ///
-/// Within a group of documents sharing a band key (in rank order), each document is confirmed
-/// against the group's leaders in turn (a leader is a document that matched no earlier leader),
-/// and joins the first that confirms.
+/// `confirm` returns the pair's similarity when it is a duplicate. Within a group of documents
+/// sharing a band key, every pair is checked (groups above 32 documents: each document against
+/// the group's leaders). The confirmed pairs are returned as edges by [`cluster_with_index`].
 #[allow(clippy::type_complexity)]
 pub fn cluster(
     keys: &[Option<&[u64]>],
     bands: usize,
     rank: &dyn Fn(u32, u32) -> Ordering,
-    confirm: Option<&dyn Fn(u32, u32) -> bool>,
+    confirm: Option<&dyn Fn(u32, u32) -> Option<f64>>,
 ) -> Vec<Outcome> {
-    cluster_with_index(keys, bands, rank, confirm, &[])
+    cluster_with_index(keys, bands, rank, confirm, &[]).0
 }
+
+/// Band groups up to this size have every pair checked; bigger ones go through leaders.
+const ALL_PAIRS_MAX: usize = 32;
 
 /// The root reported for documents whose cluster holds earlier, indexed documents.
 pub const INDEXED: u32 = u32::MAX;
@@ -156,9 +160,9 @@ pub fn cluster_with_index(
     keys: &[Option<&[u64]>],
     bands: usize,
     rank: &dyn Fn(u32, u32) -> Ordering,
-    confirm: Option<&dyn Fn(u32, u32) -> bool>,
+    confirm: Option<&dyn Fn(u32, u32) -> Option<f64>>,
     indexed: &[u32],
-) -> Vec<Outcome> {
+) -> (Vec<Outcome>, Vec<(u32, u32, f64)>) {
     let n = keys.len();
     let sentinel = n as u32;
     let rank = |x: u32, y: u32| -> Ordering {
@@ -176,6 +180,10 @@ pub fn cluster_with_index(
     }
     let mut recs: Vec<(u64, u32)> = Vec::new();
     let mut leaders: Vec<u32> = Vec::new();
+    // Pairs checked so far (a pair shares several bands), those confirmed, and the edges.
+    let mut tested: HashSet<(u32, u32)> = HashSet::new();
+    let mut confirmed: HashSet<(u32, u32)> = HashSet::new();
+    let mut edges: Vec<(u32, u32, f64)> = Vec::new();
     for b in 0..bands {
         recs.clear();
         recs.extend(
@@ -198,11 +206,42 @@ pub fn cluster_with_index(
                         }
                     }
                     Some(ok) => {
-                        leaders.clear();
-                        for &(_, d) in &recs[i..j] {
-                            match leaders.iter().copied().find(|&l| ok(l, d)) {
-                                Some(l) => uf.union_by(l, d, |x, y| rank(x, y) == Ordering::Less),
-                                None => leaders.push(d),
+                        let group = &recs[i..j];
+                        let mut test = |x: u32, y: u32, uf: &mut UnionFind| -> bool {
+                            let key = (x.min(y), x.max(y));
+                            if !tested.insert(key) {
+                                return confirmed.contains(&key);
+                            }
+                            match ok(key.0, key.1) {
+                                Some(sim) => {
+                                    confirmed.insert(key);
+                                    edges.push((key.0, key.1, sim));
+                                    uf.union_by(x, y, |a, b| rank(a, b) == Ordering::Less);
+                                    true
+                                }
+                                None => false,
+                            }
+                        };
+                        if group.len() <= ALL_PAIRS_MAX {
+                            // Small groups: every pair is checked.
+                            for (p, &(_, x)) in group.iter().enumerate() {
+                                for &(_, y) in &group[p + 1..] {
+                                    test(x, y, &mut uf);
+                                }
+                            }
+                        } else {
+                            // Big groups (mass copies): each document is checked against the
+                            // group's leaders, joins every leader it matches, and becomes a
+                            // leader when it matches none.
+                            leaders.clear();
+                            for &(_, d) in group {
+                                let mut joined = false;
+                                for &l in leaders.iter() {
+                                    joined |= test(l, d, &mut uf);
+                                }
+                                if !joined {
+                                    leaders.push(d);
+                                }
                             }
                         }
                     }
@@ -212,7 +251,7 @@ pub fn cluster_with_index(
         }
     }
     let with_sentinel = !indexed.is_empty();
-    (0..n as u32)
+    let out = (0..n as u32)
         .map(|d| {
             let root = uf.find(d);
             let size = uf.size_of(d) - u32::from(with_sentinel && root == sentinel);
@@ -222,7 +261,9 @@ pub fn cluster_with_index(
                 duplicate: root != d,
             }
         })
-        .collect()
+        .collect();
+    edges.sort_by_key(|e| (e.0, e.1));
+    (out, edges)
 }
 
 /// Exact Jaccard similarity of two sorted, deduplicated hash lists.
@@ -277,7 +318,7 @@ mod tests {
         assert!(out[..3].iter().all(|o| o.root == 2 && o.cluster_size == 3));
         assert!(!out[3].duplicate && out[3].cluster_size == 1);
         // Only 1 and 2 are real duplicates.
-        let ok = |x: u32, y: u32| x.min(y) == 1 && x.max(y) == 2;
+        let ok = |x: u32, y: u32| (x.min(y) == 1 && x.max(y) == 2).then_some(0.9);
         let out = cluster(&keys, 2, &rank, Some(&ok));
         assert!(!out[0].duplicate && out[0].cluster_size == 1);
         assert!(out[1].duplicate && out[1].root == 2);

@@ -211,14 +211,20 @@ impl Dedup {
 
     /// Pass 2: cluster everything added, one outcome per document in the order added.
     pub fn resolve(&self) -> Vec<Outcome> {
-        self.resolve_with(None).unwrap_or_default()
+        self.resolve_with(None).map(|r| r.0).unwrap_or_default()
     }
 
     /// [`Dedup::resolve`] against an index of earlier documents: a document sharing a band with
     /// the index (or clustered with one that does) is a duplicate of an earlier document, root
     /// [`super::cluster::INDEXED`]. Index matches are not confirmed by exact Jaccard (the index
     /// keeps no shingles).
-    pub fn resolve_with(&self, index: Option<&LshIndex>) -> Result<Vec<Outcome>> {
+    ///
+    /// Also returns the confirmed pairs `(a, b, jaccard)` (`a < b`) when `threshold` is set.
+    #[allow(clippy::type_complexity)]
+    pub fn resolve_with(
+        &self,
+        index: Option<&LshIndex>,
+    ) -> Result<(Vec<Outcome>, Vec<(u32, u32, f64)>)> {
         let w = self.width;
         let rows: Vec<Option<&[u64]>> = (0..self.n)
             .map(|d| self.has_sig[d].then(|| &self.values[d * w..(d + 1) * w]))
@@ -227,7 +233,7 @@ impl Dedup {
             self.check_index(ix)?;
         } else if self.keep == Keep::Datatrove {
             let cfg = self.hasher.config();
-            return Ok(datatrove_clusters(&rows, cfg.bands, cfg.rows));
+            return Ok((datatrove_clusters(&rows, cfg.bands, cfg.rows), Vec::new()));
         }
         let indexed: Vec<u32> = match index {
             Some(ix) => (0..self.n as u32)
@@ -252,13 +258,14 @@ impl Dedup {
             _ => Box::new(move |x: u32, y: u32| ids[x as usize].cmp(&ids[y as usize])),
         };
         let confirm_fn;
-        let confirm: Option<&dyn Fn(u32, u32) -> bool> = match self.threshold {
+        let confirm: Option<&dyn Fn(u32, u32) -> Option<f64>> = match self.threshold {
             Some(t) => {
                 confirm_fn = move |x: u32, y: u32| {
-                    jaccard_sorted(
+                    let j = jaccard_sorted(
                         &self.shingle_sets[x as usize],
                         &self.shingle_sets[y as usize],
-                    ) >= t
+                    );
+                    (j >= t).then_some(j)
                 };
                 Some(&confirm_fn)
             }

@@ -33,8 +33,8 @@ pub enum Shingling {
     /// Word n-grams of `text.split()` (Python whitespace), lowercased (Python `str.lower`) if
     /// asked.
     Words { lowercase: bool },
-    /// Code-point n-grams of the text with whitespace runs collapsed to one space and the ends
-    /// stripped, lowercased if asked.
+    /// Code-point n-grams of the text with its whitespace removed (the usual CJK definition),
+    /// lowercased if asked (char by char: no Final_Sigma context).
     Chars { lowercase: bool },
 }
 

@@ -201,28 +201,21 @@ fn word_gram_hashes_into(
     out.extend(words.windows(n).map(combine));
 }
 
-/// Code-point n-gram hashes of the text with whitespace runs collapsed to one space and both
-/// ends stripped (lowercased when asked).
+/// Code-point n-gram hashes of the text without its whitespace (the usual definition for CJK,
+/// where words are not space-separated), lowercased when asked.
 pub(super) fn char_gram_hashes(text: &str, lowercase: bool, n: usize, out: &mut Vec<u64>) {
-    let low;
-    let t = if lowercase {
-        low = text.to_lowercase();
-        low.as_str()
-    } else {
-        text
-    };
-    let mut cps: Vec<u64> = Vec::with_capacity(t.len());
-    let mut pending_space = false;
-    for c in t.chars() {
+    let mut cps: Vec<u64> = Vec::with_capacity(text.len());
+    for c in text.chars() {
         if is_space(c) {
-            pending_space = !cps.is_empty();
             continue;
         }
-        if pending_space {
-            cps.push(' ' as u64);
-            pending_space = false;
+        if lowercase && !c.is_ascii() {
+            cps.extend(c.to_lowercase().map(|l| l as u64));
+        } else if lowercase {
+            cps.push(c.to_ascii_lowercase() as u64);
+        } else {
+            cps.push(c as u64);
         }
-        cps.push(c as u64);
     }
     if cps.len() < n {
         return;
