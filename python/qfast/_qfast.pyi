@@ -43,17 +43,7 @@ def run_steps(
 def signals(data: Any, step: str, column: str = "text", tokenizer: str = "spacy") -> pa.RecordBatch:
     """The measured quantities of one leaf step, one column each."""
 
-def simplify_text(
-    data: Any,
-    column: str = "text",
-    lowercase: bool = True,
-    norm_whitespace: bool = True,
-    remove_punctuation: bool = True,
-    norm_unicode_diacritics: bool = True,
-    norm_numbers: bool = True,
-    norm_weekdays: bool = False,
-    norm_monthnames: bool = False,
-) -> pa.Array:
+def simplify_text(data: Any, column: str, norm_flags: Any) -> pa.Array:
     """datatrove ``simplify_text`` of every row (null stays null)."""
 
 def doc_hashes(data: Any, column: str = "text", simplify: bool = False) -> pa.Array:

@@ -63,7 +63,7 @@ def simplify_text(data: Any, column: str = "text", norm: TextNorm | None = None)
     """datatrove ``simplify_text`` of every row (``large_string``, null for null)."""
     _, col = text_column(data, column)
     n = norm or TextNorm()
-    return _qfast.simplify_text(col, column, *n.flags())
+    return _qfast.simplify_text(col, column, n.flags())
 
 
 def doc_hashes(data: Any, column: str = "text", simplify: bool = False) -> pa.Array:

@@ -8,6 +8,8 @@
 //! matching benches, `CHECK=1` prints a fingerprint of every gopher_repetition signal and
 //! decision instead (to compare builds).
 
+mod common;
+
 use std::time::Instant;
 
 use qfast_core::filters::{c4, fineweb, gopher_quality, gopher_repetition};
@@ -15,19 +17,7 @@ use qfast_core::pipeline;
 use qfast_core::tokenize::{Tokenizer, TokenizerKind};
 
 fn main() {
-    let path = std::env::args()
-        .nth(1)
-        .expect("usage: bench_filters corpus.bin");
-    let raw = std::fs::read(&path).expect("read corpus");
-    let mut texts: Vec<String> = Vec::new();
-    let mut i = 0;
-    while i + 4 <= raw.len() {
-        let n = u32::from_le_bytes([raw[i], raw[i + 1], raw[i + 2], raw[i + 3]]) as usize;
-        i += 4;
-        texts.push(String::from_utf8_lossy(&raw[i..i + n]).into_owned());
-        i += n;
-    }
-    let mb = texts.iter().map(|t| t.len()).sum::<usize>() as f64 / 1e6;
+    let (texts, mb) = common::read_corpus("usage: bench_filters corpus.bin");
     let tok = Tokenizer::new(TokenizerKind::Spacy);
     let words: Vec<Vec<&str>> = texts.iter().map(|t| tok.words(t)).collect();
     println!("{} docs, {:.2} MB", texts.len(), mb);

@@ -3,25 +3,15 @@
 //!
 //! `cargo run --release -p qfast-core --example bench_minhash -- corpus.bin` (`REPS=n`).
 
+mod common;
+
 use std::time::Instant;
 
 use qfast_core::dedup::{MinHashConfig, MinHasher, Scratch, Shingling};
 use qfast_core::tokenize::{Tokenizer, TokenizerKind};
 
 fn main() {
-    let path = std::env::args()
-        .nth(1)
-        .expect("usage: bench_minhash corpus.bin");
-    let raw = std::fs::read(&path).expect("read corpus");
-    let mut texts: Vec<String> = Vec::new();
-    let mut i = 0;
-    while i + 4 <= raw.len() {
-        let n = u32::from_le_bytes([raw[i], raw[i + 1], raw[i + 2], raw[i + 3]]) as usize;
-        i += 4;
-        texts.push(String::from_utf8_lossy(&raw[i..i + n]).into_owned());
-        i += n;
-    }
-    let mb = texts.iter().map(|t| t.len()).sum::<usize>() as f64 / 1e6;
+    let (texts, mb) = common::read_corpus("usage: bench_minhash corpus.bin");
     let reps: usize = std::env::var("REPS")
         .ok()
         .and_then(|v| v.parse().ok())

@@ -38,54 +38,30 @@ fn to_py(py: Python<'_>, a: ArrayRef) -> PyResult<Py<PyAny>> {
     Ok(PyArray::from_array_ref(a).to_pyarrow(py)?.unbind())
 }
 
-#[allow(clippy::too_many_arguments)]
-fn norm(
-    lowercase: bool,
-    norm_whitespace: bool,
-    remove_punctuation: bool,
-    norm_unicode_diacritics: bool,
-    norm_numbers: bool,
-    norm_weekdays: bool,
-    norm_monthnames: bool,
-) -> TextNorm {
+/// `TextNorm` from its seven flags, in datatrove's field order.
+fn norm(f: [bool; 7]) -> TextNorm {
     TextNorm {
-        lowercase,
-        norm_whitespace,
-        remove_punctuation,
-        norm_unicode_diacritics,
-        norm_numbers,
-        norm_weekdays,
-        norm_monthnames,
+        lowercase: f[0],
+        norm_whitespace: f[1],
+        remove_punctuation: f[2],
+        norm_unicode_diacritics: f[3],
+        norm_numbers: f[4],
+        norm_weekdays: f[5],
+        norm_monthnames: f[6],
     }
 }
 
-/// datatrove `simplify_text` of every row (null stays null).
+/// datatrove `simplify_text` of every row (null stays null). `norm_flags`: the seven
+/// `TextNormConfig` fields in datatrove's order.
 #[pyfunction]
-#[pyo3(signature = (data, column = "text", lowercase = true, norm_whitespace = true,
-    remove_punctuation = true, norm_unicode_diacritics = true, norm_numbers = true,
-    norm_weekdays = false, norm_monthnames = false))]
-#[allow(clippy::too_many_arguments)]
+#[pyo3(signature = (data, column, norm_flags))]
 fn simplify_text(
     py: Python<'_>,
     data: AnyArray,
     column: &str,
-    lowercase: bool,
-    norm_whitespace: bool,
-    remove_punctuation: bool,
-    norm_unicode_diacritics: bool,
-    norm_numbers: bool,
-    norm_weekdays: bool,
-    norm_monthnames: bool,
+    norm_flags: [bool; 7],
 ) -> PyResult<Py<PyAny>> {
-    let cfg = norm(
-        lowercase,
-        norm_whitespace,
-        remove_punctuation,
-        norm_unicode_diacritics,
-        norm_numbers,
-        norm_weekdays,
-        norm_monthnames,
-    );
+    let cfg = norm(norm_flags);
     let chunks = text_chunks(py, data, column)?;
     let out = py
         .detach(|| {
@@ -193,7 +169,6 @@ impl MinHashSpec {
         norm_flags: [bool; 7],
         tokenizer: &str,
     ) -> PyResult<Self> {
-        let [a, b, c, d, e, f, g] = norm_flags;
         let hasher = minhasher(
             shingles,
             n_grams,
@@ -202,7 +177,7 @@ impl MinHashSpec {
             seed,
             precision,
             lowercase,
-            norm(a, b, c, d, e, f, g),
+            norm(norm_flags),
             tokenizer,
         )?;
         Ok(MinHashSpec { hasher })
