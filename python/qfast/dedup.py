@@ -159,9 +159,11 @@ class DedupResult:
     an earlier, indexed document keeps it), ``cluster_size``, ``is_duplicate`` and ``keep``
     (= not ``is_duplicate``)."""
     pairs: pa.Table
-    """With ``threshold``: every confirmed pair ``a < b`` (positions) and its exact Jaccard
-    similarity (all ``>= threshold``). Clusters are the connected components of these pairs, so
-    two documents of one cluster can be less similar than the threshold. Empty otherwise."""
+    """With ``threshold``: the confirmed pairs ``a < b`` (positions) and their exact Jaccard
+    similarity (all ``>= threshold``): every confirmed pair of documents sharing a band, except
+    in band groups of more than 32 documents (mass copies), where each document is only checked
+    against the group's leaders. Clusters are the connected components of these pairs, so two
+    documents of one cluster can be less similar than the threshold. Empty otherwise."""
 
     @property
     def keep(self) -> pa.Array:

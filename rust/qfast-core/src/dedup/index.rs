@@ -48,7 +48,11 @@ pub struct Dedup {
     /// Datatrove: full signatures (equal band tuples decide); otherwise band keys.
     values: Vec<u64>,
     width: usize,
+    /// User ids, when the batches give them (else the position is the id). Lengths and scores
+    /// are kept only for the policies that rank by them: memory per document stays at the band
+    /// keys plus a flag unless asked for more.
     ids: Vec<DocId>,
+    user_ids: Option<bool>,
     lens: Vec<u64>,
     scores: Vec<f64>,
     shingle_sets: Vec<Box<[u64]>>,
@@ -92,6 +96,7 @@ impl Dedup {
             values: vec![],
             width,
             ids: vec![],
+            user_ids: None,
             lens: vec![],
             scores: vec![],
             shingle_sets: vec![],
@@ -145,25 +150,35 @@ impl Dedup {
                 return Err(Error::Config("ids and texts differ in length".into()));
             }
         }
+        let given = batch.ids.is_some();
+        if *self.user_ids.get_or_insert(given) != given {
+            return Err(Error::Config(
+                "every batch must give ids, or none: a batch without ids after batches with ids \
+                 (or the reverse)"
+                    .into(),
+            ));
+        }
         for (i, (signed, vals, set)) in per_doc.into_iter().enumerate() {
             self.has_sig.push(signed);
             self.values.extend_from_slice(&vals);
             if want_sets {
                 self.shingle_sets.push(set);
             }
-            let id = match &batch.ids {
-                Some(ids) => ids[i].clone(),
-                None => DocId::Int((self.n + i) as i64),
-            };
-            self.ids.push(id);
-            self.lens.push(batch.texts[i].map_or(0, |t| t.len() as u64));
-            let score = batch
-                .scores
-                .as_ref()
-                .and_then(|s| s.get(i).copied().flatten())
-                .filter(|v| !v.is_nan())
-                .unwrap_or(f64::NEG_INFINITY);
-            self.scores.push(score);
+            if let Some(ids) = &batch.ids {
+                self.ids.push(ids[i].clone());
+            }
+            if self.keep == Keep::Longest {
+                self.lens.push(batch.texts[i].map_or(0, |t| t.len() as u64));
+            }
+            if self.keep == Keep::Highest {
+                let score = batch
+                    .scores
+                    .as_ref()
+                    .and_then(|s| s.get(i).copied().flatten())
+                    .filter(|v| !v.is_nan())
+                    .unwrap_or(f64::NEG_INFINITY);
+                self.scores.push(score);
+            }
         }
         self.n += rows_n;
         Ok(())
@@ -242,20 +257,26 @@ impl Dedup {
             None => Vec::new(),
         };
         let ids = &self.ids;
+        // The stable order: user ids, else positions.
+        let by_id = move |x: usize, y: usize| -> Ordering {
+            if ids.is_empty() {
+                x.cmp(&y)
+            } else {
+                ids[x].cmp(&ids[y])
+            }
+        };
         let rank: Box<dyn Fn(u32, u32) -> Ordering + '_> = match self.keep {
             Keep::Longest => Box::new(move |x: u32, y: u32| {
                 let (x, y) = (x as usize, y as usize);
-                self.lens[y]
-                    .cmp(&self.lens[x])
-                    .then_with(|| ids[x].cmp(&ids[y]))
+                self.lens[y].cmp(&self.lens[x]).then_with(|| by_id(x, y))
             }),
             Keep::Highest => Box::new(move |x: u32, y: u32| {
                 let (x, y) = (x as usize, y as usize);
                 self.scores[y]
                     .total_cmp(&self.scores[x])
-                    .then_with(|| ids[x].cmp(&ids[y]))
+                    .then_with(|| by_id(x, y))
             }),
-            _ => Box::new(move |x: u32, y: u32| ids[x as usize].cmp(&ids[y as usize])),
+            _ => Box::new(move |x: u32, y: u32| by_id(x as usize, y as usize)),
         };
         let confirm_fn;
         let confirm: Option<&dyn Fn(u32, u32) -> Option<f64>> = match self.threshold {
