@@ -377,5 +377,48 @@ def test_thread_scaling(docs, recorder) -> None:  # type: ignore[no-untyped-def]
         print("\n" + line, flush=True)
 
 
+def test_lsh_insert_and_query(docs, texts, recorder) -> None:  # type: ignore[no-untyped-def]
+    """LSH on signatures already made, single thread: rensa's RMinHashLSH `insert_many` +
+    `query_all` (16 bands of 8) against qfast's clustering of the same documents' band keys
+    (`MinHashDedup.result()` after `add`, 16 x 8, no exact check): docs/s of the LSH part."""
+    rensa = pytest.importorskip("rensa")
+    qfast.set_num_threads(1)
+    sh = [shingles(t) for t in texts]
+    mhs = rensa.RMinHash.from_token_sets(sh, K, SEED)
+    lsh = rensa.RMinHashLSH(0.8, K, 16)
+
+    def peer() -> None:
+        nonlocal lsh
+        lsh = rensa.RMinHashLSH(0.8, K, 16)
+        lsh.insert_many(mhs)
+        lsh.query_all(mhs)
+
+    peer_s = _best(peer, rounds=3)
+    d = qfast.MinHashDedup(qfast.MinHash.fast(), keep="first")
+    d.add(docs)
+    qfast_s = _best(d.result, rounds=5)
+    n = len(docs)
+    recorder.add(
+        BENCH,
+        docs=n,
+        bytes=0,
+        threads=1,
+        qfast_s=qfast_s,
+        peer="rensa-0.5.0 RMinHashLSH insert_many+query_all",
+        peer_s=peer_s,
+        ratio=peer_s / qfast_s,
+        qfast_mb_s=0.0,
+        params={
+            "step": "LSH: qfast cluster (band keys -> clusters) vs rensa insert+query",
+            "qfast_docs_s": n / qfast_s,
+            "peer_docs_s": n / peer_s,
+            "bands_rows": [16, 8],
+        },
+    )
+    _summary.append(
+        f"LSH: qfast {n / qfast_s:,.0f} docs/s vs rensa insert+query {n / peer_s:,.0f} docs/s"
+    )
+
+
 def test_zz_summary() -> None:
     print("\n" + "\n".join(_summary))
