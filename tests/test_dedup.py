@@ -234,3 +234,39 @@ def test_confirmed_pairs_and_no_split_of_confirmed_duplicates() -> None:
     jac = res.pairs["jaccard"].to_pylist()
     assert all(j >= 0.8 for j in jac)
     assert (0, 2) in pairs and (1, 2) in pairs and (0, 1) not in pairs
+
+
+def test_dedup_steps_in_a_pipeline(corpus: pa.Table) -> None:
+    table = corpus.sort_by("id")
+    p = qfast.Pipeline(
+        [
+            qfast.GopherRepetition(),
+            qfast.ExactDedup(),
+            qfast.MinHashDedup(qfast.MinHash.fast(), keep="first", threshold=0.7, id_column="id"),
+            qfast.C4Quality(filter_no_terminal_punct=False),
+        ]
+    )
+    res = p.run(table)
+    v = res.verdict
+    assert v.num_rows == table.num_rows
+    steps = v.column("step").to_pylist()
+    reasons = v.column("reason").to_pylist()
+    # Every dropped row names its step and reason; dedup steps drop with their own reasons.
+    assert {r for r, s in zip(reasons, steps) if s == 1} == {"exact_duplicate"}
+    assert {r for r, s in zip(reasons, steps) if s == 2} == {"minhash_duplicate"}
+    assert sum(v.column("keep").to_pylist()) == res.data.num_rows
+    st = p.stats
+    for a, b in zip(st, st[1:]):
+        assert b["rows_in"] == a["kept"]  # each step sees what the previous one kept
+    assert st[1]["dropped_exact_duplicate"] >= 1
+    assert st[2]["dropped_minhash_duplicate"] >= 1
+    # The same filters alone, then the dedup steps by hand, keep the same rows.
+    alone = qfast.Pipeline([qfast.GopherRepetition()]).run(table).data
+    alone = qfast.ExactDedup().run(alone)
+    kept, _ = qfast.MinHashDedup(
+        qfast.MinHash.fast(), keep="first", threshold=0.7, id_column="id"
+    ).run(alone)
+    kept = qfast.Pipeline([qfast.C4Quality(filter_no_terminal_punct=False)]).run(kept).data
+    assert kept.column("id").to_pylist() == res.data.column("id").to_pylist()
+    with pytest.raises(ConfigError, match="two passes"):
+        list(p.run_batches([table]))

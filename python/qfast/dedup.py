@@ -224,6 +224,9 @@ class MinHashDedup:
     (``cluster_id`` -1). ``update_index`` adds this run's documents to an index afterwards.
     """
 
+    name = "minhash_dedup"
+    reason = "minhash_duplicate"
+
     def __init__(
         self,
         minhash: MinHash | None = None,
@@ -240,6 +243,7 @@ class MinHashDedup:
         if keep == "highest" and score_column is None:
             raise ConfigError("keep='highest' needs score_column")
         self.keep_policy = keep
+        self.threshold = threshold
         self.column = column
         self.id_column = id_column
         self.score_column = score_column
@@ -312,6 +316,32 @@ class MinHashDedup:
                 "yield the same batches both times"
             )
 
+    def _pipeline_mark(self, table: pa.Table, column: str) -> pa.Array:
+        """As a ``Pipeline`` step: near-duplicates within the rows of one call (a fresh run per
+        call; across calls use ``index``, which this step then updates)."""
+        run = MinHashDedup(
+            self.minhash,
+            keep=self.keep_policy,
+            threshold=self.threshold,
+            column=column,
+            id_column=self.id_column,
+            score_column=self.score_column,
+            index=self.index,
+        )
+        run.add(table)
+        dup = run.result().table.column("is_duplicate").combine_chunks()
+        if self.index is not None:
+            run.update_index(self.index)
+        for k, v in run.stats.items():
+            self.stats[k] = self.stats.get(k, 0) + v
+        return dup
+
+    def __repr__(self) -> str:
+        return (
+            f"MinHashDedup({self.minhash!r}, keep={self.keep_policy!r}, "
+            f"threshold={self.threshold!r})"
+        )
+
     def new_index(self, key_bits: Literal[32, 64] = 32) -> LSHIndex:
         """An empty index with this run's MinHash parameters."""
         return LSHIndex(self._state.new_index(key_bits))
@@ -339,8 +369,12 @@ class ExactDedup:
     batch. The first occurrence is kept; null texts are never duplicates. Memory: 16 bytes per
     distinct text (plus hash-set overhead)."""
 
+    name = "exact_dedup"
+    reason = "exact_duplicate"
+
     def __init__(self, column: str = "text", simplify: bool = False) -> None:
         self.column = column
+        self.simplify = simplify
         self._state = _qfast.ExactDedupState(simplify)
         self.stats = {"rows_in": 0, "dropped_exact_duplicate": 0}
 
@@ -354,6 +388,17 @@ class ExactDedup:
         self.stats["rows_in"] += len(dup)
         self.stats["dropped_exact_duplicate"] += int(pc.sum(dup).as_py() or 0)
         return dup
+
+    def _pipeline_mark(self, table: pa.Table, column: str) -> pa.Array:
+        """As a ``Pipeline`` step: duplicates of texts seen in this or any earlier call."""
+        _, col = text_column(table, column)
+        dup = self._state.mark(col, column)
+        self.stats["rows_in"] += len(dup)
+        self.stats["dropped_exact_duplicate"] += int(pc.sum(dup).as_py() or 0)
+        return dup
+
+    def __repr__(self) -> str:
+        return f"ExactDedup(simplify={self.simplify})"
 
     def filter_batches(self, batches: Iterable[Any]) -> Iterator[Any]:
         """One pass over a stream: yields each batch without the rows seen before."""

@@ -19,7 +19,11 @@ import pyarrow.compute as pc
 
 from . import _qfast
 from ._input import text_column
+from .dedup import ExactDedup, MinHashDedup
+from .errors import ConfigError
 from .filters import C4Quality, Filter, FineWebQuality, GopherQuality, GopherRepetition, Tokenizer
+
+Step = Filter | ExactDedup | MinHashDedup
 
 
 @dataclass
@@ -55,15 +59,30 @@ class Pipeline:
     (0, 'top_2_gram')
     """
 
-    def __init__(self, steps: Sequence[Filter], tokenizer: Tokenizer = "spacy") -> None:
+    def __init__(self, steps: Sequence[Step], tokenizer: Tokenizer = "spacy") -> None:
         if not steps:
             raise ValueError("a Pipeline needs at least one step")
         for s in steps:
-            if not isinstance(s, Filter):
-                raise TypeError(f"pipeline steps must be qfast filters, got {type(s).__name__}")
-        self.steps: tuple[Filter, ...] = tuple(steps)
+            if not isinstance(s, (Filter, ExactDedup, MinHashDedup)):
+                raise TypeError(
+                    "pipeline steps must be qfast filters, ExactDedup or MinHashDedup, got "
+                    f"{type(s).__name__}"
+                )
+        self.steps: tuple[Step, ...] = tuple(steps)
         self.tokenizer: Tokenizer = tokenizer
-        self._spec = json.dumps([s._spec() for s in self.steps])
+        # Runs of consecutive filters go to the core as one chain; dedup steps run between them.
+        self._segments: list[tuple[int, list[Filter] | ExactDedup | MinHashDedup]] = []
+        for i, s in enumerate(self.steps):
+            if isinstance(s, Filter):
+                last = self._segments[-1][1] if self._segments else None
+                if isinstance(last, list):
+                    last.append(s)
+                else:
+                    self._segments.append((i, [s]))
+            else:
+                self._segments.append((i, s))
+        self._spec = json.dumps([s._spec() for s in self.steps if isinstance(s, Filter)])
+        self._has_dedup = any(not isinstance(s, Filter) for s in self.steps)
         self._stats: list[dict[str, Any]] = [{"name": s.name} for s in self.steps]
 
     @classmethod
@@ -96,6 +115,8 @@ class Pipeline:
 
     def verdict(self, data: Any, column: str = "text") -> pa.Table:
         """``keep``, ``reason`` and ``step`` per row (plus ``text`` if a step rewrites it)."""
+        if self._has_dedup:
+            return self.run(data, column).verdict
         _, col = text_column(data, column)
         out = self._run_kernel(col, column)
         cols = {"keep": out["keep"], "reason": out["reason"], "step": out["step"]}
@@ -110,7 +131,14 @@ class Pipeline:
 
     def run(self, data: Any, column: str = "text") -> PipelineResult:
         """Filters ``data`` (table, record batch, data frame, array...). Returns the kept rows,
-        the per-row verdict and this call's statistics."""
+        the per-row verdict and this call's statistics.
+
+        Dedup steps see the rows the steps before them kept. ``ExactDedup`` remembers texts
+        across calls (one pass over a stream); ``MinHashDedup`` dedups the rows of each call
+        (across calls, give it an ``LSHIndex``, or run ``MinHashDedup.filter_batches``, which
+        reads the stream twice)."""
+        if self._has_dedup:
+            return self._run_segments(data, column)
         table, col = text_column(data, column)
         out = self._run_kernel(col, column)
         keep = out["keep"]
@@ -126,10 +154,83 @@ class Pipeline:
             kept = table.filter(keep)
         return PipelineResult(data=kept, verdict=verdict, stats=out["stats"])
 
+    def _run_segments(self, data: Any, column: str) -> PipelineResult:
+        table, col = text_column(data, column)
+        n = len(col)
+        rows = table if table is not None else pa.table({column: col})
+        alive = pa.array(range(n), type=pa.int64())
+        cur = rows
+        reason: list[str | None] = [None] * n
+        step: list[int | None] = [None] * n
+        call_stats: list[dict[str, Any]] = [{"name": s.name} for s in self.steps]
+        rewritten = False
+        for first, seg in self._segments:
+            if cur.num_rows == 0:
+                break
+            text = cur.column(column)
+            nbytes = int(pc.sum(pc.binary_length(text)).as_py() or 0)
+            if isinstance(seg, list):
+                spec = json.dumps([f._spec() for f in seg])
+                out = _qfast.run_steps(text, spec, column, self.tokenizer)
+                for j, st in enumerate(out["stats"]):
+                    call_stats[first + j] = st
+                keep = out["keep"]
+                r, s_ = out["reason"].to_pylist(), out["step"].to_pylist()
+                if out["text"] is not None:
+                    idx = cur.column_names.index(column)
+                    cur = cur.set_column(idx, pa.field(column, pa.large_utf8()), out["text"])
+                    rewritten = True
+            else:
+                dup = seg._pipeline_mark(cur, column)
+                keep = pc.invert(dup)
+                nd = int(pc.sum(dup).as_py() or 0)
+                r = [seg.reason if d else None for d in dup.to_pylist()]
+                s_ = [0 if d else None for d in dup.to_pylist()]
+                kept_bytes = int(pc.sum(pc.binary_length(pc.filter(text, keep))).as_py() or 0)
+                call_stats[first] = {
+                    "name": seg.name,
+                    "rows_in": cur.num_rows,
+                    "bytes_in": nbytes,
+                    "kept": cur.num_rows - nd,
+                    "bytes_kept": kept_bytes,
+                    "dropped": nd,
+                    f"dropped_{seg.reason}": nd,
+                }
+            ids = alive.to_pylist()
+            for i, (ri, si) in enumerate(zip(r, s_)):
+                if ri is not None or si is not None:
+                    reason[ids[i]] = ri
+                    step[ids[i]] = None if si is None else first + si
+            alive = pc.filter(alive, keep)
+            cur = cur.filter(keep)
+        keep_all = [False] * n
+        for i in alive.to_pylist():
+            keep_all[i] = True
+        verdict = pa.table(
+            {
+                "keep": pa.array(keep_all),
+                "reason": pa.array(reason, type=pa.large_utf8()),
+                "step": pa.array(step, type=pa.int32()),
+            }
+        )
+        _merge_stats(self._stats, [s for s in call_stats])
+        kept: Any = cur if table is not None else cur.column(column)
+        if table is not None and not rewritten:
+            kept = table.filter(verdict.column("keep"))
+        return PipelineResult(data=kept, verdict=verdict, stats=call_stats)
+
     def run_batches(
         self, batches: Iterable[pa.RecordBatch] | pa.RecordBatchReader, column: str = "text"
     ) -> Iterator[pa.Table]:
-        """Filters a stream of record batches lazily, one batch at a time."""
+        """Filters a stream of record batches lazily, one batch at a time. A ``MinHashDedup``
+        step needs the whole stream (two passes) unless it has an ``LSHIndex``."""
+        for s in self.steps:
+            if isinstance(s, MinHashDedup) and s.index is None:
+                raise ConfigError(
+                    "MinHashDedup over a stream needs two passes: give it an LSHIndex (batches are "
+                    "then deduplicated against all earlier ones) or use "
+                    "MinHashDedup.filter_batches(make_batches)"
+                )
         for batch in batches:
             yield self.run(batch, column=column).data
 
