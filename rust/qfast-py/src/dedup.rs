@@ -113,40 +113,6 @@ fn doc_hashes(py: Python<'_>, data: AnyArray, column: &str, simplify: bool) -> P
     to_py(py, out)
 }
 
-#[allow(clippy::too_many_arguments)]
-fn minhasher(
-    shingles: &str,
-    n_grams: usize,
-    bands: usize,
-    rows: usize,
-    seed: u64,
-    precision: u32,
-    lowercase: bool,
-    norm: TextNorm,
-    tokenizer: &str,
-) -> PyResult<MinHasher> {
-    let shingling = match shingles {
-        "datatrove" => Shingling::Datatrove(norm),
-        "words" => Shingling::Words { lowercase },
-        "chars" => Shingling::Chars { lowercase },
-        other => {
-            return Err(PyValueError::new_err(format!(
-                "unknown shingles {other:?}; expected \"datatrove\", \"words\" or \"chars\""
-            )))
-        }
-    };
-    let cfg = MinHashConfig {
-        shingling,
-        n_grams,
-        bands,
-        rows,
-        seed,
-        precision,
-    };
-    MinHasher::new(cfg, Tokenizer::new(kind(tokenizer)?))
-        .map_err(|e| PyValueError::new_err(e.to_string()))
-}
-
 /// The MinHash parameters, as passed from Python (`qfast.MinHash`).
 #[pyclass(module = "qfast._qfast", frozen)]
 struct MinHashSpec {
@@ -169,17 +135,26 @@ impl MinHashSpec {
         norm_flags: [bool; 7],
         tokenizer: &str,
     ) -> PyResult<Self> {
-        let hasher = minhasher(
-            shingles,
+        let shingling = match shingles {
+            "datatrove" => Shingling::Datatrove(norm(norm_flags)),
+            "words" => Shingling::Words { lowercase },
+            "chars" => Shingling::Chars { lowercase },
+            other => {
+                return Err(PyValueError::new_err(format!(
+                    "unknown shingles {other:?}; expected \"datatrove\", \"words\" or \"chars\""
+                )))
+            }
+        };
+        let cfg = MinHashConfig {
+            shingling,
             n_grams,
             bands,
             rows,
             seed,
             precision,
-            lowercase,
-            norm(norm_flags),
-            tokenizer,
-        )?;
+        };
+        let hasher = MinHasher::new(cfg, Tokenizer::new(kind(tokenizer)?))
+            .map_err(|e| PyValueError::new_err(e.to_string()))?;
         Ok(MinHashSpec { hasher })
     }
 
