@@ -320,7 +320,7 @@ def build() -> tuple[pa.Table, pa.Table]:
             "text": pa.array([rows[o][0] for o in perm], pa.string()),
             "source": pa.array([rows[o][1] for o in perm], pa.string()),
             "dup_of": pa.array(
-                [None if rows[o][2] is None else new_id[rows[o][2]] for o in perm], pa.int64()
+                [None if (src := rows[o][2]) is None else new_id[src] for o in perm], pa.int64()
             ),
             "edit_frac": pa.array([rows[o][3] for o in perm], pa.float64()),
         }
