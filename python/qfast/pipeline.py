@@ -213,7 +213,7 @@ class Pipeline:
                 "step": pa.array(step, type=pa.int32()),
             }
         )
-        _merge_stats(self._stats, [s for s in call_stats])
+        _merge_stats(self._stats, call_stats)
         kept: Any = cur if table is not None else cur.column(column)
         if table is not None and not rewritten:
             kept = table.filter(verdict.column("keep"))

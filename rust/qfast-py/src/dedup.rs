@@ -224,7 +224,7 @@ fn keep_policy(keep: &str) -> PyResult<Keep> {
 
 /// Reads an id column (integers or strings) of a batch.
 fn read_ids(py: Python<'_>, data: AnyArray, column: &str) -> PyResult<Vec<DocId>> {
-    let chunks = text_chunks_any(py, data, column)?;
+    let chunks = text_chunks(py, data, column)?;
     let mut out = Vec::new();
     for c in &chunks {
         match c.data_type() {
@@ -288,7 +288,7 @@ fn arrow_cast_i64(c: &dyn Array) -> Result<Int64Array, Error> {
 }
 
 fn read_scores(py: Python<'_>, data: AnyArray, column: &str) -> PyResult<Vec<Option<f64>>> {
-    let chunks = text_chunks_any(py, data, column)?;
+    let chunks = text_chunks(py, data, column)?;
     let mut out = Vec::new();
     for c in &chunks {
         let Ok(f) = arrow_cast_f64(c.as_ref()) else {
@@ -316,11 +316,6 @@ fn arrow_cast_f64(c: &dyn Array) -> Result<ArrayRef, ()> {
         _ => return Err(()),
     };
     Ok(Arc::new(f))
-}
-
-/// The chunks of any column (not only strings) of a table/batch, or of an array.
-fn text_chunks_any(py: Python<'_>, data: AnyArray, column: &str) -> PyResult<Vec<ArrayRef>> {
-    text_chunks(py, data, column)
 }
 
 /// MinHash dedup over a stream of batches: `add` each batch (pass 1), then `resolve` (pass 2).

@@ -245,12 +245,15 @@ impl MinHasher {
                     .unwrap_or(u64::MAX);
             }
         } else {
-            let hs: Vec<u32> = shingles.iter().map(|&h| fmix32((h >> 32) as u32)).collect();
-            let mut tmp = vec![0u32; sig.len()];
-            super::kernel::sketch32(&hs, &self.a32, &self.b32, &mut tmp);
-            for (s, t) in sig.iter_mut().zip(tmp) {
-                *s = t as u64;
-            }
+            BUF32.with_borrow_mut(|(hs, tmp)| {
+                hashes32(shingles, hs);
+                tmp.clear();
+                tmp.resize(sig.len(), 0);
+                super::kernel::sketch32(hs, &self.a32, &self.b32, tmp);
+                for (s, &t) in sig.iter_mut().zip(tmp.iter()) {
+                    *s = t as u64;
+                }
+            });
         }
         true
     }
@@ -275,13 +278,22 @@ impl MinHasher {
             }
             return true;
         }
-        scratch.h32.clear();
-        scratch
-            .h32
-            .extend(scratch.shingles.iter().map(|&h| fmix32((h >> 32) as u32)));
+        hashes32(&scratch.shingles, &mut scratch.h32);
         super::kernel::sketch32(&scratch.h32, &self.a32, &self.b32, sig);
         true
     }
+}
+
+/// The fast scheme's 32-bit kernel inputs: the high half of each shingle hash, mixed.
+fn hashes32(shingles: &[u64], out: &mut Vec<u32>) {
+    out.clear();
+    out.extend(shingles.iter().map(|&h| fmix32((h >> 32) as u32)));
+}
+
+thread_local! {
+    /// Per-thread kernel buffers for `sign_shingles` (inputs, 32-bit minima).
+    static BUF32: std::cell::RefCell<(Vec<u32>, Vec<u32>)> =
+        const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
 }
 
 /// Reusable buffers for signing.
