@@ -329,7 +329,7 @@ def test_datatrove_signature_stage(texts, recorder) -> None:  # type: ignore[no-
 
 
 def test_thread_scaling(docs, recorder) -> None:  # type: ignore[no-untyped-def]
-    """1 and 2 threads on a larger repeat of the corpus, timed in alternation (best of 5 each)
+    """1 and 2 threads on a larger repeat of the corpus, timed in alternation (best of 9 each)
     so that a change of load on the shared machine hits both sides alike."""
     big = pa.concat_arrays([docs] * REPEAT)
     nb = sum(len(t.encode()) for t in docs.to_pylist()) * REPEAT
@@ -339,7 +339,7 @@ def test_thread_scaling(docs, recorder) -> None:  # type: ignore[no-untyped-def]
         for threads in (1, 2):  # warm-up: a new pool's threads start cold
             qfast.set_num_threads(threads)
             m.signatures(big)
-        for _ in range(5):
+        for _ in range(9):
             for threads in (1, 2):
                 qfast.set_num_threads(threads)
                 best[threads] = min(best[threads], _time(lambda: m.signatures(big)))

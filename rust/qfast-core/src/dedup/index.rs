@@ -187,7 +187,9 @@ impl Dedup {
     /// The parameters an index must have to be used with this run.
     pub fn index_params(&self, key_bits: u32) -> IndexParams {
         IndexParams {
-            minhash: format!("{:?}", self.hasher.config()),
+            // The suffix names the fast-mode hashing scheme: an index built by an older scheme
+            // (other signatures for the same text) is refused instead of silently missing.
+            minhash: format!("{:?} scheme=2", self.hasher.config()),
             bands: self.hasher.config().bands,
             key_bits,
         }

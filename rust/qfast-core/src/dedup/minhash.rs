@@ -115,16 +115,6 @@ fn splitmix64(state: &mut u64) -> u64 {
     z ^ (z >> 31)
 }
 
-/// Murmur3's 32-bit finalizer.
-#[inline(always)]
-fn fmix32(mut h: u32) -> u32 {
-    h ^= h >> 16;
-    h = h.wrapping_mul(0x85EB_CA6B);
-    h ^= h >> 13;
-    h = h.wrapping_mul(0xC2B2_AE35);
-    h ^ (h >> 16)
-}
-
 /// `x mod (2^61 - 1)` for any u64.
 #[inline(always)]
 fn mod_mersenne(x: u64) -> u64 {
@@ -284,10 +274,14 @@ impl MinHasher {
     }
 }
 
-/// The fast scheme's 32-bit kernel inputs: the high half of each shingle hash, mixed.
+/// The fast scheme's 32-bit kernel inputs: each shingle hash folded by one 64x64 -> 128-bit
+/// multiply (every input bit reaches the middle bits taken).
 fn hashes32(shingles: &[u64], out: &mut Vec<u32>) {
     out.clear();
-    out.extend(shingles.iter().map(|&h| fmix32((h >> 32) as u32)));
+    out.extend(shingles.iter().map(|&h| {
+        let r = (h ^ 0x243F_6A88_85A3_08D3) as u128 * 0x9E37_79B9_7F4A_7C15u128;
+        ((r as u64 ^ (r >> 64) as u64) >> 16) as u32
+    }));
 }
 
 thread_local! {

@@ -4,7 +4,7 @@
 
 use xxhash_rust::xxh3::xxh3_64;
 
-use crate::pytext::{is_space, is_space_ascii, split_py};
+use crate::pytext::{is_space, split_py};
 
 const GK: u64 = 0x9E37_79B9_7F4A_7C15;
 
@@ -87,81 +87,156 @@ fn load16(b: &[u8], at: usize, len: usize) -> (u64, u64) {
     }
 }
 
-const O8: u64 = 0x0101_0101_0101_0101;
 const H8: u64 = 0x8080_8080_8080_8080;
+
+/// Bit `j` set when byte `j` of the block is ASCII whitespace by Python's rules
+/// (`\t`..`\r`, `\x1c`..`\x1f`, space).
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn ws_mask64(block: &[u8; 64]) -> u64 {
+    use core::arch::x86_64::*;
+    let mut m = 0u64;
+    for (k, c) in block.chunks_exact(16).enumerate() {
+        let (lo, hi) = (load8(c, 0), load8(c, 8));
+        // SAFETY: SSE2 is part of every x86_64 target's baseline, and these intrinsics only
+        // compute on values (no memory access).
+        let bits = unsafe {
+            // Signed byte compares: non-ASCII bytes are negative and fall outside both ranges.
+            let x = _mm_set_epi64x(hi as i64, lo as i64);
+            let r1 = _mm_and_si128(
+                _mm_cmpgt_epi8(x, _mm_set1_epi8(0x08)),
+                _mm_cmplt_epi8(x, _mm_set1_epi8(0x0E)),
+            );
+            let r2 = _mm_and_si128(
+                _mm_cmpgt_epi8(x, _mm_set1_epi8(0x1B)),
+                _mm_cmplt_epi8(x, _mm_set1_epi8(0x21)),
+            );
+            _mm_movemask_epi8(_mm_or_si128(r1, r2))
+        };
+        m |= (bits as u32 as u64) << (16 * k);
+    }
+    m
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+#[inline(always)]
+fn ws_mask64(block: &[u8; 64]) -> u64 {
+    let mut m = 0u64;
+    for (j, &c) in block.iter().enumerate() {
+        m |= (crate::pytext::is_space_ascii(c) as u64) << j;
+    }
+    m
+}
+
+thread_local! {
+    /// Per-thread buffer for lowercasing long or non-ASCII words.
+    static LOWER: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
+/// Hash of the lowercased word `text[s..e]` (delimited by ASCII whitespace or the text's ends,
+/// so a `str`): ASCII words from registers or a stack buffer, others on the slow path. A word
+/// with non-ASCII chars may hold non-ASCII whitespace, so it is split again by Python's rules.
+#[inline(always)]
+fn push_lower_word(text: &str, s: usize, e: usize, out: &mut Vec<u64>) {
+    let b = text.as_bytes();
+    let len = e - s;
+    if len <= 16 {
+        let (k0, k1) = load16(b, s, len);
+        if (k0 | k1) & H8 == 0 {
+            out.push(hash16(ascii_lower8(k0), ascii_lower8(k1), len));
+            return;
+        }
+    } else if len <= 64 {
+        let mut buf = [0u8; 64];
+        let w = &mut buf[..len];
+        w.copy_from_slice(&b[s..e]);
+        if w.is_ascii() {
+            w.make_ascii_lowercase();
+            out.push(xxh3_64(w));
+            return;
+        }
+    }
+    push_lower_word_slow(&text[s..e], out);
+}
+
+/// Chars whose lowercase is themselves, checked by range before the case tables: punctuation,
+/// arrows, box drawing and other symbols, CJK symbols, kana, ideographs and Hangul syllables
+/// (no cased letters in these blocks; a unit test checks every char).
+#[inline(always)]
+fn uncased(c: char) -> bool {
+    matches!(
+        c as u32,
+        0x2000..=0x20FF | 0x2190..=0x24B5 | 0x2500..=0x2BFF | 0x3000..=0x9FFF | 0xAC00..=0xD7A3
+    )
+}
+
+#[inline(never)]
+fn push_lower_word_slow(word: &str, out: &mut Vec<u64>) {
+    LOWER.with_borrow_mut(|buf| {
+        if word.is_ascii() {
+            buf.clear();
+            buf.push_str(word);
+            buf.make_ascii_lowercase();
+            out.push(hash_word(buf.as_bytes()));
+            return;
+        }
+        // Python's lower() of a word without Σ, char by char (ASCII directly).
+        for w in split_py(word) {
+            buf.clear();
+            for c in w.chars() {
+                if c.is_ascii() {
+                    buf.push(c.to_ascii_lowercase());
+                } else if uncased(c) {
+                    buf.push(c);
+                } else {
+                    buf.extend(c.to_lowercase());
+                }
+            }
+            out.push(hash_word(buf.as_bytes()));
+        }
+    })
+}
 
 /// Word hashes of `text.split()`, lowercased when asked, appended to `out`.
 fn word_hashes(text: &str, lowercase: bool, out: &mut Vec<u64>) {
-    let b = text.as_bytes();
     if !lowercase {
         out.extend(split_py(text).map(|w| hash_word(w.as_bytes())));
         return;
     }
+    // Word boundaries from 64-byte whitespace masks: a bit of `ws ^ (ws << 1 | carry)` marks a
+    // change between whitespace and word. ASCII whitespace always separates words; non-ASCII
+    // whitespace only occurs inside a "word" with non-ASCII bytes, split again on the slow path.
+    let b = text.as_bytes();
     let n = b.len();
-    let mut i = 0;
-    while i < n {
-        // Skip ASCII whitespace; anything else starts a word (non-ASCII goes to the slow path,
-        // which also handles non-ASCII whitespace).
-        let c = b[i];
-        if c < 0x80 && is_space_ascii(c) {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        let mut ascii = true;
-        loop {
-            // Eight bytes at a time: the first byte <= 0x20 or >= 0x80 may end the word.
-            if i + 8 <= n {
-                let x = load8(b, i);
-                let cand = (x.wrapping_sub(O8 * 0x21) & !x & H8) | (x & H8);
-                if cand == 0 {
-                    i += 8;
-                    continue;
-                }
-                i += cand.trailing_zeros() as usize / 8;
+    let mut carry = 1u64; // before the text: whitespace
+    let mut start = 0usize;
+    let mut base = 0usize;
+    let mut tail = [b' '; 64];
+    while base < n {
+        let ws = match b.get(base..base + 64) {
+            Some(block) => ws_mask64(block.try_into().unwrap_or(&[b' '; 64])),
+            None => {
+                // Last partial block, padded with spaces (which close a word ending at `n`).
+                tail[..n - base].copy_from_slice(&b[base..]);
+                ws_mask64(&tail)
             }
-            if i >= n {
-                break;
-            }
-            let c = b[i];
-            if c >= 0x80 {
-                ascii = false;
-                break;
-            }
-            if is_space_ascii(c) {
-                break;
-            }
-            i += 1;
-        }
-        if !ascii {
-            // The rest of this whitespace-delimited run, by Python's rules, lowercased as text.
-            let rest = &text[start..];
-            let Some(w) = split_py(rest).next() else {
-                break; // only whitespace left
-            };
-            i = start + (w.as_ptr() as usize - rest.as_ptr() as usize) + w.len();
-            // Python's lower() of a word without Σ, char by char (ASCII directly).
-            LOWER.with_borrow_mut(|buf| {
-                buf.clear();
-                for c in w.chars() {
-                    if c.is_ascii() {
-                        buf.push(c.to_ascii_lowercase());
-                    } else {
-                        buf.extend(c.to_lowercase());
-                    }
-                }
-                out.push(hash_word(buf.as_bytes()));
-            });
-            continue;
-        }
-        let len = i - start;
-        let h = if len <= 16 {
-            let (k0, k1) = load16(b, start, len);
-            hash16(ascii_lower8(k0), ascii_lower8(k1), len)
-        } else {
-            hash_word(&b[start..i].to_ascii_lowercase())
         };
-        out.push(h);
+        let mut trans = ws ^ ((ws << 1) | carry);
+        while trans != 0 {
+            let j = trans.trailing_zeros() as usize;
+            trans &= trans - 1;
+            let at = base + j;
+            if (ws >> j) & 1 == 0 {
+                start = at;
+            } else {
+                push_lower_word(text, start, at, out);
+            }
+        }
+        carry = ws >> 63;
+        base += 64;
+    }
+    if carry == 0 && n > 0 {
+        push_lower_word(text, start, n, out); // the text ends a full block inside a word
     }
 }
 
@@ -176,8 +251,6 @@ pub(super) fn word_gram_hashes(text: &str, lowercase: bool, n: usize, out: &mut 
 }
 
 thread_local! {
-    /// Per-thread buffer for lowercasing non-ASCII words.
-    static LOWER: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
     /// Per-thread word-hash buffer, reused across documents.
     static WORDS: std::cell::RefCell<Vec<u64>> = const { std::cell::RefCell::new(Vec::new()) };
 }
@@ -198,8 +271,29 @@ fn word_gram_hashes_into(
     if words.len() < n {
         return;
     }
-    out.extend(words.windows(n).map(combine));
+    if n > ROLL_MAX {
+        out.extend(words.windows(n).map(combine));
+        return;
+    }
+    // `XOR_k rotl(w[i + k], R * k)`, rolled from one window to the next. Word hashes are
+    // already well mixed, so the XOR of distinct rotations identifies the gram as well as a
+    // chained hash would (R is odd: the first 64 rotations are distinct). The kernel input is
+    // mixed from it later (`hashes32`).
+    let r_last = (ROLL_R * (n as u32 - 1)) % 64;
+    let mut h = words[..n].iter().enumerate().fold(0u64, |h, (k, &w)| {
+        h ^ w.rotate_left((ROLL_R * k as u32) % 64)
+    });
+    out.reserve(words.len() + 1 - n);
+    out.push(h);
+    for (&old, &new) in words.iter().zip(&words[n..]) {
+        h = (h ^ old).rotate_right(ROLL_R) ^ new.rotate_left(r_last);
+        out.push(h);
+    }
 }
+
+/// Rotation step of the rolled word-gram hash, and the largest n it is used for.
+const ROLL_R: u32 = 13;
+const ROLL_MAX: usize = 64;
 
 /// Code-point n-gram hashes of the text without its whitespace (the usual definition for CJK,
 /// where words are not space-separated), lowercased when asked.
@@ -232,6 +326,64 @@ mod tests {
         split_py(&text.to_lowercase())
             .map(|w| hash_word(w.as_bytes()))
             .collect()
+    }
+
+    #[test]
+    fn block_scan_equals_reference_at_every_alignment() {
+        // Words of every length class (<= 16, 17..=64, > 64 bytes, ASCII or not) and every
+        // separator kind, placed across 64-byte block edges and at the very end of the text.
+        let long_ascii = "Long".repeat(20);
+        let long_accented = "\u{e9}".repeat(40);
+        let pieces = [
+            "A",
+            "wOrd",
+            "ExactlySixteen16",
+            "SeventeenLetters1",
+            long_ascii.as_str(),
+            "\u{e9}T\u{c9}",
+            "\u{2500}\u{2500}",
+            "\u{5b57}\u{5b57}",
+            "\u{212a}",
+            "x\u{a0}Y",
+            "\u{410}\u{431}", // (Σ is lowercased with the whole text, not here)
+            long_accented.as_str(),
+            "\x1c",
+            " ",
+            "\t\n",
+            "\u{85}",
+            "  ",
+        ];
+        let mut state = 0x1234_5678_u64;
+        for _ in 0..3000 {
+            let mut t = String::new();
+            while t.len() < 200 {
+                state = state
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
+                t.push_str(pieces[(state >> 33) as usize % pieces.len()]);
+                if state >> 62 == 0 {
+                    t.push(' ');
+                }
+            }
+            for cut in [63, 64, 65, 127, 128, t.len()] {
+                let Some(t) = t.get(..cut.min(t.len())) else {
+                    continue;
+                };
+                let mut got = Vec::new();
+                word_hashes(t, true, &mut got);
+                assert_eq!(got, reference(t), "{t:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn uncased_ranges_have_no_lowercase_mapping() {
+        for c in (0x2000..0xD800)
+            .filter_map(char::from_u32)
+            .filter(|&c| uncased(c))
+        {
+            assert!(c.to_lowercase().eq([c]), "{c:?}");
+        }
     }
 
     #[test]
