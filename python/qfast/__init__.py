@@ -26,6 +26,7 @@ from .filters import (
     Not,
     Or,
 )
+from .models import FastText, FastTextScore, LanguageFilter, lid176_path
 from .pipeline import Pipeline, PipelineResult
 from .tokenize import sentences, words
 
@@ -55,4 +56,8 @@ __all__ = [
     "ExactDedup",
     "LineDedup",
     "LSHIndex",
+    "FastText",
+    "FastTextScore",
+    "LanguageFilter",
+    "lid176_path",
 ]

@@ -18,6 +18,7 @@ __all__ = [
     "MinHashSpec",
     "MinHashDedupState",
     "LshIndexState",
+    "FastTextState",
     "ExactDedupState",
     "LineDedupState",
 ]
@@ -114,3 +115,22 @@ class LineDedupState:
     def __new__(cls, unit: str = "line") -> LineDedupState: ...
     def __len__(self) -> int: ...
     def apply(self, data: Any, column: str = "text") -> dict[str, Any]: ...
+
+@final
+class FastTextState:
+    """A loaded fastText supervised model (``.bin`` or ``.ftz``)."""
+
+    def __new__(cls, path: str | PathLike[str]) -> FastTextState: ...
+    def labels(self) -> list[str]: ...
+    @property
+    def dim(self) -> int: ...
+    @property
+    def loss(self) -> str: ...
+    def predict(
+        self,
+        data: Any,
+        column: str,
+        k: int | None,
+        threshold: float,
+        wanted: list[int],
+    ) -> dict[str, Any]: ...

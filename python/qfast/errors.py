@@ -36,6 +36,10 @@ class IndexFileError(QfastError, ValueError):
     """A dedup index file is missing, truncated, corrupted, or of another format version."""
 
 
+class ModelFileError(QfastError, ValueError):
+    """A model file is missing, truncated, corrupted, or not a supported fastText model."""
+
+
 __all__ = [
     "QfastError",
     "ColumnTypeError",
@@ -43,4 +47,5 @@ __all__ = [
     "InvalidDataError",
     "ConfigError",
     "IndexFileError",
+    "ModelFileError",
 ]

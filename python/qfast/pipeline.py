@@ -22,8 +22,9 @@ from ._input import text_column
 from .dedup import ExactDedup, MinHashDedup
 from .errors import ConfigError
 from .filters import C4Quality, Filter, FineWebQuality, GopherQuality, GopherRepetition, Tokenizer
+from .models import FastTextScore, LanguageFilter
 
-Step = Filter | ExactDedup | MinHashDedup
+Step = Filter | ExactDedup | MinHashDedup | LanguageFilter | FastTextScore
 
 
 @dataclass
@@ -63,15 +64,17 @@ class Pipeline:
         if not steps:
             raise ValueError("a Pipeline needs at least one step")
         for s in steps:
-            if not isinstance(s, (Filter, ExactDedup, MinHashDedup)):
+            if not isinstance(s, (Filter, ExactDedup, MinHashDedup, LanguageFilter, FastTextScore)):
                 raise TypeError(
-                    "pipeline steps must be qfast filters, ExactDedup or MinHashDedup, got "
-                    f"{type(s).__name__}"
+                    "pipeline steps must be qfast filters, ExactDedup, MinHashDedup, "
+                    f"LanguageFilter or FastTextScore, got {type(s).__name__}"
                 )
         self.steps: tuple[Step, ...] = tuple(steps)
         self.tokenizer: Tokenizer = tokenizer
         # Runs of consecutive filters go to the core as one chain; dedup steps run between them.
-        self._segments: list[tuple[int, list[Filter] | ExactDedup | MinHashDedup]] = []
+        self._segments: list[
+            tuple[int, list[Filter] | ExactDedup | MinHashDedup | LanguageFilter | FastTextScore]
+        ] = []
         for i, s in enumerate(self.steps):
             if isinstance(s, Filter):
                 last = self._segments[-1][1] if self._segments else None
@@ -181,10 +184,21 @@ class Pipeline:
                     cur = cur.set_column(idx, pa.field(column, pa.large_utf8()), out["text"])
                     rewritten = True
             else:
-                dup = seg._pipeline_mark(cur, column)
+                mark = seg._pipeline_mark(cur, column)
+                if isinstance(mark, dict):
+                    # Model steps: per-row reasons, and columns they add to the kept rows.
+                    dup, r = mark["drop"], mark["reason"]
+                    for name, values in mark["columns"].items():
+                        if name in cur.column_names:
+                            cur = cur.set_column(cur.column_names.index(name), name, values)
+                        else:
+                            cur = cur.append_column(name, values)
+                        rewritten = True
+                else:
+                    dup = mark
+                    r = [seg.reason if d else None for d in dup.to_pylist()]
                 keep = pc.invert(dup)
                 nd = int(pc.sum(dup).as_py() or 0)
-                r = [seg.reason if d else None for d in dup.to_pylist()]
                 s_ = [0 if d else None for d in dup.to_pylist()]
                 kept_bytes = int(pc.sum(pc.binary_length(pc.filter(text, keep))).as_py() or 0)
                 call_stats[first] = {
@@ -194,8 +208,12 @@ class Pipeline:
                     "kept": cur.num_rows - nd,
                     "bytes_kept": kept_bytes,
                     "dropped": nd,
-                    f"dropped_{seg.reason}": nd,
+                    f"dropped_{seg.reason}": 0,
                 }
+                for why in r:
+                    if why is not None:
+                        key = f"dropped_{why}"
+                        call_stats[first][key] = call_stats[first].get(key, 0) + 1
             ids = alive.to_pylist()
             for i, (ri, si) in enumerate(zip(r, s_)):
                 if ri is not None or si is not None:

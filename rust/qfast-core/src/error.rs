@@ -29,6 +29,9 @@ pub enum Error {
     /// An index file is missing, truncated, corrupted or of another format version.
     #[error("bad index file: {0}")]
     BadIndex(String),
+    /// A model file is not a valid fastText model (truncated, corrupted, unsupported).
+    #[error("bad model file: {0}")]
+    BadModel(String),
     /// Thread-pool construction failed.
     #[error("thread pool: {0}")]
     Pool(String),

@@ -6,6 +6,7 @@ pub mod chars;
 pub mod column;
 pub mod dedup;
 pub mod error;
+pub mod fasttext;
 pub mod filters;
 pub mod parallel;
 pub mod pipeline;

@@ -15,6 +15,7 @@ pub fn to_py(py: Python<'_>, err: Error) -> PyErr {
         Error::Config(_) => "ConfigError",
         Error::InvalidData { .. } => "InvalidDataError",
         Error::BadIndex(_) => "IndexFileError",
+        Error::BadModel(_) => "ModelFileError",
         Error::Pool(_) => "QfastError",
     };
     match class(py, name) {

