@@ -27,6 +27,7 @@ from .filters import (
     Or,
 )
 from .models import FastText, FastTextScore, LanguageFilter, lid176_path
+from .pii import PIIFormatter
 from .pipeline import Pipeline, PipelineResult
 from .tokenize import sentences, words
 
@@ -60,4 +61,5 @@ __all__ = [
     "FastTextScore",
     "LanguageFilter",
     "lid176_path",
+    "PIIFormatter",
 ]

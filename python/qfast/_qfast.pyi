@@ -19,6 +19,8 @@ __all__ = [
     "MinHashDedupState",
     "LshIndexState",
     "FastTextState",
+    "pii_redact",
+    "pii_kinds",
     "ExactDedupState",
     "LineDedupState",
 ]
@@ -134,3 +136,13 @@ class FastTextState:
         threshold: float,
         wanted: list[int],
     ) -> dict[str, Any]: ...
+
+def pii_redact(
+    data: Any,
+    column: str,
+    enabled: list[bool],
+    only_public_ips: bool,
+    replacements: list[list[str]],
+    counters: list[int],
+) -> dict[str, Any]: ...
+def pii_kinds() -> list[str]: ...

@@ -9,6 +9,7 @@ pub mod error;
 pub mod fasttext;
 pub mod filters;
 pub mod parallel;
+pub mod pii;
 pub mod pipeline;
 pub mod pool;
 pub mod pytext;

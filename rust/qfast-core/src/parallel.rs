@@ -28,6 +28,26 @@ where
     }))
 }
 
+/// Applies `f` to every item on the pool, returning results in order.
+pub fn map_items<T, R, F>(items: &[T], f: F) -> Result<Vec<R>>
+where
+    T: Sync,
+    R: Send,
+    F: Fn(&T) -> R + Sync + Send,
+{
+    let pool = pool()?;
+    if pool.current_num_threads() <= 1 {
+        return Ok(items.iter().map(f).collect());
+    }
+    Ok(pool.install(|| {
+        items
+            .par_iter()
+            .with_min_len(MIN_ROWS_PER_TASK)
+            .map(f)
+            .collect()
+    }))
+}
+
 /// Fills `out`, `width` values per row, on the pool: `f(row, values)` writes a row's values and
 /// says whether it produced any. Returns that flag per row.
 pub fn fill_rows<'a, T, F>(

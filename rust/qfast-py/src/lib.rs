@@ -12,6 +12,7 @@ mod arrow_io;
 mod dedup;
 mod errors;
 mod fasttext;
+mod pii;
 mod pipeline;
 mod pool;
 mod tokenize;
@@ -24,5 +25,6 @@ fn _qfast(m: &Bound<'_, PyModule>) -> PyResult<()> {
     pipeline::register(m)?;
     dedup::register(m)?;
     fasttext::register(m)?;
+    pii::register(m)?;
     Ok(())
 }
