@@ -29,6 +29,7 @@ from .filters import (
 from .models import FastText, FastTextScore, LanguageFilter, lid176_path
 from .pii import PIIFormatter
 from .pipeline import Pipeline, PipelineResult
+from .rules import C4BadWords
 from .tokenize import sentences, words
 
 __all__ = [
@@ -62,4 +63,5 @@ __all__ = [
     "LanguageFilter",
     "lid176_path",
     "PIIFormatter",
+    "C4BadWords",
 ]

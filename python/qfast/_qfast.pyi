@@ -21,6 +21,7 @@ __all__ = [
     "FastTextState",
     "pii_redact",
     "pii_kinds",
+    "BadWordsState",
     "ExactDedupState",
     "LineDedupState",
 ]
@@ -146,3 +147,14 @@ def pii_redact(
     counters: list[int],
 ) -> dict[str, Any]: ...
 def pii_kinds() -> list[str]: ...
+
+@final
+class BadWordsState:
+    """Compiled bad-word lists and the sampling generator."""
+
+    def __new__(
+        cls, lists: list[tuple[str, list[str]]], keep_fraction: float, seed: int | None
+    ) -> BadWordsState: ...
+    def verdicts(
+        self, data: Any, column: str, langs: Any | None, lang_column: str, default_language: str
+    ) -> pa.Array: ...

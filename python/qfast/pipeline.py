@@ -23,8 +23,11 @@ from .dedup import ExactDedup, MinHashDedup
 from .errors import ConfigError
 from .filters import C4Quality, Filter, FineWebQuality, GopherQuality, GopherRepetition, Tokenizer
 from .models import FastTextScore, LanguageFilter
+from .rules import C4BadWords
 
-Step = Filter | ExactDedup | MinHashDedup | LanguageFilter | FastTextScore
+# Steps that run between core filter chains, each deciding per row itself.
+MarkStep = ExactDedup | MinHashDedup | LanguageFilter | FastTextScore | C4BadWords
+Step = Filter | MarkStep
 
 
 @dataclass
@@ -64,17 +67,18 @@ class Pipeline:
         if not steps:
             raise ValueError("a Pipeline needs at least one step")
         for s in steps:
-            if not isinstance(s, (Filter, ExactDedup, MinHashDedup, LanguageFilter, FastTextScore)):
+            if not isinstance(
+                s, (Filter, ExactDedup, MinHashDedup, LanguageFilter, FastTextScore, C4BadWords)
+            ):
                 raise TypeError(
                     "pipeline steps must be qfast filters, ExactDedup, MinHashDedup, "
-                    f"LanguageFilter or FastTextScore, got {type(s).__name__}"
+                    f"LanguageFilter, FastTextScore or C4BadWords, got {type(s).__name__}"
                 )
         self.steps: tuple[Step, ...] = tuple(steps)
         self.tokenizer: Tokenizer = tokenizer
-        # Runs of consecutive filters go to the core as one chain; dedup steps run between them.
-        self._segments: list[
-            tuple[int, list[Filter] | ExactDedup | MinHashDedup | LanguageFilter | FastTextScore]
-        ] = []
+        # Runs of consecutive filters go to the core as one chain; dedup and model/rule steps
+        # run between them.
+        self._segments: list[tuple[int, list[Filter] | MarkStep]] = []
         for i, s in enumerate(self.steps):
             if isinstance(s, Filter):
                 last = self._segments[-1][1] if self._segments else None

@@ -2,6 +2,7 @@
 //! releases the GIL and maps errors; everything that touches text lives in this crate.
 
 pub mod arrow_out;
+pub mod badwords;
 pub mod chars;
 pub mod column;
 pub mod dedup;
@@ -9,6 +10,7 @@ pub mod error;
 pub mod fasttext;
 pub mod filters;
 pub mod parallel;
+pub mod pcg64;
 pub mod pii;
 pub mod pipeline;
 pub mod pool;

@@ -9,6 +9,7 @@ use pyo3::prelude::*;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod arrow_io;
+mod badwords;
 mod dedup;
 mod errors;
 mod fasttext;
@@ -26,5 +27,6 @@ fn _qfast(m: &Bound<'_, PyModule>) -> PyResult<()> {
     dedup::register(m)?;
     fasttext::register(m)?;
     pii::register(m)?;
+    badwords::register(m)?;
     Ok(())
 }
