@@ -29,7 +29,7 @@ from .filters import (
 from .models import FastText, FastTextScore, LanguageFilter, lid176_path
 from .pii import PIIFormatter
 from .pipeline import Pipeline, PipelineResult
-from .rules import C4BadWords
+from .rules import C4BadWords, URLFilter
 from .tokenize import sentences, words
 
 __all__ = [
@@ -64,4 +64,5 @@ __all__ = [
     "lid176_path",
     "PIIFormatter",
     "C4BadWords",
+    "URLFilter",
 ]

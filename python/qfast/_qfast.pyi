@@ -22,6 +22,7 @@ __all__ = [
     "pii_redact",
     "pii_kinds",
     "BadWordsState",
+    "UrlFilterState",
     "ExactDedupState",
     "LineDedupState",
 ]
@@ -158,3 +159,21 @@ class BadWordsState:
     def verdicts(
         self, data: Any, column: str, langs: Any | None, lang_column: str, default_language: str
     ) -> pa.Array: ...
+
+@final
+class UrlFilterState:
+    """Compiled URL block lists and the public suffix list."""
+
+    def __new__(
+        cls,
+        psl_text: str,
+        domains: list[str],
+        urls: list[str],
+        banned_words: list[str],
+        banned_subwords: list[str],
+        soft_banned_words: list[str],
+        soft_word_threshold: int,
+    ) -> UrlFilterState: ...
+    @staticmethod
+    def reasons() -> list[str]: ...
+    def check(self, data: Any, column: str) -> pa.Array: ...

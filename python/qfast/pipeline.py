@@ -23,10 +23,10 @@ from .dedup import ExactDedup, MinHashDedup
 from .errors import ConfigError
 from .filters import C4Quality, Filter, FineWebQuality, GopherQuality, GopherRepetition, Tokenizer
 from .models import FastTextScore, LanguageFilter
-from .rules import C4BadWords
+from .rules import C4BadWords, URLFilter
 
 # Steps that run between core filter chains, each deciding per row itself.
-MarkStep = ExactDedup | MinHashDedup | LanguageFilter | FastTextScore | C4BadWords
+MarkStep = ExactDedup | MinHashDedup | LanguageFilter | FastTextScore | C4BadWords | URLFilter
 Step = Filter | MarkStep
 
 
@@ -68,11 +68,20 @@ class Pipeline:
             raise ValueError("a Pipeline needs at least one step")
         for s in steps:
             if not isinstance(
-                s, (Filter, ExactDedup, MinHashDedup, LanguageFilter, FastTextScore, C4BadWords)
+                s,
+                (
+                    Filter,
+                    ExactDedup,
+                    MinHashDedup,
+                    LanguageFilter,
+                    FastTextScore,
+                    C4BadWords,
+                    URLFilter,
+                ),
             ):
                 raise TypeError(
                     "pipeline steps must be qfast filters, ExactDedup, MinHashDedup, "
-                    f"LanguageFilter, FastTextScore or C4BadWords, got {type(s).__name__}"
+                    f"LanguageFilter, FastTextScore, C4BadWords or URLFilter, got {type(s).__name__}"
                 )
         self.steps: tuple[Step, ...] = tuple(steps)
         self.tokenizer: Tokenizer = tokenizer

@@ -1,5 +1,5 @@
 """Rule filters: datatrove's ``C4BadWordsFilter`` (word lists per language, matched in one
-Aho-Corasick pass by the core).
+Aho-Corasick pass by the core) and ``URLFilter`` (domain, URL and word block lists).
 
 Word lists are read from files the user names: one file per language, one word per line
 (the LDNOOBW layout datatrove downloads; qfast never downloads). datatrove pins
@@ -137,4 +137,147 @@ class C4BadWords:
         }
 
 
-__all__ = ["C4BadWords"]
+def _parse(items: Any, normalize: bool) -> list[str]:
+    """datatrove's ``parse_list``: skip entries starting with ``#``; normalize words (keep only
+    ``[a-zA-Z0-9]``, lowercase) or strip domains and URLs."""
+    out = []
+    for x in items:
+        if x[:1] == "#":
+            continue
+        out.append(
+            "".join(c for c in x if c.isascii() and c.isalnum()).lower() if normalize else x.strip()
+        )
+    return out
+
+
+def _datatrove_assets() -> Path:
+    try:
+        from importlib.resources import files
+
+        p = Path(str(files("datatrove") / "assets"))
+    except ModuleNotFoundError:
+        raise ConfigError(
+            "use_integrated_lists=True reads the block lists datatrove ships in its PyPI package: "
+            "pip install datatrove, or pass use_integrated_lists=False with your own lists"
+        ) from None
+    if not (p / "url_filterblacklistsv0_3_0.tar.gz").is_file():
+        raise ConfigError(f"datatrove is installed but its URL block lists are missing from {p}")
+    return p
+
+
+def _default_psl() -> str:
+    try:
+        from importlib.resources import files
+
+        p = files("tldextract") / ".tld_set_snapshot"
+    except ModuleNotFoundError:
+        raise ConfigError(
+            "URLFilter needs the public suffix list: pip install 'qfast[url]' (tldextract ships "
+            "a snapshot), or pass psl_path= to a public_suffix_list.dat"
+        ) from None
+    return p.read_text(encoding="utf-8")
+
+
+class URLFilter:
+    """datatrove ``URLFilter`` on a URL column (``url_column``, datatrove's
+    ``metadata["url"]``). Checks in datatrove's order, with its reasons: the registered domain
+    (``domain``) or full host (``subdomain``) is block-listed, the URL is (``url``), a banned
+    word is one of the URL's alphanumeric runs (``hard_blacklisted``; runs are not lowercased,
+    as in datatrove), at least ``soft_word_threshold`` soft words are (``soft_blacklisted``), or
+    a banned subword occurs in the normalized URL (``blacklisted_subword``).
+
+    Domains are split with the public suffix list the way ``tldextract`` does (public rules
+    only, case kept); by default the snapshot ``tldextract`` ships (``pip install 'qfast[url]'``)
+    — datatrove's ``TLDExtract()`` fetches the live list when it can, so a newer list may split
+    a few new suffixes differently. ``use_integrated_lists`` loads the block lists datatrove
+    ships in its package. A null or empty URL raises (datatrove asserts) unless
+    ``on_missing_url`` is ``"keep"`` or ``"drop"`` (reason ``missing_url``).
+    """
+
+    name = "url"
+    reason = "url_filter"
+
+    def __init__(
+        self,
+        soft_word_threshold: int = 2,
+        extra_domains: Any = None,
+        extra_urls: Any = None,
+        banned_words: Any = None,
+        banned_subwords: Any = None,
+        soft_banned_words: Any = None,
+        use_integrated_lists: bool = True,
+        psl_path: str | os.PathLike[str] | None = None,
+        url_column: str = "url",
+        on_missing_url: str = "error",
+    ) -> None:
+        if on_missing_url not in ("error", "keep", "drop"):
+            raise ConfigError(f"on_missing_url={on_missing_url!r}: use 'error', 'keep' or 'drop'")
+        domains = _parse(extra_domains or [], False)
+        urls = _parse(extra_urls or [], False)
+        banned = _parse(banned_words or [], True)
+        subwords = _parse(banned_subwords or [], True)
+        soft = _parse(soft_banned_words or [], True)
+        if use_integrated_lists:
+            import tarfile
+
+            assets = _datatrove_assets()
+            with tarfile.open(assets / "url_filterblacklistsv0_3_0.tar.gz", "r:gz") as tar:
+                for name, dest in (("domains", domains), ("urls", urls)):
+                    member = tar.extractfile(name)
+                    assert member is not None
+                    dest.extend(
+                        _parse(member.read().decode("utf-8").splitlines(keepends=True), False)
+                    )
+            for fname, dest in (
+                ("banned_words.txt", banned),
+                ("banned_subwords.txt", subwords),
+                ("soft_banned_words.txt", soft),
+            ):
+                with open(assets / fname, encoding="utf-8") as f:
+                    dest.extend(_parse(f, True))
+        psl = Path(psl_path).read_text(encoding="utf-8") if psl_path is not None else _default_psl()
+        self.url_column = url_column
+        self.on_missing_url = on_missing_url
+        self._state = _qfast.UrlFilterState(
+            psl, domains, urls, banned, subwords, soft, soft_word_threshold
+        )
+        self._reasons = _qfast.UrlFilterState.reasons()
+        self.stats: Counter[str] = Counter()
+
+    def verdict(self, data: Any, column: str | None = None) -> pa.Table:
+        """``keep`` and ``reason`` per row of the URL column."""
+        col_name = column or self.url_column
+        _, col = text_column(data, col_name)
+        codes = self._state.check(col, col_name).to_pylist()
+        reasons: list[str | None] = []
+        keep: list[bool] = []
+        for i, c in enumerate(codes):
+            if c is None or (c == 0 and not col[i].as_py()):
+                if self.on_missing_url == "error":
+                    raise ConfigError(f"row {i}: column {col_name!r} has no URL (null or empty)")
+                ok = self.on_missing_url == "keep"
+                keep.append(ok)
+                reasons.append(None if ok else "missing_url")
+            else:
+                keep.append(c == 0)
+                reasons.append(None if c == 0 else self._reasons[c - 1])
+            if reasons[-1] is not None:
+                self.stats[reasons[-1]] += 1
+        return pa.table({"keep": keep, "reason": pa.array(reasons, pa.large_utf8())})
+
+    def filter(self, data: Any, column: str | None = None) -> Any:
+        """The rows kept (a table with the URL column, or the URL array itself)."""
+        table, col = text_column(data, column or self.url_column)
+        keep = self.verdict(data, column).column("keep")
+        return pc.filter(col, keep) if table is None else table.filter(keep)
+
+    def _pipeline_mark(self, table: pa.Table, column: str) -> dict[str, Any]:
+        v = self.verdict(table)
+        return {
+            "drop": pc.invert(v.column("keep")).combine_chunks(),
+            "reason": v.column("reason").to_pylist(),
+            "columns": {},
+        }
+
+
+__all__ = ["C4BadWords", "URLFilter"]

@@ -14,9 +14,12 @@ pub mod pcg64;
 pub mod pii;
 pub mod pipeline;
 pub mod pool;
+pub mod psl;
+pub mod punycode;
 pub mod pytext;
 pub mod signals;
 pub mod spec;
 pub mod tokenize;
+pub mod url_filter;
 
 pub use error::{Error, Result};

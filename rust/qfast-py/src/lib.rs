@@ -17,6 +17,7 @@ mod pii;
 mod pipeline;
 mod pool;
 mod tokenize;
+mod url_filter;
 
 #[pymodule]
 fn _qfast(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -28,5 +29,6 @@ fn _qfast(m: &Bound<'_, PyModule>) -> PyResult<()> {
     fasttext::register(m)?;
     pii::register(m)?;
     badwords::register(m)?;
+    url_filter::register(m)?;
     Ok(())
 }
