@@ -5,6 +5,15 @@ from __future__ import annotations
 
 from . import errors
 from ._qfast import __version__, get_num_threads, set_num_threads
+from .clean import (
+    Clean,
+    FixMojibake,
+    NormalizeUnicode,
+    NormalizeWhitespace,
+    StripHTML,
+    SymbolLinesRemover,
+    UnescapeHTML,
+)
 from .dedup import (
     DedupResult,
     ExactDedup,
@@ -29,7 +38,7 @@ from .filters import (
 from .models import FastText, FastTextScore, LanguageFilter, lid176_path
 from .pii import PIIFormatter
 from .pipeline import Pipeline, PipelineResult
-from .rules import C4BadWords, URLFilter
+from .rules import C4BadWords, RegexFilter, URLFilter, WordList
 from .tokenize import sentences, words
 
 __all__ = [
@@ -65,4 +74,13 @@ __all__ = [
     "PIIFormatter",
     "C4BadWords",
     "URLFilter",
+    "RegexFilter",
+    "WordList",
+    "Clean",
+    "FixMojibake",
+    "NormalizeUnicode",
+    "NormalizeWhitespace",
+    "StripHTML",
+    "SymbolLinesRemover",
+    "UnescapeHTML",
 ]

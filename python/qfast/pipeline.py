@@ -23,10 +23,29 @@ from .dedup import ExactDedup, MinHashDedup
 from .errors import ConfigError
 from .filters import C4Quality, Filter, FineWebQuality, GopherQuality, GopherRepetition, Tokenizer
 from .models import FastTextScore, LanguageFilter
-from .rules import C4BadWords, URLFilter
+from .rules import C4BadWords, RegexFilter, URLFilter, WordList
 
 # Steps that run between core filter chains, each deciding per row itself.
-MarkStep = ExactDedup | MinHashDedup | LanguageFilter | FastTextScore | C4BadWords | URLFilter
+MarkStep = (
+    ExactDedup
+    | MinHashDedup
+    | LanguageFilter
+    | FastTextScore
+    | C4BadWords
+    | URLFilter
+    | RegexFilter
+    | WordList
+)
+_MARK_STEP_TYPES = (
+    ExactDedup,
+    MinHashDedup,
+    LanguageFilter,
+    FastTextScore,
+    C4BadWords,
+    URLFilter,
+    RegexFilter,
+    WordList,
+)
 Step = Filter | MarkStep
 
 
@@ -67,21 +86,11 @@ class Pipeline:
         if not steps:
             raise ValueError("a Pipeline needs at least one step")
         for s in steps:
-            if not isinstance(
-                s,
-                (
-                    Filter,
-                    ExactDedup,
-                    MinHashDedup,
-                    LanguageFilter,
-                    FastTextScore,
-                    C4BadWords,
-                    URLFilter,
-                ),
-            ):
+            if not isinstance(s, (Filter, *_MARK_STEP_TYPES)):
                 raise TypeError(
                     "pipeline steps must be qfast filters, ExactDedup, MinHashDedup, "
-                    f"LanguageFilter, FastTextScore, C4BadWords or URLFilter, got {type(s).__name__}"
+                    "LanguageFilter, FastTextScore, C4BadWords, URLFilter, RegexFilter or WordList, "
+                    f"got {type(s).__name__}"
                 )
         self.steps: tuple[Step, ...] = tuple(steps)
         self.tokenizer: Tokenizer = tokenizer

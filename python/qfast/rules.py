@@ -280,4 +280,84 @@ class URLFilter:
         }
 
 
-__all__ = ["C4BadWords", "URLFilter"]
+class _RuleFilter:
+    """Shared verdict logic of ``RegexFilter`` and ``WordList``."""
+
+    name = "rule"
+    reason = "rule"
+    _state: _qfast.RulesState
+
+    def matched(self, data: Any, column: str = "text") -> pa.Array:
+        """Per row, the index of the first rule found (-1 for none, null for a null text)."""
+        _, col = text_column(data, column)
+        return self._state.first_match(col, column)
+
+    def verdict(self, data: Any, column: str = "text") -> pa.Table:
+        """``keep``, ``reason`` and ``matched`` (the rule's index) per row."""
+        m = self.matched(data, column)
+        keep = pc.fill_null(pc.equal(m, -1), False)
+        reason = pc.if_else(
+            pc.is_null(m),
+            "null_text",
+            pc.if_else(keep, pa.scalar(None, pa.large_utf8()), self.reason),
+        )
+        return pa.table({"keep": keep, "reason": reason.cast(pa.large_utf8()), "matched": m})
+
+    def filter(self, data: Any, column: str = "text") -> Any:
+        """The rows kept (same kind of input)."""
+        table, col = text_column(data, column)
+        keep = self.verdict(data, column).column("keep")
+        return pc.filter(col, keep) if table is None else table.filter(keep)
+
+    def _pipeline_mark(self, table: pa.Table, column: str) -> dict[str, Any]:
+        v = self.verdict(table, column)
+        return {
+            "drop": pc.invert(v.column("keep")).combine_chunks(),
+            "reason": v.column("reason").to_pylist(),
+            "columns": {},
+        }
+
+
+class RegexFilter(_RuleFilter):
+    """Drop rows where any of ``patterns`` is found (datatrove's ``RegexFilter`` takes one
+    pattern; here many are compiled once into one set and matched in one pass). Syntax: the
+    Rust ``regex`` crate's, which covers Python's for the common cases; patterns with
+    look-around or back-references run through ``fancy-regex``. Reason ``regex``; ``matched``
+    names the first pattern (in list order) that is found."""
+
+    name = "regex"
+    reason = "regex"
+
+    def __init__(self, patterns: str | list[str]) -> None:
+        self.patterns = [patterns] if isinstance(patterns, str) else list(patterns)
+        if not self.patterns:
+            raise ConfigError("RegexFilter needs at least one pattern")
+        self._state = _qfast.RulesState("regex", self.patterns)
+
+
+class WordList(_RuleFilter):
+    r"""Drop rows containing any word of a list (given, or read one per line from ``path``).
+    ``word_boundaries``: a match must sit between non-word characters (Python's ``\W``) or the
+    text's ends; ``case_sensitive=False`` lowercases text and words. One Aho-Corasick pass.
+    Reason ``word_list``; ``matched`` is the index of the word found first in the text."""
+
+    name = "word_list"
+    reason = "word_list"
+
+    def __init__(
+        self,
+        words: list[str] | None = None,
+        path: str | os.PathLike[str] | None = None,
+        word_boundaries: bool = True,
+        case_sensitive: bool = False,
+    ) -> None:
+        items = list(words or [])
+        if path is not None:
+            items += [w for w in _read_list(path) if w]
+        if not items:
+            raise ConfigError("WordList needs words= or path=")
+        self.words = items
+        self._state = _qfast.RulesState("words", items, word_boundaries, case_sensitive)
+
+
+__all__ = ["C4BadWords", "URLFilter", "RegexFilter", "WordList"]

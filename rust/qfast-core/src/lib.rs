@@ -4,6 +4,7 @@
 pub mod arrow_out;
 pub mod badwords;
 pub mod chars;
+pub mod clean;
 pub mod column;
 pub mod dedup;
 pub mod error;
@@ -17,6 +18,7 @@ pub mod pool;
 pub mod psl;
 pub mod punycode;
 pub mod pytext;
+pub mod rules;
 pub mod signals;
 pub mod spec;
 pub mod tokenize;

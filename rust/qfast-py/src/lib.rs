@@ -10,12 +10,14 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod arrow_io;
 mod badwords;
+mod clean;
 mod dedup;
 mod errors;
 mod fasttext;
 mod pii;
 mod pipeline;
 mod pool;
+mod rules;
 mod tokenize;
 mod url_filter;
 
@@ -30,5 +32,7 @@ fn _qfast(m: &Bound<'_, PyModule>) -> PyResult<()> {
     pii::register(m)?;
     badwords::register(m)?;
     url_filter::register(m)?;
+    rules::register(m)?;
+    clean::register(m)?;
     Ok(())
 }

@@ -52,9 +52,11 @@ fn pii_redact<'py>(
                     arrow_out::u32s(&v)
                 })
                 .collect();
+            // Changed: the text differs (a replacement can equal what it replaces).
             let changed: Vec<bool> = out
                 .iter()
-                .map(|o| matches!(o, Some((Some(_), _))))
+                .zip(&rows)
+                .map(|(o, r)| matches!((o, r), (Some((Some(t), _)), Some(r)) if t != r))
                 .collect();
             Ok((
                 arrow_out::large_strings(&text),
