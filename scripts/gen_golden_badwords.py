@@ -113,6 +113,56 @@ def main() -> None:
         f"{i} rows: {sum(c == 1 for c in code)} dropped, {sum(c == 2 for c in code)} kept by sampling, "
         f"{sum(c == 3 for c in code)} without a list"
     )
+    edge_cases()
+
+
+def edge_cases() -> None:
+    """Generated texts around the list words: every separator class Python's \\W sees
+    differently (underscore, digits, accented and CJK letters, combining marks, joiners,
+    punctuation), case changes, text ends. One fresh filter without sampling."""
+    import random
+
+    rng = random.Random(11)
+    words = [w for ws in LISTS.values() for w in ws] + ["zzqqxxnever"]
+    seps = [
+        " ",
+        "",
+        "_",
+        "1",
+        "é",
+        "字",
+        "\u0301",
+        "\u200c",
+        "-",
+        ".",
+        "'",
+        "\n",
+        "\t",
+        "²",
+        "Ⅳ",
+        "’",
+        "ß",
+    ]
+    f = c4_filters.C4BadWordsFilter(fail_on_missing_language=False)
+    texts, langs, codes = [], [], []
+    for _ in range(6000):
+        parts = []
+        for _ in range(rng.randint(1, 4)):
+            w = rng.choice(words)
+            w = w.upper() if rng.random() < 0.2 else (w.title() if rng.random() < 0.1 else w)
+            parts += [rng.choice(seps), w, rng.choice(seps)]
+        t = "".join(parts)
+        lang = rng.choice(["en", "de", "fr", "ja", "zh", "xx"])
+        keep = f.filter(Document(text=t, id="0", metadata={"language": lang}))
+        texts.append(t)
+        langs.append(lang)
+        codes.append(3 if lang == "xx" else (0 if keep is True else 1))
+    pq.write_table(
+        pa.table({"text": texts, "language": langs, "code": pa.array(codes, pa.int8())}),
+        OUT / "edge_cases.parquet",
+        compression="zstd",
+    )
+    print(f"edge cases: {len(texts)}, {sum(c == 1 for c in codes)} dropped")
 
 
 if __name__ == "__main__":

@@ -86,3 +86,15 @@ def test_reasons_stats_and_missing_language() -> None:
     )
     assert out.data["text"].to_pylist() == ["ok"]
     assert out.stats[0]["dropped_document_removed_with_badwords"] == 1
+
+
+def test_generated_edge_cases_match_datatrove() -> None:
+    gold = pq.read_table(GOLDEN / "edge_cases.parquet")
+    f = qfast.C4BadWords(lists_dir=GOLDEN / "lists", fail_on_missing_language=False)
+    got = f._codes(gold.select(["text", "language"]), "text")[0].to_pylist()
+    want = gold["code"].to_pylist()
+    bad = [(t, w, g) for t, w, g in zip(gold["text"].to_pylist(), want, got) if w != g]
+    print(f"\nC4BadWords edge cases: {len(want) - len(bad)}/{len(want)} identical")
+    for t, w, g in bad[:20]:
+        print(f"  {t!r}: datatrove {w}, qfast {g}")
+    assert not bad

@@ -47,6 +47,14 @@ def test_reasons_match_datatrove(url_filter: qfast.URLFilter) -> None:
     assert not bad
 
 
+def test_allow_list_comes_first() -> None:
+    f = qfast.URLFilter(
+        use_integrated_lists=False, extra_domains=["bad.com"], allowed_domains=["ok.bad.com"]
+    )
+    v = f.verdict(pa.table({"url": ["https://ok.bad.com/x", "https://www.bad.com/x"]}))
+    assert v["reason"].to_pylist() == [None, "domain"]
+
+
 def test_missing_urls_and_pipeline() -> None:
     f = qfast.URLFilter(use_integrated_lists=False, banned_words=["porn"])
     t = pa.table({"text": ["a", "b", "c"], "url": ["http://x.com/porn", None, "https://ok.org/"]})

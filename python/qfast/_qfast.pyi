@@ -139,6 +139,7 @@ class FastTextState:
         k: int | None,
         threshold: float,
         wanted: list[int],
+        lists: bool = True,
     ) -> dict[str, Any]: ...
 
 def pii_redact(
@@ -175,6 +176,7 @@ class UrlFilterState:
         banned_subwords: list[str],
         soft_banned_words: list[str],
         soft_word_threshold: int,
+        allowed_domains: list[str] = ...,
     ) -> UrlFilterState: ...
     @staticmethod
     def reasons() -> list[str]: ...

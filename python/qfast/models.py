@@ -74,12 +74,18 @@ class FastText:
         return out
 
     def _predict(
-        self, data: Any, column: str, k: int | None, threshold: float, wanted: list[int]
+        self,
+        data: Any,
+        column: str,
+        k: int | None,
+        threshold: float,
+        wanted: list[int],
+        lists: bool = True,
     ) -> dict[str, Any]:
         if k is not None and k < 1:
             raise ConfigError(f"k={k}: use k >= 1, or None for every label")
         _, col = text_column(data, column)
-        return self._state.predict(col, column, k, threshold, wanted)
+        return self._state.predict(col, column, k, threshold, wanted, lists)
 
     def predict(
         self, data: Any, column: str = "text", k: int | None = 1, threshold: float = 0.0
@@ -140,7 +146,7 @@ class LanguageFilter:
     def signals(self, data: Any, column: str = "text") -> pa.Table:
         """``language``, ``language_score`` and, with ``languages``, ``languages_score`` (the
         best score among them)."""
-        out = self.model._predict(data, column, None, 0.0, self._wanted())
+        out = self.model._predict(data, column, None, 0.0, self._wanted(), lists=False)
         cols = {"language": out["label"], "language_score": out["prob"]}
         if self.languages:
             cols["languages_score"] = out["wanted"]
@@ -217,7 +223,7 @@ class FastTextScore:
 
     def signals(self, data: Any, column: str = "text") -> pa.Table:
         m = self.model
-        out = m._predict(data, column, None, 0.0, m.label_ids([self.label]))
+        out = m._predict(data, column, None, 0.0, m.label_ids([self.label]), lists=False)
         return pa.table({self.column_name: out["wanted"]})
 
     def verdict(self, data: Any, column: str = "text") -> pa.Table:

@@ -90,30 +90,35 @@ class C4BadWords:
         )
         return codes, langs
 
+    def _count(self, prefix: str, langs: Any) -> None:
+        for v, n in zip(*pc.value_counts(langs).flatten()):
+            self.stats[prefix + v.as_py()] += n.as_py()
+
     def verdict(self, data: Any, column: str = "text") -> pa.Table:
         """``keep`` and ``reason`` per row (reason ``document_removed_with_badwords``, or
         ``null_text``)."""
         codes, langs = self._codes(data, column)
-        n = len(codes)
-        lang_list = (
-            [x if x is not None else self.default_language for x in langs.to_pylist()]
+        lang = (
+            pc.fill_null(langs, self.default_language)
             if langs is not None
-            else [self.default_language] * n
+            else pa.array([self.default_language] * len(codes))
         )
-        code_list = codes.to_pylist()
-        for i, c in enumerate(code_list):
-            if c == 3:
-                if self.fail_on_missing_language:
-                    raise ConfigError(
-                        f"row {i}: no bad-words list for language {lang_list[i]!r} "
-                        f"(lists: {self.languages}); pass fail_on_missing_language=False to keep such rows"
-                    )
-                self.stats[f"missing_badwords_lang_{lang_list[i]}"] += 1
-            elif c in (1, 2):
-                self.stats["documents_with_badwords"] += 1
-                self.stats[f"documents_with_badwords_{lang_list[i]}"] += 1
-                if c == 1:
-                    self.stats[f"document_removed_with_badwords_{lang_list[i]}"] += 1
+        missing = pc.fill_null(pc.equal(codes, 3), False)
+        if pc.any(missing).as_py():
+            if self.fail_on_missing_language:
+                i = pc.index(missing, True).as_py()
+                raise ConfigError(
+                    f"row {i}: no bad-words list for language {lang[i].as_py()!r} "
+                    f"(lists: {self.languages}); pass fail_on_missing_language=False to keep such rows"
+                )
+            self._count("missing_badwords_lang_", pc.filter(lang, missing))
+        hit = pc.fill_null(pc.is_in(codes, pa.array([1, 2], pa.int8())), False)
+        self.stats["documents_with_badwords"] += pc.sum(hit).as_py() or 0
+        self._count("documents_with_badwords_", pc.filter(lang, hit))
+        self._count(
+            "document_removed_with_badwords_",
+            pc.filter(lang, pc.fill_null(pc.equal(codes, 1), False)),
+        )
         keep = pc.fill_null(pc.not_equal(codes, 1), False)
         reason = pc.if_else(
             pc.is_null(codes),
@@ -190,8 +195,10 @@ class URLFilter:
     only, case kept); by default the snapshot ``tldextract`` ships (``pip install 'qfast[url]'``)
     — datatrove's ``TLDExtract()`` fetches the live list when it can, so a newer list may split
     a few new suffixes differently. ``use_integrated_lists`` loads the block lists datatrove
-    ships in its package. A null or empty URL raises (datatrove asserts) unless
-    ``on_missing_url`` is ``"keep"`` or ``"drop"`` (reason ``missing_url``).
+    ships in its package. ``allowed_domains`` (not in datatrove) keeps any URL whose registered
+    domain or full host is listed, before every other check. A null or empty URL raises
+    (datatrove asserts) unless ``on_missing_url`` is ``"keep"`` or ``"drop"`` (reason
+    ``missing_url``).
     """
 
     name = "url"
@@ -209,6 +216,7 @@ class URLFilter:
         psl_path: str | os.PathLike[str] | None = None,
         url_column: str = "url",
         on_missing_url: str = "error",
+        allowed_domains: Any = None,
     ) -> None:
         if on_missing_url not in ("error", "keep", "drop"):
             raise ConfigError(f"on_missing_url={on_missing_url!r}: use 'error', 'keep' or 'drop'")
@@ -238,8 +246,9 @@ class URLFilter:
         psl = Path(psl_path).read_text(encoding="utf-8") if psl_path is not None else _default_psl()
         self.url_column = url_column
         self.on_missing_url = on_missing_url
+        allowed = _parse(allowed_domains or [], False)
         self._state = _qfast.UrlFilterState(
-            psl, domains, urls, banned, subwords, soft, soft_word_threshold
+            psl, domains, urls, banned, subwords, soft, soft_word_threshold, allowed
         )
         self._reasons = _qfast.UrlFilterState.reasons()
         self.stats: Counter[str] = Counter()
@@ -248,22 +257,24 @@ class URLFilter:
         """``keep`` and ``reason`` per row of the URL column."""
         col_name = column or self.url_column
         _, col = text_column(data, col_name)
-        codes = self._state.check(col, col_name).to_pylist()
-        reasons: list[str | None] = []
-        keep: list[bool] = []
-        for i, c in enumerate(codes):
-            if c is None or (c == 0 and not col[i].as_py()):
-                if self.on_missing_url == "error":
-                    raise ConfigError(f"row {i}: column {col_name!r} has no URL (null or empty)")
-                ok = self.on_missing_url == "keep"
-                keep.append(ok)
-                reasons.append(None if ok else "missing_url")
-            else:
-                keep.append(c == 0)
-                reasons.append(None if c == 0 else self._reasons[c - 1])
-            if reasons[-1] is not None:
-                self.stats[reasons[-1]] += 1
-        return pa.table({"keep": keep, "reason": pa.array(reasons, pa.large_utf8())})
+        codes = self._state.check(col, col_name)
+        missing = pc.or_(pc.is_null(codes), pc.equal(pc.fill_null(pc.binary_length(col), 0), 0))
+        if self.on_missing_url == "error" and pc.any(missing).as_py():
+            i = pc.index(missing, True).as_py()
+            raise ConfigError(f"row {i}: column {col_name!r} has no URL (null or empty)")
+        # Reason per code: 0 keep, 1.. the core's reasons; missing URLs per the policy.
+        names = pa.array([None, *self._reasons], pa.large_utf8())
+        reason = pc.take(names, pc.fill_null(codes, 0))
+        keep = pc.equal(pc.fill_null(codes, 0), 0)
+        if self.on_missing_url == "drop":
+            reason = pc.if_else(missing, "missing_url", reason)
+            keep = pc.and_(keep, pc.invert(missing))
+        else:
+            reason = pc.if_else(missing, pa.scalar(None, pa.large_utf8()), reason)
+            keep = pc.or_(keep, missing)
+        for r, n in zip(*pc.value_counts(pc.drop_null(reason)).flatten()):
+            self.stats[r.as_py()] += n.as_py()
+        return pa.table({"keep": keep, "reason": reason.cast(pa.large_utf8())})
 
     def filter(self, data: Any, column: str | None = None) -> Any:
         """The rows kept (a table with the URL column, or the URL array itself)."""

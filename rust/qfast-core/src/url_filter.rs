@@ -51,11 +51,15 @@ pub struct Lists {
     pub banned_words: Vec<String>,
     pub banned_subwords: Vec<String>,
     pub soft_banned_words: Vec<String>,
+    /// Registered domains or host names always kept (not in datatrove: an allow list checked
+    /// before everything else).
+    pub allowed_domains: Vec<String>,
 }
 
 pub struct UrlFilter {
     psl: SuffixList,
     domains: AHashSet<u128>,
+    allowed: AHashSet<u128>,
     urls: AHashSet<u128>,
     banned: AHashSet<String>,
     soft: AHashSet<String>,
@@ -83,6 +87,7 @@ impl UrlFilter {
         Ok(UrlFilter {
             psl: SuffixList::parse(psl_text),
             domains: hash(&lists.domains),
+            allowed: hash(&lists.allowed_domains),
             urls: hash(&lists.urls),
             banned: lists.banned_words.iter().cloned().collect(),
             soft: lists.soft_banned_words.iter().cloned().collect(),
@@ -94,6 +99,12 @@ impl UrlFilter {
     /// datatrove's checks, in its order; `None` keeps the URL.
     pub fn check(&self, url: &str) -> Option<Reason> {
         let (registered, fqdn) = self.psl.domains(url);
+        if !self.allowed.is_empty()
+            && (self.allowed.contains(&xxh3_128(registered.as_bytes()))
+                || self.allowed.contains(&xxh3_128(fqdn.as_bytes())))
+        {
+            return None;
+        }
         if self.domains.contains(&xxh3_128(registered.as_bytes())) {
             return Some(Reason::Domain);
         }
@@ -139,10 +150,12 @@ mod tests {
             banned_words: s(&["porn"]),
             banned_subwords: s(&["xxx"]),
             soft_banned_words: s(&["hot", "girls"]),
+            allowed_domains: s(&["good.bad.com"]),
         };
         let f = UrlFilter::new("com\n", &lists, 2).expect("filter");
         let r = |u: &str| f.check(u).map(Reason::name);
         assert_eq!(r("https://www.bad.com/x"), Some("domain"));
+        assert_eq!(r("https://good.bad.com/porn"), None); // allow list first
         assert_eq!(r("https://sub.ok.com/x"), Some("subdomain"));
         assert_eq!(r("http://ok.com/page"), Some("url"));
         assert_eq!(r("http://ok.com/porn/1"), Some("hard_blacklisted"));

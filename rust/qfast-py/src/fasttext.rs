@@ -65,11 +65,12 @@ impl FastTextState {
     }
 
     /// Top-`k` predictions of every row (`k=None`: every label above `threshold`). Returns a
-    /// dict of Arrow arrays: `labels` (list<string>), `probs` (list<float32>), `label` and
-    /// `prob` (the best; null / 0.0 for a row without features), and `wanted` (per row, the
-    /// best probability among the label ids in `wanted`, 0.0 when none was predicted). A null
-    /// text gives nulls everywhere.
-    #[pyo3(signature = (data, column, k, threshold, wanted))]
+    /// dict of Arrow arrays: `labels` (list<string>) and `probs` (list<float32>) when `lists`
+    /// (else `None`), `label` and `prob` (the best; null / 0.0 for a row without features),
+    /// and `wanted` (per row, the best probability among the label ids in `wanted`, 0.0 when
+    /// none was predicted). A null text gives nulls everywhere.
+    #[pyo3(signature = (data, column, k, threshold, wanted, lists = true))]
+    #[allow(clippy::too_many_arguments)]
     fn predict<'py>(
         &self,
         py: Python<'py>,
@@ -78,6 +79,7 @@ impl FastTextState {
         k: Option<usize>,
         threshold: f32,
         wanted: Vec<u32>,
+        lists: bool,
     ) -> PyResult<Bound<'py, PyDict>> {
         let chunks = text_chunks(py, data, column)?;
         let model = self.model.clone();
@@ -102,9 +104,11 @@ impl FastTextState {
                     want.push(None);
                 }
                 Some(p) => {
-                    for x in p {
-                        labels.values().append_value(&self.names[x.label as usize]);
-                        probs.values().append_value(x.prob);
+                    if lists {
+                        for x in p {
+                            labels.values().append_value(&self.names[x.label as usize]);
+                            probs.values().append_value(x.prob);
+                        }
                     }
                     labels.append(true);
                     probs.append(true);
@@ -120,8 +124,13 @@ impl FastTextState {
             }
         }
         let out = PyDict::new(py);
-        out.set_item("labels", to_py(py, Arc::new(labels.finish()))?)?;
-        out.set_item("probs", to_py(py, Arc::new(probs.finish()))?)?;
+        if lists {
+            out.set_item("labels", to_py(py, Arc::new(labels.finish()))?)?;
+            out.set_item("probs", to_py(py, Arc::new(probs.finish()))?)?;
+        } else {
+            out.set_item("labels", py.None())?;
+            out.set_item("probs", py.None())?;
+        }
         out.set_item("label", to_py(py, Arc::new(StringArray::from(top_label)))?)?;
         out.set_item("prob", to_py(py, Arc::new(Float32Array::from(top_prob)))?)?;
         out.set_item("wanted", to_py(py, Arc::new(Float32Array::from(want)))?)?;

@@ -30,7 +30,7 @@ struct UrlFilterState {
 #[pymethods]
 impl UrlFilterState {
     #[new]
-    #[pyo3(signature = (psl_text, domains, urls, banned_words, banned_subwords, soft_banned_words, soft_word_threshold))]
+    #[pyo3(signature = (psl_text, domains, urls, banned_words, banned_subwords, soft_banned_words, soft_word_threshold, allowed_domains = Vec::new()))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -41,6 +41,7 @@ impl UrlFilterState {
         banned_subwords: Vec<String>,
         soft_banned_words: Vec<String>,
         soft_word_threshold: usize,
+        allowed_domains: Vec<String>,
     ) -> PyResult<Self> {
         let lists = Lists {
             domains,
@@ -48,6 +49,7 @@ impl UrlFilterState {
             banned_words,
             banned_subwords,
             soft_banned_words,
+            allowed_domains,
         };
         let f = py
             .detach(|| UrlFilter::new(psl_text, &lists, soft_word_threshold))
