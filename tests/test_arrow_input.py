@@ -91,7 +91,9 @@ def test_duckdb_relation_is_read_through_the_capsule_interface() -> None:
     )
     assert qfast.words(rel).to_pylist() == [["hello", "world"], ["a", "b", "c"]]
     out = qfast.Pipeline([qfast.GopherRepetition()]).run(rel)
-    assert out.data.num_rows == 0 and out.stats[0]["dropped_top_2_gram"] == 2
+    # The kept rows come back as a duckdb relation, like the input.
+    assert isinstance(out.data, duckdb.DuckDBPyRelation)
+    assert out.data.fetchall() == [] and out.stats[0]["dropped_top_2_gram"] == 2
 
 
 def test_invalid_utf8_from_a_foreign_producer_is_a_clear_error() -> None:

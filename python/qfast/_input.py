@@ -69,3 +69,51 @@ def text_column(data: Any, column: str) -> tuple[pa.Table | None, pa.ChunkedArra
             )
         return table, table.column(column)
     return None, as_text_array(data)
+
+
+def like(original: Any, out: pa.Table | pa.Array | pa.ChunkedArray) -> Any:
+    """``out`` as the same kind of object the user passed in: a polars, pandas or duckdb frame
+    (or series) comes back as one, a record batch as a record batch; anything else as pyarrow."""
+    mod = type(original).__module__.split(".", 1)[0]
+    if isinstance(original, pa.RecordBatch) and isinstance(out, pa.Table):
+        return (
+            out.combine_chunks().to_batches()[0]
+            if out.num_rows
+            else pa.RecordBatch.from_pylist([], schema=out.schema)
+        )
+    if mod == "polars":
+        import polars as pl
+
+        return pl.from_arrow(out)
+    if mod == "pandas":
+        return out.to_pandas()
+    if mod == "duckdb" and isinstance(out, pa.Table):
+        import duckdb
+
+        return duckdb.from_arrow(out)
+    return out
+
+
+def _unview_type(t: pa.DataType) -> pa.DataType:
+    if t == pa.string_view():
+        return pa.large_string()
+    if t == pa.binary_view():
+        return pa.large_binary()
+    return t
+
+
+def unview(x: Any) -> Any:
+    """String/binary view columns (polars' export) as large string/binary, for the pyarrow
+    kernels that lack view support (filter, binary_length); other data is returned as is."""
+    if isinstance(x, pa.Table):
+        schema = pa.schema([pa.field(f.name, _unview_type(f.type), f.nullable) for f in x.schema])
+        return x if schema.equals(x.schema) else x.cast(schema)
+    if isinstance(x, (pa.Array, pa.ChunkedArray)):
+        t = _unview_type(x.type)
+        return x if t == x.type else x.cast(t)
+    return x
+
+
+def filter_rows(x: Any, keep: Any) -> Any:
+    """``x.filter(keep)`` for a table or array, view types included."""
+    return unview(x).filter(keep)

@@ -11,7 +11,7 @@ from typing import Any
 import pyarrow as pa
 
 from . import _qfast
-from ._input import text_column
+from ._input import like, text_column
 from .errors import ConfigError
 
 
@@ -33,9 +33,9 @@ class Mapper:
         self.stats["rows_in"] += len(changed)
         self.stats["rows_changed"] += sum(changed.to_pylist())
         if table is None:
-            return out["text"]
+            return like(data, out["text"])
         i = table.column_names.index(column)
-        return table.set_column(i, pa.field(column, pa.large_utf8()), out["text"])
+        return like(data, table.set_column(i, pa.field(column, pa.large_utf8()), out["text"]))
 
     def changed(self, data: Any, column: str = "text") -> pa.Array:
         """Per row: whether this mapper would change the text (nothing is counted)."""

@@ -27,7 +27,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import _qfast
-from ._input import as_table, is_tabular, text_column
+from ._input import as_table, filter_rows, is_tabular, text_column
 from .errors import ColumnNotFoundError, ConfigError
 from .tokenize import Tokenizer
 
@@ -308,7 +308,7 @@ class MinHashDedup:
         at = 0
         for b in make_batches():
             t = as_table(b) if is_tabular(b) else pa.table({self.column: b})
-            yield t.filter(keep.slice(at, t.num_rows))
+            yield filter_rows(t, keep.slice(at, t.num_rows))
             at += t.num_rows
         if at != len(keep):
             raise ConfigError(
@@ -358,9 +358,9 @@ class MinHashDedup:
         self.add(data)
         res = self.result()
         if is_tabular(data):
-            return as_table(data).filter(res.keep), res
+            return filter_rows(as_table(data), res.keep), res
         _, col = text_column(data, self.column)
-        return col.filter(res.keep), res
+        return filter_rows(col, res.keep), res
 
 
 class ExactDedup:
@@ -410,9 +410,9 @@ class ExactDedup:
         dup = self.mark(data)
         keep = pc.invert(dup)
         if is_tabular(data):
-            return as_table(data).filter(keep)
+            return filter_rows(as_table(data), keep)
         _, col = text_column(data, self.column)
-        return col.filter(keep)
+        return filter_rows(col, keep)
 
 
 class LineDedup:

@@ -20,7 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import _qfast
-from ._input import text_column
+from ._input import filter_rows, like, text_column
 from .errors import ConfigError
 
 
@@ -178,11 +178,11 @@ class LanguageFilter:
         table, col = text_column(data, column)
         v = self.verdict(col, column)
         if table is None:
-            return pc.filter(col, v.column("keep"))
+            return like(data, filter_rows(col, v.column("keep")))
         t = table.append_column("language", v.column("language")).append_column(
             "language_score", v.column("language_score")
         )
-        return t.filter(v.column("keep"))
+        return like(data, filter_rows(t, v.column("keep")))
 
     def _pipeline_mark(self, table: pa.Table, column: str) -> dict[str, Any]:
         v = self.verdict(table, column)
@@ -241,9 +241,12 @@ class FastTextScore:
         table, col = text_column(data, column)
         v = self.verdict(col, column)
         if table is None:
-            return pc.filter(col, v.column("keep"))
-        return table.append_column(self.column_name, v.column(self.column_name)).filter(
-            v.column("keep")
+            return like(data, filter_rows(col, v.column("keep")))
+        return like(
+            data,
+            filter_rows(
+                table.append_column(self.column_name, v.column(self.column_name)), v.column("keep")
+            ),
         )
 
     def _pipeline_mark(self, table: pa.Table, column: str) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from typing import Any
 import pyarrow as pa
 
 from . import _qfast
-from ._input import text_column
+from ._input import like, text_column
 
 KINDS: tuple[str, ...] = tuple(_qfast.pii_kinds())
 
@@ -109,9 +109,11 @@ class PIIFormatter:
         table, _ = text_column(data, column)
         red = self.redact(data, column)
         if table is None:
-            return red.column("text").combine_chunks()
+            return like(data, red.column("text").combine_chunks())
         i = table.column_names.index(column)
-        return table.set_column(i, pa.field(column, pa.large_utf8()), red.column("text"))
+        return like(
+            data, table.set_column(i, pa.field(column, pa.large_utf8()), red.column("text"))
+        )
 
 
 __all__ = ["PIIFormatter", "KINDS"]

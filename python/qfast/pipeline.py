@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import _qfast
-from ._input import text_column
+from ._input import filter_rows, like, text_column, unview
 from .dedup import ExactDedup, MinHashDedup
 from .errors import ConfigError
 from .filters import C4Quality, Filter, FineWebQuality, GopherQuality, GopherRepetition, Tokenizer
@@ -171,18 +171,18 @@ class Pipeline:
         new_text = out["text"]
         if table is None:
             src = new_text if new_text is not None else col
-            kept = pc.filter(src, keep)
+            kept = filter_rows(src, keep)
         else:
             if new_text is not None:
                 idx = table.column_names.index(column)
                 table = table.set_column(idx, pa.field(column, pa.large_utf8()), new_text)
-            kept = table.filter(keep)
-        return PipelineResult(data=kept, verdict=verdict, stats=out["stats"])
+            kept = filter_rows(table, keep)
+        return PipelineResult(data=like(data, kept), verdict=verdict, stats=out["stats"])
 
     def _run_segments(self, data: Any, column: str) -> PipelineResult:
         table, col = text_column(data, column)
         n = len(col)
-        rows = table if table is not None else pa.table({column: col})
+        rows = unview(table) if table is not None else pa.table({column: unview(col)})
         alive = pa.array(range(n), type=pa.int64())
         cur = rows
         reason: list[str | None] = [None] * n
@@ -222,7 +222,7 @@ class Pipeline:
                 keep = pc.invert(dup)
                 nd = int(pc.sum(dup).as_py() or 0)
                 s_ = [0 if d else None for d in dup.to_pylist()]
-                kept_bytes = int(pc.sum(pc.binary_length(pc.filter(text, keep))).as_py() or 0)
+                kept_bytes = int(pc.sum(pc.binary_length(filter_rows(text, keep))).as_py() or 0)
                 call_stats[first] = {
                     "name": seg.name,
                     "rows_in": cur.num_rows,
@@ -242,7 +242,7 @@ class Pipeline:
                     reason[ids[i]] = ri
                     step[ids[i]] = None if si is None else first + si
             alive = pc.filter(alive, keep)
-            cur = cur.filter(keep)
+            cur = filter_rows(cur, keep)
         keep_all = [False] * n
         for i in alive.to_pylist():
             keep_all[i] = True
@@ -256,8 +256,8 @@ class Pipeline:
         _merge_stats(self._stats, call_stats)
         kept: Any = cur if table is not None else cur.column(column)
         if table is not None and not rewritten:
-            kept = table.filter(verdict.column("keep"))
-        return PipelineResult(data=kept, verdict=verdict, stats=call_stats)
+            kept = filter_rows(table, verdict.column("keep"))
+        return PipelineResult(data=like(data, kept), verdict=verdict, stats=call_stats)
 
     def run_batches(
         self, batches: Iterable[pa.RecordBatch] | pa.RecordBatchReader, column: str = "text"

@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import _qfast
-from ._input import text_column
+from ._input import filter_rows, like, text_column
 from .errors import ConfigError
 
 _REASON = "document_removed_with_badwords"
@@ -131,7 +131,7 @@ class C4BadWords:
         """The rows kept (same kind of input)."""
         table, col = text_column(data, column)
         keep = self.verdict(data, column).column("keep")
-        return pc.filter(col, keep) if table is None else table.filter(keep)
+        return like(data, filter_rows(col if table is None else table, keep))
 
     def _pipeline_mark(self, table: pa.Table, column: str) -> dict[str, Any]:
         v = self.verdict(table, column)
@@ -280,7 +280,7 @@ class URLFilter:
         """The rows kept (a table with the URL column, or the URL array itself)."""
         table, col = text_column(data, column or self.url_column)
         keep = self.verdict(data, column).column("keep")
-        return pc.filter(col, keep) if table is None else table.filter(keep)
+        return like(data, filter_rows(col if table is None else table, keep))
 
     def _pipeline_mark(self, table: pa.Table, column: str) -> dict[str, Any]:
         v = self.verdict(table)
@@ -318,7 +318,7 @@ class _RuleFilter:
         """The rows kept (same kind of input)."""
         table, col = text_column(data, column)
         keep = self.verdict(data, column).column("keep")
-        return pc.filter(col, keep) if table is None else table.filter(keep)
+        return like(data, filter_rows(col if table is None else table, keep))
 
     def _pipeline_mark(self, table: pa.Table, column: str) -> dict[str, Any]:
         v = self.verdict(table, column)

@@ -343,6 +343,15 @@ fn decode_prefix(bytes: &[u8], after_letter: bool) -> Option<(String, usize)> {
         let Some(seq) = bytes.get(k..k + len) else {
             break;
         };
+        // ftfy's `restore_byte_a0`: a NBSP byte (0xA0) that became a plain space after `Â`
+        // or `Ã` (`Year.Â Julia`, `Ã vous`).
+        let restored;
+        let seq = if len == 2 && matches!(b, 0xC2 | 0xC3) && seq[1] == b' ' {
+            restored = [b, 0xA0];
+            &restored[..]
+        } else {
+            seq
+        };
         // Inside a word, an accented letter followed by two typographic characters
         // (`lucidité\u{a0}—`) is ordinary text far more often than a mis-decoded character.
         if len == 3 && k == 0 && after_letter && seq[1..].iter().all(|c| TYPOGRAPHIC.contains(c)) {
@@ -408,6 +417,8 @@ mod tests {
         );
         assert_eq!(fix_mojibake("Ça va? À bientôt"), "Ça va? À bientôt");
         assert_eq!(fix_mojibake("plain"), "plain");
+        assert_eq!(fix_mojibake("New Year.Â Julia"), "New Year.\u{a0}Julia");
+        assert_eq!(fix_mojibake("Ã  vous"), "à vous");
         for ok in [
             "lucidité\u{a0}— un",
             "Groß\u{ad}britannien",
