@@ -1,0 +1,314 @@
+"""The ``qfast`` command line.
+
+``qfast run --preset fineweb IN... -o OUT`` or ``qfast run PIPELINE.yaml``: reads Parquet and
+JSONL (plain, ``.gz``, ``.zst``) files, local paths and globs; writes one Parquet shard of kept
+rows per input file to ``OUT/``, the removed rows with their step and reason to
+``OUT/excluded/``, and ``OUT/stats.json``. Shards are written to a temporary name and renamed
+when complete, so a rerun after an interruption skips the finished ones and produces the same
+output as an uninterrupted run.
+
+A pipeline file::
+
+    input: [data/*.jsonl.zst]      # or pass inputs on the command line
+    output: out/
+    column: text
+    steps:
+      - gopher_repetition: {}
+      - c4_quality: {filter_no_terminal_punct: false}
+      - language: {languages: [en], language_threshold: 0.65}
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import json
+import os
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.json as pajson
+import pyarrow.parquet as pq
+
+from .errors import ConfigError
+
+#: Step names usable in a pipeline file, and what they build.
+STEP_NAMES = (
+    "gopher_repetition",
+    "gopher_quality",
+    "c4_quality",
+    "fineweb_quality",
+    "language",
+    "fasttext_score",
+    "c4_badwords",
+    "url",
+    "regex",
+    "word_list",
+    "exact_dedup",
+)
+
+
+def _step_factories() -> dict[str, Callable[..., Any]]:
+    import qfast
+
+    return {
+        "gopher_repetition": qfast.GopherRepetition,
+        "gopher_quality": qfast.GopherQuality,
+        "c4_quality": qfast.C4Quality,
+        "fineweb_quality": qfast.FineWebQuality,
+        "language": qfast.LanguageFilter,
+        "fasttext_score": qfast.FastTextScore,
+        "c4_badwords": qfast.C4BadWords,
+        "url": qfast.URLFilter,
+        "regex": qfast.RegexFilter,
+        "word_list": qfast.WordList,
+        "exact_dedup": qfast.ExactDedup,
+    }
+
+
+def build_pipeline(steps: Any) -> Any:
+    """A :class:`qfast.Pipeline` from a pipeline file's ``steps`` list; a bad entry raises
+    :class:`~qfast.errors.ConfigError` naming it."""
+    import inspect
+
+    import qfast
+
+    if not isinstance(steps, list) or not steps:
+        raise ConfigError("'steps' must be a non-empty list of {step_name: {parameters}}")
+    factories = _step_factories()
+    built = []
+    for i, entry in enumerate(steps):
+        if not isinstance(entry, dict) or len(entry) != 1:
+            raise ConfigError(
+                f"steps[{i}]: expected one {{step_name: {{parameters}}}} mapping, got {entry!r}"
+            )
+        ((name, params),) = entry.items()
+        if name not in factories:
+            raise ConfigError(
+                f"steps[{i}]: unknown step {name!r}; known steps: {', '.join(STEP_NAMES)}"
+            )
+        params = params or {}
+        if not isinstance(params, dict):
+            raise ConfigError(f"steps[{i}].{name}: parameters must be a mapping, got {params!r}")
+        allowed = set(inspect.signature(factories[name]).parameters)
+        for key in params:
+            if key not in allowed:
+                raise ConfigError(
+                    f"steps[{i}].{name}.{key}: unknown parameter; {name} takes {', '.join(sorted(allowed))}"
+                )
+        kwargs = {
+            k: tuple(map(tuple, v)) if k in ("top_n_grams", "dup_n_grams") else v
+            for k, v in params.items()
+        }
+        try:
+            built.append(factories[name](**kwargs))
+        except (TypeError, ValueError) as e:
+            raise ConfigError(f"steps[{i}].{name}: {e}") from e
+    return qfast.Pipeline(built)
+
+
+def expand_inputs(patterns: Sequence[str]) -> list[Path]:
+    """Paths and globs, in sorted order within each pattern; a pattern matching nothing is an
+    error."""
+    out: list[Path] = []
+    for pat in patterns:
+        hits = sorted(glob.glob(pat, recursive=True)) if any(c in pat for c in "*?[") else [pat]
+        hits = [h for h in hits if Path(h).is_file()]
+        if not hits:
+            raise ConfigError(f"input {pat!r} matches no file")
+        out += [Path(h) for h in hits]
+    return out
+
+
+def read_file(path: Path) -> pa.Table:
+    """A Parquet or JSONL (optionally .gz / .zst) file as a table."""
+    name = path.name.lower()
+    if name.endswith(".parquet"):
+        return pq.read_table(path)
+    codec = "gzip" if name.endswith(".gz") else "zstd" if name.endswith(".zst") else None
+    if ".jsonl" in name or ".json" in name or ".ndjson" in name:
+        with pa.OSFile(str(path)) as raw:
+            stream = pa.CompressedInputStream(raw, codec) if codec else raw
+            try:
+                return pajson.read_json(stream)
+            except pa.ArrowInvalid as e:
+                raise ConfigError(f"{path}: not valid JSON lines: {e}") from e
+    raise ConfigError(
+        f"{path}: unsupported file type (use .parquet, .jsonl, .jsonl.gz or .jsonl.zst)"
+    )
+
+
+def _shard_name(path: Path, i: int) -> str:
+    stem = path.name.split(".")[0]
+    return f"{i:05d}_{stem}.parquet"
+
+
+def _write_atomic(table: pa.Table, dest: Path) -> None:
+    tmp = dest.with_name(f".{dest.name}.tmp-{os.getpid()}")
+    pq.write_table(table, tmp)
+    os.replace(tmp, dest)
+
+
+class _Progress:
+    """One status line on stderr: files, docs/s and MB/s."""
+
+    def __init__(self, total: int, quiet: bool) -> None:
+        self.total, self.quiet = total, quiet
+        self.t0, self.docs, self.bytes, self.done = time.perf_counter(), 0, 0, 0
+
+    def update(self, docs: int, nbytes: int) -> None:
+        self.docs += docs
+        self.bytes += nbytes
+        self.done += 1
+        if self.quiet:
+            return
+        dt = max(time.perf_counter() - self.t0, 1e-9)
+        width = 30
+        filled = int(width * self.done / max(self.total, 1))
+        sys.stderr.write(
+            f"\r[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} files  "
+            f"{self.docs / dt:,.0f} docs/s  {self.bytes / dt / 1e6:,.1f} MB/s"
+        )
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        if not self.quiet:
+            sys.stderr.write("\n")
+
+
+def run(
+    pipeline: Any, inputs: Sequence[Path], out_dir: Path, column: str = "text", quiet: bool = False
+) -> dict[str, Any]:
+    """Filter every input file into ``out_dir``; returns (and writes) the merged stats."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "excluded").mkdir(exist_ok=True)
+    (out_dir / ".stats").mkdir(exist_ok=True)
+    progress = _Progress(len(inputs), quiet)
+    skipped = 0
+    from .dedup import ExactDedup, MinHashDedup
+
+    has_dedup = any(isinstance(s, (ExactDedup, MinHashDedup)) for s in pipeline.steps)
+    if has_dedup and any((out_dir / _shard_name(p, i)).exists() for i, p in enumerate(inputs)):
+        # Their state spans files: skipping finished shards would change the later ones.
+        raise ConfigError(
+            f"{out_dir} already holds shards and the pipeline has a dedup step, which cannot "
+            "resume: use a new output directory"
+        )
+    for i, path in enumerate(inputs):
+        name = _shard_name(path, i)
+        kept_path, stats_path = out_dir / name, out_dir / ".stats" / (name + ".json")
+        if kept_path.exists() and stats_path.exists():
+            skipped += 1
+            progress.update(0, 0)
+            continue
+        table = read_file(path)
+        if column not in table.column_names:
+            raise ConfigError(f"{path}: no column {column!r}; columns: {table.column_names}")
+        pipeline.reset_stats()
+        res = pipeline.run(table, column=column)
+        drop = pc.invert(res.verdict["keep"])
+        excluded = table.filter(drop).append_column(
+            "qfast_step", pc.filter(res.verdict["step"], drop)
+        )
+        excluded = excluded.append_column("qfast_reason", pc.filter(res.verdict["reason"], drop))
+        _write_atomic(excluded, out_dir / "excluded" / name)
+        # Stats before the kept shard: a shard counts as finished once both exist.
+        tmp = stats_path.with_name(stats_path.name + ".tmp")
+        tmp.write_text(json.dumps(res.stats))
+        os.replace(tmp, stats_path)
+        _write_atomic(res.data, kept_path)
+        nbytes = int(pc.sum(pc.binary_length(table[column].cast(pa.large_string()))).as_py() or 0)
+        progress.update(table.num_rows, nbytes)
+    progress.close()
+    merged: list[dict[str, Any]] = [{"name": s.name} for s in pipeline.steps]
+    for i, path in enumerate(inputs):
+        shard = json.loads((out_dir / ".stats" / (_shard_name(path, i) + ".json")).read_text())
+        for acc, s in zip(merged, shard):
+            for k, v in s.items():
+                if k != "name":
+                    acc[k] = acc.get(k, 0) + v
+    summary = {"files": len(inputs), "files_skipped_as_done": skipped, "steps": merged}
+    tmp = out_dir / "stats.json.tmp"
+    tmp.write_text(json.dumps(summary, indent=2))
+    os.replace(tmp, out_dir / "stats.json")
+    return summary
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="qfast",
+        description="Fast text filtering for LLM training data (datatrove-exact decisions).",
+        epilog="Example: qfast run --preset fineweb 'data/*.jsonl.zst' -o out/",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    r = sub.add_parser(
+        "run",
+        help="filter Parquet / JSONL files with a preset or a pipeline file",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    r.add_argument(
+        "inputs",
+        nargs="*",
+        help="a pipeline .yaml, then input files or globs (.parquet, .jsonl[.gz|.zst])",
+    )
+    r.add_argument(
+        "--preset", choices=["fineweb"], help="use a built-in pipeline instead of a file"
+    )
+    r.add_argument("-o", "--output", help="output directory (kept shards, excluded/, stats.json)")
+    r.add_argument("--column", default=None, help="text column (default: text)")
+    r.add_argument("--quiet", action="store_true", help="no progress line")
+    args = parser.parse_args(argv)
+    try:
+        return _run_command(args)
+    except ConfigError as e:
+        print(f"qfast: error: {e}", file=sys.stderr)
+        return 2
+
+
+def _run_command(args: argparse.Namespace) -> int:
+    import qfast
+
+    cfg: dict[str, Any] = {}
+    inputs = list(args.inputs)
+    if args.preset:
+        pipeline = qfast.Pipeline.fineweb()
+    else:
+        if not inputs or not inputs[0].endswith((".yaml", ".yml")):
+            raise ConfigError("give a pipeline file (PIPELINE.yaml) or --preset fineweb")
+        import yaml
+
+        with open(inputs.pop(0), encoding="utf-8") as f:
+            cfg = yaml.safe_load(f) or {}
+        if not isinstance(cfg, dict):
+            raise ConfigError("the pipeline file must be a mapping with 'steps'")
+        unknown = set(cfg) - {"input", "output", "column", "steps"}
+        if unknown:
+            raise ConfigError(
+                f"unknown key {sorted(unknown)[0]!r} in the pipeline file (keys: input, output, column, steps)"
+            )
+        pipeline = build_pipeline(cfg.get("steps"))
+    pats = inputs or cfg.get("input") or []
+    if isinstance(pats, str):
+        pats = [pats]
+    if not pats:
+        raise ConfigError("no input files given")
+    out = args.output or cfg.get("output")
+    if not out:
+        raise ConfigError("no output directory given (-o OUT or 'output:' in the pipeline file)")
+    column = args.column or cfg.get("column") or "text"
+    summary = run(pipeline, expand_inputs(pats), Path(out), column=column, quiet=args.quiet)
+    kept = summary["steps"][-1].get("kept", 0) if summary["steps"] else 0
+    print(
+        f"qfast: {summary['files']} files ({summary['files_skipped_as_done']} already done), {kept} rows kept -> {out}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
