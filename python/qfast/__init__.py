@@ -3,7 +3,7 @@ that reproduces datatrove's decisions at a fraction of the cost."""
 
 from __future__ import annotations
 
-from . import errors
+from . import errors, hf
 from ._qfast import __version__, get_num_threads, set_num_threads
 from .clean import (
     Clean,
@@ -44,6 +44,7 @@ from .tokenize import sentences, words
 __all__ = [
     "__version__",
     "errors",
+    "hf",
     "get_num_threads",
     "set_num_threads",
     "Filter",

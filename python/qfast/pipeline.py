@@ -10,7 +10,7 @@ step, named like datatrove's (``rows_in``, ``bytes_in``, ``kept``, ``dropped``,
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -153,6 +153,19 @@ class Pipeline:
         out = _qfast.run_steps(col, self._spec, column, self.tokenizer)
         _merge_stats(self._stats, out["stats"])
         return out
+
+    def __call__(self, batch: Any, column: str = "text") -> Any:
+        """The kept rows of ``batch`` (an Arrow table, a data frame, or a ``{column: list}``
+        dict as HF ``datasets`` passes in its default format), in the same kind: so that
+        ``ds.map(pipeline, batched=True)`` filters a dataset."""
+        if isinstance(batch, Mapping):
+            # HF's LazyBatch keeps the Arrow table it was built from: use it, not the lists.
+            table = getattr(batch, "pa_table", None)
+            kept = self.run(
+                table if isinstance(table, pa.Table) else pa.table(dict(batch)), column=column
+            ).data
+            return kept.to_pydict()
+        return self.run(batch, column=column).data
 
     def run(self, data: Any, column: str = "text") -> PipelineResult:
         """Filters ``data`` (table, record batch, data frame, array...). Returns the kept rows,
