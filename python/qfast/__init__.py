@@ -40,6 +40,7 @@ from .pii import PIIFormatter
 from .pipeline import Pipeline, PipelineResult
 from .rules import C4BadWords, RegexFilter, URLFilter, WordList
 from .tokenize import sentences, words
+from .tokens import TokenCount
 
 __all__ = [
     "__version__",
@@ -84,4 +85,5 @@ __all__ = [
     "StripHTML",
     "SymbolLinesRemover",
     "UnescapeHTML",
+    "TokenCount",
 ]

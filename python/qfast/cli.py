@@ -50,6 +50,7 @@ STEP_NAMES = (
     "regex",
     "word_list",
     "exact_dedup",
+    "token_count",
 )
 
 
@@ -68,6 +69,7 @@ def _step_factories() -> dict[str, Callable[..., Any]]:
         "regex": qfast.RegexFilter,
         "word_list": qfast.WordList,
         "exact_dedup": qfast.ExactDedup,
+        "token_count": qfast.TokenCount,
     }
 
 

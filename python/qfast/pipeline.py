@@ -24,6 +24,7 @@ from .errors import ConfigError
 from .filters import C4Quality, Filter, FineWebQuality, GopherQuality, GopherRepetition, Tokenizer
 from .models import FastTextScore, LanguageFilter
 from .rules import C4BadWords, RegexFilter, URLFilter, WordList
+from .tokens import TokenCount
 
 # Steps that run between core filter chains, each deciding per row itself.
 MarkStep = (
@@ -35,6 +36,7 @@ MarkStep = (
     | URLFilter
     | RegexFilter
     | WordList
+    | TokenCount
 )
 _MARK_STEP_TYPES = (
     ExactDedup,
@@ -45,6 +47,7 @@ _MARK_STEP_TYPES = (
     URLFilter,
     RegexFilter,
     WordList,
+    TokenCount,
 )
 Step = Filter | MarkStep
 
@@ -89,7 +92,7 @@ class Pipeline:
             if not isinstance(s, (Filter, *_MARK_STEP_TYPES)):
                 raise TypeError(
                     "pipeline steps must be qfast filters, ExactDedup, MinHashDedup, "
-                    "LanguageFilter, FastTextScore, C4BadWords, URLFilter, RegexFilter or WordList, "
+                    "LanguageFilter, FastTextScore, C4BadWords, URLFilter, RegexFilter, WordList or TokenCount, "
                     f"got {type(s).__name__}"
                 )
         self.steps: tuple[Step, ...] = tuple(steps)

@@ -1,0 +1,100 @@
+"""Token counts with a Hugging Face ``tokenizers`` tokenizer (``pip install tokenizers``),
+encoded in batches by its Rust core, as a signal and a filter."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ._input import filter_rows, like, text_column
+from .errors import ConfigError
+
+
+class TokenCount:
+    """Counts tokens per row with a ``tokenizers.Tokenizer`` (an object, or the path of a
+    ``tokenizer.json``; nothing is downloaded). ``signals`` gives ``token_count`` (null for a
+    null text); as a filter it keeps rows with ``min_tokens <= count <= max_tokens`` (either
+    bound optional), dropping with reason ``too_few_tokens`` / ``too_many_tokens``.
+    ``add_special_tokens`` is passed to the tokenizer (off by default: the text's own tokens).
+    """
+
+    name = "token_count"
+    reason = "token_count"
+
+    def __init__(
+        self,
+        tokenizer: Any,
+        min_tokens: int | None = None,
+        max_tokens: int | None = None,
+        add_special_tokens: bool = False,
+        batch_size: int = 4096,
+    ) -> None:
+        try:
+            from tokenizers import Tokenizer
+        except ModuleNotFoundError:  # pragma: no cover
+            raise ConfigError(
+                "TokenCount needs the 'tokenizers' package: pip install tokenizers"
+            ) from None
+        if isinstance(tokenizer, (str, os.PathLike)):
+            if not os.path.isfile(tokenizer):
+                raise ConfigError(
+                    f"tokenizer {os.fspath(tokenizer)!r} is not a file (give a tokenizer.json path)"
+                )
+            tokenizer = Tokenizer.from_file(os.fspath(tokenizer))
+        if not hasattr(tokenizer, "encode_batch"):
+            raise ConfigError(f"{type(tokenizer).__name__} is not a tokenizers.Tokenizer")
+        if batch_size < 1:
+            raise ConfigError("batch_size must be >= 1")
+        self.tokenizer = tokenizer
+        self.min_tokens, self.max_tokens = min_tokens, max_tokens
+        self.add_special_tokens = add_special_tokens
+        self.batch_size = batch_size
+
+    def signals(self, data: Any, column: str = "text") -> pa.Table:
+        _, col = text_column(data, column)
+        texts = col.to_pylist()
+        counts: list[int | None] = [None] * len(texts)
+        idx = [i for i, t in enumerate(texts) if t is not None]
+        for at in range(0, len(idx), self.batch_size):
+            part = idx[at : at + self.batch_size]
+            enc = self.tokenizer.encode_batch(
+                [texts[i] for i in part], add_special_tokens=self.add_special_tokens
+            )
+            for i, e in zip(part, enc):
+                counts[i] = len(e.ids)
+        return pa.table({"token_count": pa.array(counts, pa.int64())})
+
+    def verdict(self, data: Any, column: str = "text") -> pa.Table:
+        n = self.signals(data, column).column("token_count")
+        few = pc.less(n, self.min_tokens) if self.min_tokens is not None else pc.equal(n, -1)
+        many = pc.greater(n, self.max_tokens) if self.max_tokens is not None else pc.equal(n, -1)
+        reason = pc.if_else(
+            pc.is_null(n),
+            "null_text",
+            pc.if_else(
+                few,
+                "too_few_tokens",
+                pc.if_else(many, "too_many_tokens", pa.scalar(None, pa.large_utf8())),
+            ),
+        )
+        keep = pc.is_null(reason)
+        return pa.table({"keep": keep, "reason": reason.cast(pa.large_utf8()), "token_count": n})
+
+    def filter(self, data: Any, column: str = "text") -> Any:
+        table, col = text_column(data, column)
+        keep = self.verdict(data, column).column("keep")
+        return like(data, filter_rows(col if table is None else table, keep))
+
+    def _pipeline_mark(self, table: pa.Table, column: str) -> dict[str, Any]:
+        v = self.verdict(table, column)
+        return {
+            "drop": pc.invert(v.column("keep")).combine_chunks(),
+            "reason": v.column("reason").to_pylist(),
+            "columns": {"token_count": v.column("token_count")},
+        }
+
+
+__all__ = ["TokenCount"]
