@@ -1,0 +1,85 @@
+"""Overhead of the integration paths against the plain pyarrow path, same rows, same pipeline
+(the FineWeb preset), one thread: HF ``datasets`` (``qfast.hf.apply`` on a ``Dataset`` and on a
+streaming ``IterableDataset``, and ``Dataset.map(pipeline, batched=True)``) and polars.
+Target (issue 5): at most 20% more time per document. Results: benches/results/integrations.json."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+import qfast
+
+EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval_data"
+BENCH = "integrations"
+
+
+def _best(f: Any, rounds: int = 3) -> float:
+    f()
+    best = float("inf")
+    for _ in range(rounds):
+        t = time.perf_counter()
+        f()
+        best = min(best, time.perf_counter() - t)
+    return best
+
+
+def test_integration_overhead(recorder: Any) -> None:
+    datasets = pytest.importorskip("datasets")
+    import polars as pl
+
+    t = pq.read_table(EVAL / "web_dclm_human_quality.parquet", columns=["id", "text"])
+    t = t.filter(pa.compute.is_valid(t["text"]))
+    t = pa.concat_tables([t] * 4)
+    nbytes = sum(len(x.encode()) for x in t["text"].to_pylist())
+    qfast.set_num_threads(1)
+    p = qfast.Pipeline.fineweb()
+    base = _best(lambda: p.run(t))
+    ds = datasets.Dataset(t)
+    df = pl.from_arrow(t)
+    paths = {
+        "hf.apply(Dataset)": lambda: qfast.hf.apply(ds, p, batch_size=1000),
+        "hf.apply(IterableDataset), iterated": lambda: sum(
+            1 for _ in qfast.hf.apply(ds.to_iterable_dataset(), p, batch_size=1000)[0]
+        ),
+        "Dataset.with_format('arrow').map(pipeline)": lambda: ds.with_format("arrow").map(
+            p, batched=True, batch_size=1000, load_from_cache_file=False
+        ),
+        "polars DataFrame": lambda: p.run(df),
+    }
+    recorder.add(
+        BENCH,
+        docs=t.num_rows,
+        bytes=nbytes,
+        threads=1,
+        qfast_s=base,
+        peer=None,
+        peer_s=None,
+        ratio=None,
+        qfast_mb_s=nbytes / 1e6 / base,
+        params={"step": "pyarrow Table (baseline)"},
+    )
+    print(f"\npyarrow baseline: {t.num_rows / base:,.0f} docs/s")
+    for name, f in paths.items():
+        s = _best(f)
+        over = s / base - 1
+        recorder.add(
+            BENCH,
+            docs=t.num_rows,
+            bytes=nbytes,
+            threads=1,
+            qfast_s=s,
+            peer=None,
+            peer_s=None,
+            ratio=None,
+            qfast_mb_s=nbytes / 1e6 / s,
+            params={"step": name, "overhead_vs_pyarrow": over, "target_overhead": 0.2},
+        )
+        print(
+            f"{name:45s} {t.num_rows / s:9,.0f} docs/s  overhead {100 * over:+.1f}% (target <= +20%)"
+        )
