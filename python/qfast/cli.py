@@ -265,8 +265,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     r.add_argument("-o", "--output", help="output directory (kept shards, excluded/, stats.json)")
     r.add_argument("--column", default=None, help="text column (default: text)")
     r.add_argument("--quiet", action="store_true", help="no progress line")
+    rep = sub.add_parser(
+        "report",
+        help="write OUT/report.html: funnel, reasons, lengths, languages, removed samples",
+    )
+    rep.add_argument("output", help="the output directory of a `qfast run`")
+    rep.add_argument("--column", default="text", help="text column (default: text)")
     args = parser.parse_args(argv)
     try:
+        if args.command == "report":
+            from .report import build
+
+            print(f"qfast: wrote {build(Path(args.output), column=args.column)}")
+            return 0
         return _run_command(args)
     except ConfigError as e:
         print(f"qfast: error: {e}", file=sys.stderr)
