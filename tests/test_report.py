@@ -42,6 +42,12 @@ def test_report_renders_in_chromium(tmp_path: Path) -> None:
     src = page.read_text()
     assert not re.search(r"(src|href)=[\"']?(https?:)?//", src)  # self-contained: no remote assets
     assert src.count("<svg") >= 6 and "Sampled removed documents" in src and "<h2>Languages" in src
+    # Signal histograms with the thresholds drawn (e.g. gopher_quality's min_doc_words).
+    assert (
+        "Signals and thresholds" in src
+        and "min_doc_words = 50" in src
+        and "line_punct_thr = 0.12" in src
+    )
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     assert chromium, "chromium is not installed (.ci/run installs Debian's package)"
     flags = ["--headless", "--no-sandbox", "--disable-gpu", "--enable-logging=stderr", "--v=0"]
@@ -50,7 +56,7 @@ def test_report_renders_in_chromium(tmp_path: Path) -> None:
     )
     assert dom.returncode == 0, dom.stderr[-2000:]
     m = re.search(r'data-charts="(\d+)"', dom.stdout)
-    assert m and int(m.group(1)) >= 6, dom.stdout[:500]
+    assert m and int(m.group(1)) >= 20, dom.stdout[:500]
     assert len(re.findall(r"<rect ", dom.stdout)) >= 10 and "<polyline" in dom.stdout
     errors = [
         ln

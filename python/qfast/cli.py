@@ -235,10 +235,27 @@ def run(
                 if k != "name":
                     acc[k] = acc.get(k, 0) + v
     summary = {"files": len(inputs), "files_skipped_as_done": skipped, "steps": merged}
+    _write_pipeline_spec(pipeline, out_dir / "pipeline.json")
     tmp = out_dir / "stats.json.tmp"
     tmp.write_text(json.dumps(summary, indent=2))
     os.replace(tmp, out_dir / "stats.json")
     return summary
+
+
+def _write_pipeline_spec(pipeline: Any, dest: Path) -> None:
+    """The steps and their parameters (for ``qfast report``'s threshold lines)."""
+    import dataclasses
+
+    steps = []
+    for st in pipeline.steps:
+        params: dict[str, Any] = {}
+        if dataclasses.is_dataclass(st) and not isinstance(st, type):
+            for f in dataclasses.fields(st):
+                v = getattr(st, f.name)
+                if isinstance(v, (int, float, str, bool, type(None), tuple, list)):
+                    params[f.name] = v
+        steps.append({"name": st.name, "params": params})
+    dest.write_text(json.dumps(steps, indent=2, default=list))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

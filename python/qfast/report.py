@@ -83,6 +83,126 @@ def _hist(series: dict[str, list[float]], title: str, bins: int = 30) -> str:
     return "".join(out)
 
 
+def _lin_hist(xs: list[float], lines: list[tuple[float, str]], title: str, bins: int = 30) -> str:
+    """One histogram on a linear axis with vertical threshold lines (value, label)."""
+    if not xs:
+        return ""
+    lo = min([*xs, *(v for v, _ in lines)])
+    hi = max([*xs, *(v for v, _ in lines)])
+    hi = hi if hi > lo else lo + 1
+    height = 160
+    c = [0] * bins
+    for v in xs:
+        c[min(bins - 1, int((v - lo) / (hi - lo) * bins))] += 1
+    peak = max(c) or 1
+    bw = (_W - 60) / bins
+    out = [
+        f'<svg class="chart" width="{_W}" height="{height + 40}" role="img"><title>{_esc(title)}</title>'
+    ]
+    for i, n in enumerate(c):
+        h = (height - 10) * n / peak
+        out.append(
+            f'<rect x="{40 + i * bw:.1f}" y="{height - h:.1f}" width="{max(bw - 1, 1):.1f}" height="{h:.1f}" fill="#4e79a7"/>'
+        )
+    for v, label in lines:
+        x = 40 + (v - lo) / (hi - lo) * (_W - 60)
+        out.append(
+            f'<line x1="{x:.1f}" y1="0" x2="{x:.1f}" y2="{height}" stroke="#e15759" stroke-width="2"/>'
+        )
+        out.append(
+            f'<text x="{x + 3:.1f}" y="12" font-size="11" fill="#e15759">{_esc(label)} = {v:g}</text>'
+        )
+    out.append(f'<text x="40" y="{height + 15}" font-size="10">{lo:g}</text>')
+    out.append(f'<text x="{_W - 60}" y="{height + 15}" font-size="10">{hi:g}</text>')
+    out.append(
+        f'<text x="40" y="{height + 32}" font-size="12">{_esc(title)} ({len(xs):,} rows sampled)</text>'
+    )
+    out.append("</svg>")
+    return "".join(out)
+
+
+def _thresholds(name: str, p: dict[str, Any]) -> dict[str, list[tuple[float, str]]]:
+    """Signal column -> threshold lines, from a core filter's parameters."""
+
+    def at(*keys: str) -> list[tuple[float, str]]:
+        return [
+            (float(p[k]), k)
+            for k in keys
+            if isinstance(p.get(k), (int, float)) and not isinstance(p.get(k), bool)
+        ]
+
+    if name == "gopher_quality":
+        return {
+            "n_words": at("min_doc_words", "max_doc_words"),
+            "avg_word_length": at("min_avg_word_length", "max_avg_word_length"),
+            "hash_ratio": at("max_symbol_word_ratio"),
+            "ellipsis_ratio": at("max_symbol_word_ratio"),
+            "bullet_lines_ratio": at("max_bullet_lines_ratio"),
+            "end_ellipsis_lines_ratio": at("max_ellipsis_lines_ratio"),
+            "alpha_words_ratio": at("max_non_alpha_words_ratio"),
+            "stop_words": at("min_stop_words"),
+        }
+    if name == "gopher_repetition":
+        out = {
+            k: at(k)
+            for k in ("dup_para_frac", "dup_para_char_frac", "dup_line_frac", "dup_line_char_frac")
+        }
+        for n, v in p.get("top_n_grams") or []:
+            out[f"top_{n}_gram_char_frac"] = [(float(v), f"top_n_grams[{n}]")]
+        for n, v in p.get("dup_n_grams") or []:
+            out[f"duplicated_{n}_n_grams_char_frac"] = [(float(v), f"dup_n_grams[{n}]")]
+        return out
+    if name == "c4_quality":
+        return {"num_sentences": at("min_num_sentences")}
+    if name == "fineweb_quality":
+        return {
+            "line_punct_ratio": at("line_punct_thr"),
+            "short_line_ratio": at("short_line_thr"),
+            "char_dup_ratio": at("char_duplicates_ratio"),
+            "list_ratio": at("new_line_ratio"),
+        }
+    return {}
+
+
+def _signal_section(out_dir: Path, texts: list[str], seed: int) -> list[str]:
+    """Histograms of each core filter's signals on a sample of the rows, thresholds drawn."""
+    spec_path = out_dir / "pipeline.json"
+    if not spec_path.is_file() or not texts:
+        return []
+    import qfast
+
+    makers = {
+        "gopher_quality": qfast.GopherQuality,
+        "gopher_repetition": qfast.GopherRepetition,
+        "c4_quality": qfast.C4Quality,
+        "fineweb_quality": qfast.FineWebQuality,
+    }
+    sample = random.Random(seed).sample(texts, min(2000, len(texts)))
+    arr = pa.array(sample, pa.large_string())
+    parts = [
+        "<h2>Signals and thresholds</h2>",
+        "<p>On a sample of the input rows (kept and removed).</p>",
+    ]
+    for step in json.loads(spec_path.read_text()):
+        name, params = step.get("name"), dict(step.get("params") or {})
+        if name not in makers:
+            continue
+        for k in ("top_n_grams", "dup_n_grams"):
+            if k in params:
+                params[k] = tuple(tuple(x) for x in params[k])
+        if "stop_words" in params and params["stop_words"] is not None:
+            params["stop_words"] = tuple(params["stop_words"])
+        if "stop_chars" in params and params["stop_chars"] is not None:
+            params["stop_chars"] = tuple(params["stop_chars"])
+        sig = makers[name](**params).signals(arr)
+        parts.append(f"<h3>{_esc(name)}</h3>")
+        for col, lines in _thresholds(name, params).items():
+            if col in sig.column_names:
+                xs = [float(x) for x in sig[col].to_pylist() if x is not None]
+                parts.append(_lin_hist(xs, lines, col))
+    return parts
+
+
 def build(out_dir: Path, column: str = "text", samples: int = 3, seed: int = 0) -> Path:
     """Write ``out_dir/report.html`` from a ``qfast run`` output directory."""
     stats_path = out_dir / "stats.json"
@@ -181,6 +301,15 @@ def build(out_dir: Path, column: str = "text", samples: int = 3, seed: int = 0) 
             ]
             parts += [f"<tr><td>{_esc(lang)}</td><td>{k_lang[lang]:,}</td></tr>" for lang in top]
         parts.append("</table>")
+    # Signals with their thresholds
+    all_texts = [
+        x
+        for t in (kept, excl)
+        if t is not None and column in t.column_names
+        for x in t[column].to_pylist()
+        if x is not None
+    ]
+    parts += _signal_section(out_dir, all_texts, seed)
     # Samples of removed documents
     if excl is not None and excl.num_rows and "qfast_reason" in excl.column_names:
         parts.append("<h2>Sampled removed documents</h2>")
