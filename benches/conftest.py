@@ -12,6 +12,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import json  # noqa: E402
 import resource  # noqa: E402
+import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
@@ -51,6 +52,17 @@ def corpus() -> pa.Array:
         if size >= CORPUS_MB * 1e6:
             break
     return pa.array(texts, type=pa.large_string())
+
+
+def best_time(fn: Any, rounds: int = 5) -> float:
+    """One warm-up call, then the best wall time of ``rounds`` calls."""
+    fn()
+    best = float("inf")
+    for _ in range(rounds):
+        t = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t)
+    return best
 
 
 class Recorder:

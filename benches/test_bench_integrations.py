@@ -5,28 +5,18 @@ Target (issue 5): at most 20% more time per document. Results: benches/results/i
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from conftest import best_time
 
 import qfast
 
 EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval_data"
 BENCH = "integrations"
-
-
-def _best(f: Any, rounds: int = 3) -> float:
-    f()
-    best = float("inf")
-    for _ in range(rounds):
-        t = time.perf_counter()
-        f()
-        best = min(best, time.perf_counter() - t)
-    return best
 
 
 def test_integration_overhead(recorder: Any) -> None:
@@ -39,7 +29,7 @@ def test_integration_overhead(recorder: Any) -> None:
     nbytes = sum(len(x.encode()) for x in t["text"].to_pylist())
     qfast.set_num_threads(1)
     p = qfast.Pipeline.fineweb()
-    base = _best(lambda: p.run(t))
+    base = best_time(lambda: p.run(t), rounds=3)
     ds = datasets.Dataset(t)
     df = pl.from_arrow(t)
     paths = {
@@ -66,7 +56,7 @@ def test_integration_overhead(recorder: Any) -> None:
     )
     print(f"\npyarrow baseline: {t.num_rows / base:,.0f} docs/s")
     for name, f in paths.items():
-        s = _best(f)
+        s = best_time(f, rounds=3)
         over = s / base - 1
         recorder.add(
             BENCH,

@@ -6,7 +6,6 @@ single words in 75 languages). Results: benches/results/lid.json."""
 
 from __future__ import annotations
 
-import time
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -14,6 +13,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from conftest import best_time
 
 import qfast
 
@@ -28,16 +28,6 @@ def texts() -> list[str]:
     return t.column("text").to_pylist()[:N_ROWS]
 
 
-def _best(f: Any, rounds: int = 5) -> float:
-    f()
-    best = float("inf")
-    for _ in range(rounds):
-        t = time.perf_counter()
-        f()
-        best = min(best, time.perf_counter() - t)
-    return best
-
-
 def test_lid_vs_fasttext_predict(texts: list[str], recorder: Any) -> None:
     fasttext = pytest.importorskip("fasttext")
     model = fasttext.load_model(qfast.lid176_path())
@@ -46,7 +36,7 @@ def test_lid_vs_fasttext_predict(texts: list[str], recorder: Any) -> None:
     lf = qfast.LanguageFilter()
     try:
         qfast.set_num_threads(1)
-        q_s = _best(lambda: lf.signals(arr))
+        q_s = best_time(lambda: lf.signals(arr))
     finally:
         qfast.set_num_threads(1)
 
@@ -54,7 +44,7 @@ def test_lid_vs_fasttext_predict(texts: list[str], recorder: Any) -> None:
         for t in texts:
             model.f.predict(t.replace("\n", " ") + "\n", -1, 0.0, "strict")
 
-    p_s = _best(peer, rounds=3)
+    p_s = best_time(peer, rounds=3)
     ratio = p_s / q_s
     recorder.add(
         BENCH,
@@ -83,7 +73,7 @@ def test_lid_threads(texts: list[str], recorder: Any) -> None:
         for _ in range(5):
             for th in (1, 2):
                 qfast.set_num_threads(th)
-                best[th] = min(best[th], _best(lambda: lf.signals(arr), rounds=1))
+                best[th] = min(best[th], best_time(lambda: lf.signals(arr), rounds=1))
     finally:
         qfast.set_num_threads(1)
     for th in (1, 2):

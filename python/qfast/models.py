@@ -21,6 +21,7 @@ import pyarrow.compute as pc
 
 from . import _qfast
 from ._input import filter_rows, like, text_column
+from ._steps import RowStep, reasons
 from .errors import ConfigError
 
 
@@ -98,7 +99,7 @@ class FastText:
 
 
 @dataclass(frozen=True)
-class LanguageFilter:
+class LanguageFilter(RowStep):
     """datatrove ``LanguageFilter``: predicts every label (``k=-1``), adds ``language`` and
     ``language_score`` (the top label), and keeps a row when ``label_only``, or when any of
     ``languages`` scores above ``language_threshold`` (absent languages score 0.0), or, with
@@ -161,17 +162,18 @@ class LanguageFilter:
             keep = pc.invert(null)
         else:
             keep = pc.fill_null(pc.greater(score, self.language_threshold), False)
-        reason = pc.if_else(
-            null, "null_text", pc.if_else(keep, pa.scalar(None, pa.large_utf8()), "language")
-        )
+        reason = reasons(null, keep, "language")
         return pa.table(
             {
                 "keep": keep,
-                "reason": reason.cast(pa.large_utf8()),
+                "reason": reason,
                 "language": s.column("language"),
                 "language_score": s.column("language_score"),
             }
         )
+
+    def _added_columns(self) -> tuple[str, ...]:
+        return ("language", "language_score")
 
     def filter(self, data: Any, column: str = "text") -> Any:
         """The rows kept, with ``language`` and ``language_score`` columns added to a table."""
@@ -184,20 +186,9 @@ class LanguageFilter:
         )
         return like(data, filter_rows(t, v.column("keep")))
 
-    def _pipeline_mark(self, table: pa.Table, column: str) -> dict[str, Any]:
-        v = self.verdict(table, column)
-        return {
-            "drop": pc.invert(v.column("keep")).combine_chunks(),
-            "reason": v.column("reason").to_pylist(),
-            "columns": {
-                "language": v.column("language"),
-                "language_score": v.column("language_score"),
-            },
-        }
-
 
 @dataclass(frozen=True)
-class FastTextScore:
+class FastTextScore(RowStep):
     """Any supervised fastText classifier (e.g. DCLM's quality model) as a score and filter:
     ``score`` is the probability of ``label`` among all predictions (0.0 when not predicted);
     a row is kept when ``score >= threshold`` (reason ``fasttext_score`` otherwise)."""
@@ -230,12 +221,11 @@ class FastTextScore:
         score = self.signals(data, column).column(self.column_name)
         null = pc.is_null(score)
         keep = pc.fill_null(pc.greater_equal(score, self.threshold), False)
-        reason = pc.if_else(
-            null, "null_text", pc.if_else(keep, pa.scalar(None, pa.large_utf8()), self.reason)
-        )
-        return pa.table(
-            {"keep": keep, "reason": reason.cast(pa.large_utf8()), self.column_name: score}
-        )
+        reason = reasons(null, keep, self.reason)
+        return pa.table({"keep": keep, "reason": reason, self.column_name: score})
+
+    def _added_columns(self) -> tuple[str, ...]:
+        return (self.column_name,)
 
     def filter(self, data: Any, column: str = "text") -> Any:
         table, col = text_column(data, column)
@@ -248,14 +238,6 @@ class FastTextScore:
                 table.append_column(self.column_name, v.column(self.column_name)), v.column("keep")
             ),
         )
-
-    def _pipeline_mark(self, table: pa.Table, column: str) -> dict[str, Any]:
-        v = self.verdict(table, column)
-        return {
-            "drop": pc.invert(v.column("keep")).combine_chunks(),
-            "reason": v.column("reason").to_pylist(),
-            "columns": {self.column_name: v.column(self.column_name)},
-        }
 
 
 __all__ = ["FastText", "LanguageFilter", "FastTextScore", "lid176_path"]

@@ -19,6 +19,7 @@ import pyarrow.compute as pc
 
 from . import _qfast
 from ._input import filter_rows, like, text_column
+from ._steps import RowStep, reasons
 from .errors import ConfigError
 
 _REASON = "document_removed_with_badwords"
@@ -29,7 +30,7 @@ def _read_list(path: str | os.PathLike[str]) -> list[str]:
         return [line.strip() for line in f]
 
 
-class C4BadWords:
+class C4BadWords(RowStep):
     """datatrove ``C4BadWordsFilter``: drop a row whose lowercased text contains a listed word
     of its language (word-bounded by ``\\W``, except plain substrings for ja, th and zh; the ja
     and zh allowlists apply to every language, as in datatrove). With ``keep_fraction > 0`` a
@@ -120,26 +121,7 @@ class C4BadWords:
             pc.filter(lang, pc.fill_null(pc.equal(codes, 1), False)),
         )
         keep = pc.fill_null(pc.not_equal(codes, 1), False)
-        reason = pc.if_else(
-            pc.is_null(codes),
-            "null_text",
-            pc.if_else(pc.equal(codes, 1), _REASON, pa.scalar(None, pa.large_utf8())),
-        )
-        return pa.table({"keep": keep, "reason": reason.cast(pa.large_utf8())})
-
-    def filter(self, data: Any, column: str = "text") -> Any:
-        """The rows kept (same kind of input)."""
-        table, col = text_column(data, column)
-        keep = self.verdict(data, column).column("keep")
-        return like(data, filter_rows(col if table is None else table, keep))
-
-    def _pipeline_mark(self, table: pa.Table, column: str) -> dict[str, Any]:
-        v = self.verdict(table, column)
-        return {
-            "drop": pc.invert(v.column("keep")).combine_chunks(),
-            "reason": v.column("reason").to_pylist(),
-            "columns": {},
-        }
+        return pa.table({"keep": keep, "reason": reasons(pc.is_null(codes), keep, _REASON)})
 
 
 def _parse(items: Any, normalize: bool) -> list[str]:
@@ -183,7 +165,7 @@ def _default_psl() -> str:
     return p.read_text(encoding="utf-8")
 
 
-class URLFilter:
+class URLFilter(RowStep):
     """datatrove ``URLFilter`` on a URL column (``url_column``, datatrove's
     ``metadata["url"]``). Checks in datatrove's order, with its reasons: the registered domain
     (``domain``) or full host (``subdomain``) is block-listed, the URL is (``url``), a banned
@@ -276,22 +258,17 @@ class URLFilter:
             self.stats[r.as_py()] += n.as_py()
         return pa.table({"keep": keep, "reason": reason.cast(pa.large_utf8())})
 
+    def _pipeline_column(self, column: str) -> str:
+        return self.url_column  # the URL column, whatever the pipeline's text column is
+
     def filter(self, data: Any, column: str | None = None) -> Any:
         """The rows kept (a table with the URL column, or the URL array itself)."""
         table, col = text_column(data, column or self.url_column)
         keep = self.verdict(data, column).column("keep")
         return like(data, filter_rows(col if table is None else table, keep))
 
-    def _pipeline_mark(self, table: pa.Table, column: str) -> dict[str, Any]:
-        v = self.verdict(table)
-        return {
-            "drop": pc.invert(v.column("keep")).combine_chunks(),
-            "reason": v.column("reason").to_pylist(),
-            "columns": {},
-        }
 
-
-class _RuleFilter:
+class _RuleFilter(RowStep):
     """Shared verdict logic of ``RegexFilter`` and ``WordList``."""
 
     name = "rule"
@@ -307,26 +284,9 @@ class _RuleFilter:
         """``keep``, ``reason`` and ``matched`` (the rule's index) per row."""
         m = self.matched(data, column)
         keep = pc.fill_null(pc.equal(m, -1), False)
-        reason = pc.if_else(
-            pc.is_null(m),
-            "null_text",
-            pc.if_else(keep, pa.scalar(None, pa.large_utf8()), self.reason),
+        return pa.table(
+            {"keep": keep, "reason": reasons(pc.is_null(m), keep, self.reason), "matched": m}
         )
-        return pa.table({"keep": keep, "reason": reason.cast(pa.large_utf8()), "matched": m})
-
-    def filter(self, data: Any, column: str = "text") -> Any:
-        """The rows kept (same kind of input)."""
-        table, col = text_column(data, column)
-        keep = self.verdict(data, column).column("keep")
-        return like(data, filter_rows(col if table is None else table, keep))
-
-    def _pipeline_mark(self, table: pa.Table, column: str) -> dict[str, Any]:
-        v = self.verdict(table, column)
-        return {
-            "drop": pc.invert(v.column("keep")).combine_chunks(),
-            "reason": v.column("reason").to_pylist(),
-            "columns": {},
-        }
 
 
 class RegexFilter(_RuleFilter):

@@ -9,11 +9,12 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ._input import filter_rows, like, text_column
+from ._input import text_column
+from ._steps import RowStep, reasons
 from .errors import ConfigError
 
 
-class TokenCount:
+class TokenCount(RowStep):
     """Counts tokens per row with a ``tokenizers.Tokenizer`` (an object, or the path of a
     ``tokenizer.json``; nothing is downloaded). ``signals`` gives ``token_count`` (null for a
     null text); as a filter it keeps rows with ``min_tokens <= count <= max_tokens`` (either
@@ -71,30 +72,13 @@ class TokenCount:
         n = self.signals(data, column).column("token_count")
         few = pc.less(n, self.min_tokens) if self.min_tokens is not None else pc.equal(n, -1)
         many = pc.greater(n, self.max_tokens) if self.max_tokens is not None else pc.equal(n, -1)
-        reason = pc.if_else(
-            pc.is_null(n),
-            "null_text",
-            pc.if_else(
-                few,
-                "too_few_tokens",
-                pc.if_else(many, "too_many_tokens", pa.scalar(None, pa.large_utf8())),
-            ),
-        )
-        keep = pc.is_null(reason)
-        return pa.table({"keep": keep, "reason": reason.cast(pa.large_utf8()), "token_count": n})
+        bad = pc.fill_null(pc.or_(few, many), False)
+        keep = pc.and_(pc.is_valid(n), pc.invert(bad))
+        reason = reasons(pc.is_null(n), keep, pc.if_else(few, "too_few_tokens", "too_many_tokens"))
+        return pa.table({"keep": keep, "reason": reason, "token_count": n})
 
-    def filter(self, data: Any, column: str = "text") -> Any:
-        table, col = text_column(data, column)
-        keep = self.verdict(data, column).column("keep")
-        return like(data, filter_rows(col if table is None else table, keep))
-
-    def _pipeline_mark(self, table: pa.Table, column: str) -> dict[str, Any]:
-        v = self.verdict(table, column)
-        return {
-            "drop": pc.invert(v.column("keep")).combine_chunks(),
-            "reason": v.column("reason").to_pylist(),
-            "columns": {"token_count": v.column("token_count")},
-        }
+    def _added_columns(self) -> tuple[str, ...]:
+        return ("token_count",)
 
 
 __all__ = ["TokenCount"]
