@@ -54,9 +54,10 @@ def corpus() -> pa.Array:
     return pa.array(texts, type=pa.large_string())
 
 
-def best_time(fn: Any, rounds: int = 5) -> float:
-    """One warm-up call, then the best wall time of ``rounds`` calls."""
-    fn()
+def best_time(fn: Any, rounds: int = 5, warmup: bool = True) -> float:
+    """One warm-up call (unless ``warmup=False``), then the best wall time of ``rounds`` calls."""
+    if warmup:
+        fn()
     best = float("inf")
     for _ in range(rounds):
         t = time.perf_counter()

@@ -19,6 +19,30 @@ def eval_data() -> Path:
     return EVAL_DATA
 
 
+@pytest.fixture(scope="session")
+def texts(eval_data: Path) -> list[str]:
+    """The non-empty texts of DCLM's human-quality web sample."""
+    import pyarrow.parquet as pq
+
+    t = pq.read_table(eval_data / "web_dclm_human_quality.parquet", columns=["text"])
+    return [x for x in t["text"].to_pylist() if x]
+
+
+@pytest.fixture(scope="session")
+def tokenizer_path(texts: list[str], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real HF ``tokenizers`` byte-level BPE (2,000 tokens) trained here on eval_data text and
+    saved as tokenizer.json (nothing is downloaded)."""
+    pytest.importorskip("tokenizers")
+    from tokenizers import Tokenizer, models, pre_tokenizers, trainers
+
+    tok = Tokenizer(models.BPE(unk_token="[UNK]"))
+    tok.pre_tokenizer = pre_tokenizers.ByteLevel()
+    tok.train_from_iterator(texts, trainers.BpeTrainer(vocab_size=2000, special_tokens=["[UNK]"]))
+    p = tmp_path_factory.mktemp("tok") / "tokenizer.json"
+    tok.save(str(p))
+    return p
+
+
 # Parity tests add lines here; they are printed at the end of every run, pass or fail, so the
 # agreement figures and each disagreement are always visible.
 REPORT: list[str] = []

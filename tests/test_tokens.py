@@ -6,31 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 import pytest
 
 import qfast
 
 tokenizers = pytest.importorskip("tokenizers")
-EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval_data"
-
-
-@pytest.fixture(scope="module")
-def texts() -> list[str]:
-    t = pq.read_table(EVAL / "web_dclm_human_quality.parquet", columns=["text"])["text"].to_pylist()
-    return [x for x in t if x]
-
-
-@pytest.fixture(scope="module")
-def tokenizer_path(texts: list[str], tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from tokenizers import Tokenizer, models, pre_tokenizers, trainers
-
-    tok = Tokenizer(models.BPE(unk_token="[UNK]"))
-    tok.pre_tokenizer = pre_tokenizers.ByteLevel()
-    tok.train_from_iterator(texts, trainers.BpeTrainer(vocab_size=2000, special_tokens=["[UNK]"]))
-    p = tmp_path_factory.mktemp("tok") / "tokenizer.json"
-    tok.save(str(p))
-    return p
 
 
 def test_counts_equal_row_by_row_encoding(texts: list[str], tokenizer_path: Path) -> None:

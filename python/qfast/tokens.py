@@ -14,6 +14,30 @@ from ._steps import RowStep, reasons
 from .errors import ConfigError
 
 
+def load_tokenizer(tokenizer: Any, who: str) -> Any:
+    """A ``tokenizers.Tokenizer`` from one, from a ``transformers`` fast tokenizer (its Rust
+    backend), or from the path of a ``tokenizer.json`` (nothing is downloaded)."""
+    try:
+        from tokenizers import Tokenizer
+    except ModuleNotFoundError:  # pragma: no cover
+        raise ConfigError(f"{who} needs the 'tokenizers' package: pip install tokenizers") from None
+    if isinstance(tokenizer, (str, os.PathLike)):
+        if not os.path.isfile(tokenizer):
+            raise ConfigError(
+                f"tokenizer {os.fspath(tokenizer)!r} is not a file (give a tokenizer.json path)"
+            )
+        return Tokenizer.from_file(os.fspath(tokenizer))
+    backend = getattr(tokenizer, "backend_tokenizer", None)  # transformers' fast tokenizers
+    if backend is not None:
+        return backend
+    if not hasattr(tokenizer, "encode_batch"):
+        raise ConfigError(
+            f"{type(tokenizer).__name__} is not a tokenizers.Tokenizer or a transformers fast "
+            "tokenizer"
+        )
+    return tokenizer
+
+
 class TokenCount(RowStep):
     """Counts tokens per row with a ``tokenizers.Tokenizer`` (an object, or the path of a
     ``tokenizer.json``; nothing is downloaded). ``signals`` gives ``token_count`` (null for a
@@ -33,20 +57,7 @@ class TokenCount(RowStep):
         add_special_tokens: bool = False,
         batch_size: int = 4096,
     ) -> None:
-        try:
-            from tokenizers import Tokenizer
-        except ModuleNotFoundError:  # pragma: no cover
-            raise ConfigError(
-                "TokenCount needs the 'tokenizers' package: pip install tokenizers"
-            ) from None
-        if isinstance(tokenizer, (str, os.PathLike)):
-            if not os.path.isfile(tokenizer):
-                raise ConfigError(
-                    f"tokenizer {os.fspath(tokenizer)!r} is not a file (give a tokenizer.json path)"
-                )
-            tokenizer = Tokenizer.from_file(os.fspath(tokenizer))
-        if not hasattr(tokenizer, "encode_batch"):
-            raise ConfigError(f"{type(tokenizer).__name__} is not a tokenizers.Tokenizer")
+        tokenizer = load_tokenizer(tokenizer, "TokenCount")
         if batch_size < 1:
             raise ConfigError("batch_size must be >= 1")
         self.tokenizer = tokenizer
@@ -81,4 +92,4 @@ class TokenCount(RowStep):
         return ("token_count",)
 
 
-__all__ = ["TokenCount"]
+__all__ = ["TokenCount", "load_tokenizer"]
