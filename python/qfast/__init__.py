@@ -14,6 +14,7 @@ from .clean import (
     SymbolLinesRemover,
     UnescapeHTML,
 )
+from .decontam import Decontaminate, DecontamIndex
 from .dedup import (
     DedupResult,
     ExactDedup,
@@ -57,6 +58,8 @@ __all__ = [
     "Or",
     "Not",
     "Pipeline",
+    "DecontamIndex",
+    "Decontaminate",
     "PipelineResult",
     "words",
     "sentences",

@@ -51,6 +51,7 @@ STEP_NAMES = (
     "word_list",
     "exact_dedup",
     "token_count",
+    "decontaminate",
 )
 
 
@@ -70,6 +71,7 @@ def _step_factories() -> dict[str, Callable[..., Any]]:
         "word_list": qfast.WordList,
         "exact_dedup": qfast.ExactDedup,
         "token_count": qfast.TokenCount,
+        "decontaminate": qfast.Decontaminate,
     }
 
 

@@ -19,6 +19,7 @@ import pyarrow.compute as pc
 
 from . import _qfast
 from ._input import filter_rows, like, text_column, unview
+from .decontam import Decontaminate
 from .dedup import ExactDedup, MinHashDedup
 from .errors import ConfigError
 from .filters import C4Quality, Filter, FineWebQuality, GopherQuality, GopherRepetition, Tokenizer
@@ -37,6 +38,7 @@ MarkStep = (
     | RegexFilter
     | WordList
     | TokenCount
+    | Decontaminate
 )
 _MARK_STEP_TYPES = (
     ExactDedup,
@@ -48,6 +50,7 @@ _MARK_STEP_TYPES = (
     RegexFilter,
     WordList,
     TokenCount,
+    Decontaminate,
 )
 Step = Filter | MarkStep
 
@@ -92,7 +95,8 @@ class Pipeline:
             if not isinstance(s, (Filter, *_MARK_STEP_TYPES)):
                 raise TypeError(
                     "pipeline steps must be qfast filters, ExactDedup, MinHashDedup, "
-                    "LanguageFilter, FastTextScore, C4BadWords, URLFilter, RegexFilter, WordList or TokenCount, "
+                    "LanguageFilter, FastTextScore, C4BadWords, URLFilter, RegexFilter, WordList, TokenCount "
+                    "or Decontaminate, "
                     f"got {type(s).__name__}"
                 )
         self.steps: tuple[Step, ...] = tuple(steps)

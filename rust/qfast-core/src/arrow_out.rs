@@ -3,7 +3,11 @@
 use std::sync::Arc;
 
 use arrow_array::builder::{GenericListBuilder, LargeStringBuilder};
-use arrow_array::{ArrayRef, BooleanArray, Float64Array, LargeStringArray, UInt32Array};
+use arrow_array::{
+    ArrayRef, BooleanArray, Float64Array, LargeStringArray, ListArray, StructArray, UInt32Array,
+};
+use arrow_buffer::{NullBuffer, OffsetBuffer};
+use arrow_schema::{DataType, Field, Fields};
 
 /// `list<large_utf8>`; `None` rows are null lists.
 pub fn string_lists<S: AsRef<str>>(rows: &[Option<Vec<S>>]) -> ArrayRef {
@@ -40,4 +44,37 @@ pub fn f64s(rows: &[Option<f64>]) -> ArrayRef {
 
 pub fn u32s(rows: &[Option<u32>]) -> ArrayRef {
     Arc::new(rows.iter().copied().collect::<UInt32Array>())
+}
+
+/// `list<struct<start: uint32, end: uint32>>`; `None` rows are null lists.
+pub fn span_lists(rows: &[Option<Vec<(u32, u32)>>]) -> ArrayRef {
+    let (mut starts, mut ends) = (Vec::new(), Vec::new());
+    let mut offsets = Vec::with_capacity(rows.len() + 1);
+    offsets.push(0i32);
+    for row in rows {
+        for &(s, e) in row.iter().flatten() {
+            starts.push(s);
+            ends.push(e);
+        }
+        offsets.push(starts.len() as i32);
+    }
+    let fields = Fields::from(vec![
+        Field::new("start", DataType::UInt32, false),
+        Field::new("end", DataType::UInt32, false),
+    ]);
+    let values = StructArray::new(
+        fields.clone(),
+        vec![
+            Arc::new(UInt32Array::from(starts)),
+            Arc::new(UInt32Array::from(ends)),
+        ],
+        None,
+    );
+    let nulls = NullBuffer::from(rows.iter().map(Option::is_some).collect::<Vec<_>>());
+    Arc::new(ListArray::new(
+        Arc::new(Field::new("item", DataType::Struct(fields), false)),
+        OffsetBuffer::new(offsets.into()),
+        Arc::new(values),
+        Some(nulls),
+    ))
 }

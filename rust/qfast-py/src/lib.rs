@@ -11,6 +11,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 mod arrow_io;
 mod badwords;
 mod clean;
+mod decontam;
 mod dedup;
 mod errors;
 mod fasttext;
@@ -34,5 +35,6 @@ fn _qfast(m: &Bound<'_, PyModule>) -> PyResult<()> {
     url_filter::register(m)?;
     rules::register(m)?;
     clean::register(m)?;
+    decontam::register(m)?;
     Ok(())
 }

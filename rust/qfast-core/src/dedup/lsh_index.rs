@@ -9,13 +9,11 @@
 //! then the `xxh3_64` of everything before it. Every size is checked against the file length
 //! before anything is allocated; a mismatch is [`Error::BadIndex`].
 
-use std::io::Write;
 use std::path::Path;
 
-use serde::{Deserialize, Serialize};
-use xxhash_rust::xxh3::xxh3_64;
-
 use crate::error::{Error, Result};
+use crate::framed;
+use serde::{Deserialize, Serialize};
 
 const MAGIC: &[u8; 8] = b"QFASTLSH";
 const VERSION: u32 = 1;
@@ -131,77 +129,47 @@ impl LshIndex {
             n_docs: self.n_docs,
         })
         .map_err(|e| Error::Config(e.to_string()))?;
-        let mut out = Vec::with_capacity(16 + header.len() + self.key_bytes() as usize + 8);
-        out.extend_from_slice(MAGIC);
-        out.extend_from_slice(&VERSION.to_le_bytes());
-        out.extend_from_slice(&(header.len() as u32).to_le_bytes());
-        out.extend_from_slice(&header);
+        let mut body = Vec::with_capacity(self.key_bytes() as usize + 8 * self.keys.len());
         for band in &self.keys {
-            out.extend_from_slice(&(band.len() as u64).to_le_bytes());
+            body.extend_from_slice(&(band.len() as u64).to_le_bytes());
             for &k in band {
                 if self.params.key_bits == 32 {
-                    out.extend_from_slice(&(k as u32).to_le_bytes());
+                    body.extend_from_slice(&(k as u32).to_le_bytes());
                 } else {
-                    out.extend_from_slice(&k.to_le_bytes());
+                    body.extend_from_slice(&k.to_le_bytes());
                 }
             }
         }
-        let sum = xxh3_64(&out);
-        out.extend_from_slice(&sum.to_le_bytes());
-        Ok(out)
+        Ok(framed::write(MAGIC, VERSION, &header, &body))
     }
 
     /// Writes the index to `path` atomically (a temporary file renamed into place).
     pub fn save(&self, path: &Path) -> Result<()> {
-        let bytes = self.to_bytes()?;
-        let tmp = path.with_extension("tmp-qfast");
-        let io = |e: std::io::Error| Error::BadIndex(format!("{}: {e}", path.display()));
-        let mut f = std::fs::File::create(&tmp).map_err(io)?;
-        f.write_all(&bytes).map_err(io)?;
-        f.sync_all().map_err(io)?;
-        std::fs::rename(&tmp, path).map_err(io)
+        framed::save_atomic(path, &self.to_bytes()?)
     }
 
     pub fn load(path: &Path) -> Result<Self> {
-        let bytes =
-            std::fs::read(path).map_err(|e| Error::BadIndex(format!("{}: {e}", path.display())))?;
+        let bytes = framed::read_path(path)?;
         Self::from_bytes(&bytes).map_err(|e| Error::BadIndex(format!("{}: {e}", path.display())))
     }
 
     /// Parses an index file's bytes; every inconsistency is an error naming what is wrong.
     pub fn from_bytes(bytes: &[u8]) -> std::result::Result<Self, String> {
-        let mut r = Reader { b: bytes, at: 0 };
-        if r.take(8)? != MAGIC {
-            return Err("not a qfast LSH index (bad magic bytes)".into());
-        }
-        let version = u32::from_le_bytes(r.take(4)?.try_into().map_err(|_| "short")?);
-        if version != VERSION {
-            return Err(format!(
-                "index format version {version}, this qfast reads version {VERSION}"
-            ));
-        }
-        if bytes.len() < 8 {
-            return Err("truncated".into());
-        }
-        let body_len = bytes.len() - 8;
-        let want = u64::from_le_bytes(bytes[body_len..].try_into().map_err(|_| "short")?);
-        if xxh3_64(&bytes[..body_len]) != want {
-            return Err("checksum mismatch: the file is corrupted or truncated".into());
-        }
-        let hlen = u32::from_le_bytes(r.take(4)?.try_into().map_err(|_| "short")?) as usize;
+        let (header, body) = framed::read(bytes, MAGIC, VERSION, "LSH index")?;
         let header: Header =
-            serde_json::from_slice(r.take(hlen)?).map_err(|e| format!("bad header: {e}"))?;
+            serde_json::from_slice(header).map_err(|e| format!("bad header: {e}"))?;
         let p = &header.params;
         if p.key_bits != 32 && p.key_bits != 64 {
             return Err(format!("bad key_bits {}", p.key_bits));
         }
         let w = p.key_bits as usize / 8;
+        let mut r = Reader { b: body, at: 0 };
         let mut keys = Vec::with_capacity(p.bands.min(4096));
         for b in 0..p.bands {
             let n = u64::from_le_bytes(r.take(8)?.try_into().map_err(|_| "short")?);
             let need = (n as usize)
                 .checked_mul(w)
-                .filter(|&need| need <= body_len.saturating_sub(r.at))
+                .filter(|&need| need <= body.len().saturating_sub(r.at))
                 .ok_or_else(|| format!("band {b}: {n} keys do not fit in the file"))?;
             let raw = r.take(need)?;
             let band: Vec<u64> = raw
@@ -219,10 +187,10 @@ impl LshIndex {
             }
             keys.push(band);
         }
-        if r.at != body_len {
+        if r.at != body.len() {
             return Err(format!(
                 "{} unexpected bytes after the keys",
-                body_len - r.at
+                body.len() - r.at
             ));
         }
         Ok(LshIndex {
