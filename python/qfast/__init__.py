@@ -26,6 +26,7 @@ from .dedup import (
     doc_hashes,
     simplify_text,
 )
+from .dsir import DSIR
 from .filters import (
     And,
     C4Quality,
@@ -59,6 +60,7 @@ __all__ = [
     "Not",
     "Pipeline",
     "DecontamIndex",
+    "DSIR",
     "Decontaminate",
     "PipelineResult",
     "words",

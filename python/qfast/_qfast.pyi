@@ -19,6 +19,10 @@ __all__ = [
     "MinHashDedupState",
     "LshIndexState",
     "DecontamState",
+    "dsir_counts",
+    "dsir_log_diff",
+    "dsir_log_weights",
+    "gumbel_top_k",
     "FastTextState",
     "pii_redact",
     "pii_kinds",
@@ -216,3 +220,17 @@ class DecontamState:
     def to_bytes(self) -> bytes: ...
     @staticmethod
     def from_bytes(data: bytes) -> DecontamState: ...
+
+def dsir_counts(data: Any, column: str, ngrams: int, buckets: int) -> list[int]:
+    """Feature counts per bucket over the rows of ``column``."""
+
+def dsir_log_diff(target: list[int], raw: list[int]) -> list[float]:
+    """``log(p_target + 1e-8) - log(p_raw + 1e-8)`` per bucket."""
+
+def dsir_log_weights(
+    data: Any, column: str, ngrams: int, buckets: int, log_diff: list[float]
+) -> dict[str, pa.Array]:
+    """``weight`` and ``length`` per row."""
+
+def gumbel_top_k(weights: Any, k: int, seed: int | None) -> pa.Array:
+    """Indices of ``k`` rows by Gumbel top-k (``seed=None``: top ``k``)."""

@@ -8,6 +8,7 @@ pub mod clean;
 pub mod column;
 pub mod decontam;
 pub mod dedup;
+pub mod dsir;
 pub mod error;
 pub mod fasttext;
 pub mod filters;

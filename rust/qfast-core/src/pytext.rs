@@ -50,6 +50,12 @@ pub fn is_alpha(c: char) -> bool {
     in_ranges(ALPHA_RANGES, c)
 }
 
+/// Python `re`'s `\w` on a `str` pattern: `str.isalnum()` or `_`.
+#[inline]
+pub fn is_word(c: char) -> bool {
+    c == '_' || is_alpha(c) || c.is_numeric()
+}
+
 /// Python `re`'s `\d` on a `str` pattern (Unicode decimal digits, category Nd; Unicode 14.0.0).
 #[inline]
 pub fn is_decimal(c: char) -> bool {

@@ -8,7 +8,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::RegexSet;
 
 use crate::error::{Error, Result};
-use crate::pytext::is_alpha;
+use crate::pytext::is_word;
 
 /// Many patterns; `first_match` names the lowest-numbered pattern that matches.
 pub struct Patterns {
@@ -95,11 +95,6 @@ impl Patterns {
         }
         Ok(best)
     }
-}
-
-/// Python's `\w` for `str` patterns.
-fn is_word(c: char) -> bool {
-    c == '_' || is_alpha(c) || c.is_numeric()
 }
 
 /// A word list matched in one pass.

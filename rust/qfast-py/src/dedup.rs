@@ -287,7 +287,11 @@ fn arrow_cast_i64(c: &dyn Array) -> Result<Int64Array, Error> {
     Ok(v)
 }
 
-fn read_scores(py: Python<'_>, data: AnyArray, column: &str) -> PyResult<Vec<Option<f64>>> {
+pub(crate) fn read_scores(
+    py: Python<'_>,
+    data: AnyArray,
+    column: &str,
+) -> PyResult<Vec<Option<f64>>> {
     let chunks = text_chunks(py, data, column)?;
     let mut out = Vec::new();
     for c in &chunks {

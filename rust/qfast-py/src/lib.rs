@@ -13,6 +13,7 @@ mod badwords;
 mod clean;
 mod decontam;
 mod dedup;
+mod dsir;
 mod errors;
 mod fasttext;
 mod pii;
@@ -36,5 +37,6 @@ fn _qfast(m: &Bound<'_, PyModule>) -> PyResult<()> {
     rules::register(m)?;
     clean::register(m)?;
     decontam::register(m)?;
+    dsir::register(m)?;
     Ok(())
 }
