@@ -41,6 +41,7 @@ from .models import FastText, FastTextScore, LanguageFilter, lid176_path
 from .pii import PIIFormatter
 from .pipeline import Pipeline, PipelineResult
 from .rules import C4BadWords, RegexFilter, URLFilter, WordList
+from .selection import Selection, View, kmeans_clusters, select
 from .tokenize import sentences, words
 from .tokens import TokenCount
 
@@ -61,6 +62,10 @@ __all__ = [
     "Pipeline",
     "DecontamIndex",
     "DSIR",
+    "select",
+    "View",
+    "Selection",
+    "kmeans_clusters",
     "Decontaminate",
     "PipelineResult",
     "words",

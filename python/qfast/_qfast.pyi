@@ -23,6 +23,7 @@ __all__ = [
     "dsir_log_diff",
     "dsir_log_weights",
     "gumbel_top_k",
+    "kmeans_clusters",
     "FastTextState",
     "pii_redact",
     "pii_kinds",
@@ -234,3 +235,6 @@ def dsir_log_weights(
 
 def gumbel_top_k(weights: Any, k: int, seed: int | None) -> pa.Array:
     """Indices of ``k`` rows by Gumbel top-k (``seed=None``: top ``k``)."""
+
+def kmeans_clusters(data: Any, column: str, k: int, dim: int, max_iter: int, seed: int) -> pa.Array:
+    """Spherical k-means cluster id per row."""

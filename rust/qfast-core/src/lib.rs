@@ -13,6 +13,7 @@ pub mod error;
 pub mod fasttext;
 pub mod filters;
 pub mod framed;
+pub mod kmeans;
 pub mod parallel;
 pub mod pcg64;
 pub mod pii;

@@ -13,13 +13,13 @@ mod badwords;
 mod clean;
 mod decontam;
 mod dedup;
-mod dsir;
 mod errors;
 mod fasttext;
 mod pii;
 mod pipeline;
 mod pool;
 mod rules;
+mod selection;
 mod tokenize;
 mod url_filter;
 
@@ -37,6 +37,6 @@ fn _qfast(m: &Bound<'_, PyModule>) -> PyResult<()> {
     rules::register(m)?;
     clean::register(m)?;
     decontam::register(m)?;
-    dsir::register(m)?;
+    selection::register(m)?;
     Ok(())
 }

@@ -1,4 +1,5 @@
-//! DSIR over Arrow: bucket counts, per-row log importance weights, Gumbel top-k.
+//! Selection kernels over Arrow: DSIR bucket counts and log importance weights, Gumbel top-k,
+//! k-means clusters.
 
 use std::sync::Arc;
 
@@ -81,10 +82,33 @@ fn gumbel_top_k(
         .unbind())
 }
 
+/// Spherical k-means cluster id per row of `column` (null for a null text).
+#[pyfunction]
+fn kmeans_clusters(
+    py: Python<'_>,
+    data: AnyArray,
+    column: &str,
+    k: usize,
+    dim: u32,
+    max_iter: usize,
+    seed: u128,
+) -> PyResult<Py<PyAny>> {
+    let chunks = text_chunks(py, data, column)?;
+    let ids = py
+        .detach(|| -> Result<_, Error> {
+            qfast_core::kmeans::kmeans(&gather_rows(&chunks, column)?, k, dim, max_iter, seed)
+        })
+        .py_err(py)?;
+    Ok(PyArray::from_array_ref(Arc::new(UInt32Array::from(ids)))
+        .to_pyarrow(py)?
+        .unbind())
+}
+
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(dsir_counts, m)?)?;
     m.add_function(wrap_pyfunction!(dsir_log_diff, m)?)?;
     m.add_function(wrap_pyfunction!(dsir_log_weights, m)?)?;
     m.add_function(wrap_pyfunction!(gumbel_top_k, m)?)?;
+    m.add_function(wrap_pyfunction!(kmeans_clusters, m)?)?;
     Ok(())
 }
