@@ -3,7 +3,7 @@ that reproduces datatrove's decisions at a fraction of the cost."""
 
 from __future__ import annotations
 
-from . import errors, hf
+from . import chat, errors, hf
 from ._qfast import __version__, get_num_threads, set_num_threads
 from .clean import (
     Clean,
@@ -49,6 +49,7 @@ __all__ = [
     "__version__",
     "errors",
     "hf",
+    "chat",
     "get_num_threads",
     "set_num_threads",
     "Filter",

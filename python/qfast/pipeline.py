@@ -19,6 +19,7 @@ import pyarrow.compute as pc
 
 from . import _qfast
 from ._input import filter_rows, like, text_column, unview
+from .chat import ChatFilter, OnColumn
 from .decontam import Decontaminate
 from .dedup import ExactDedup, MinHashDedup
 from .errors import ConfigError
@@ -39,6 +40,8 @@ MarkStep = (
     | WordList
     | TokenCount
     | Decontaminate
+    | ChatFilter
+    | OnColumn
 )
 _MARK_STEP_TYPES = (
     ExactDedup,
@@ -51,6 +54,8 @@ _MARK_STEP_TYPES = (
     WordList,
     TokenCount,
     Decontaminate,
+    ChatFilter,
+    OnColumn,
 )
 Step = Filter | MarkStep
 
@@ -96,7 +101,7 @@ class Pipeline:
                 raise TypeError(
                     "pipeline steps must be qfast filters, ExactDedup, MinHashDedup, "
                     "LanguageFilter, FastTextScore, C4BadWords, URLFilter, RegexFilter, WordList, TokenCount "
-                    "or Decontaminate, "
+                    "Decontaminate, ChatFilter or OnColumn, "
                     f"got {type(s).__name__}"
                 )
         self.steps: tuple[Step, ...] = tuple(steps)
