@@ -37,6 +37,7 @@ from .filters import (
     Not,
     Or,
 )
+from .lm import NgramLM, Perplexity, ccnet_normalize
 from .models import FastText, FastTextScore, LanguageFilter, lid176_path
 from .pii import PIIFormatter
 from .pipeline import Pipeline, PipelineResult
@@ -63,6 +64,9 @@ __all__ = [
     "Pipeline",
     "DecontamIndex",
     "DSIR",
+    "NgramLM",
+    "Perplexity",
+    "ccnet_normalize",
     "select",
     "View",
     "Selection",

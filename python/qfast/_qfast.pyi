@@ -24,6 +24,8 @@ __all__ = [
     "dsir_log_weights",
     "gumbel_top_k",
     "kmeans_clusters",
+    "NgramLmState",
+    "ccnet_normalize_line",
     "FastTextState",
     "pii_redact",
     "pii_kinds",
@@ -238,3 +240,22 @@ def gumbel_top_k(weights: Any, k: int, seed: int | None) -> pa.Array:
 
 def kmeans_clusters(data: Any, column: str, k: int, dim: int, max_iter: int, seed: int) -> pa.Array:
     """Spherical k-means cluster id per row."""
+
+@final
+class NgramLmState:
+    """A backoff n-gram language model."""
+
+    @staticmethod
+    def train(data: Any, column: str, order: int, normalize: bool) -> NgramLmState: ...
+    @staticmethod
+    def from_arpa(text: str) -> NgramLmState: ...
+    def to_arpa(self) -> str: ...
+    @property
+    def order(self) -> int: ...
+    def counts(self) -> list[int]: ...
+    def score(
+        self, data: Any, column: str, doc: bool, normalize: bool, bos: bool = True, eos: bool = True
+    ) -> dict[str, pa.Array]: ...
+
+def ccnet_normalize_line(line: str) -> str:
+    """CCNet's normalisation of one line."""

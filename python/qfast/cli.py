@@ -52,6 +52,7 @@ STEP_NAMES = (
     "exact_dedup",
     "token_count",
     "decontaminate",
+    "perplexity",
 )
 
 
@@ -72,6 +73,7 @@ def _step_factories() -> dict[str, Callable[..., Any]]:
         "exact_dedup": qfast.ExactDedup,
         "token_count": qfast.TokenCount,
         "decontaminate": qfast.Decontaminate,
+        "perplexity": qfast.Perplexity,
     }
 
 

@@ -24,6 +24,7 @@ from .decontam import Decontaminate
 from .dedup import ExactDedup, MinHashDedup
 from .errors import ConfigError
 from .filters import C4Quality, Filter, FineWebQuality, GopherQuality, GopherRepetition, Tokenizer
+from .lm import Perplexity
 from .models import FastTextScore, LanguageFilter
 from .rules import C4BadWords, RegexFilter, URLFilter, WordList
 from .tokens import TokenCount
@@ -42,6 +43,7 @@ MarkStep = (
     | Decontaminate
     | ChatFilter
     | OnColumn
+    | Perplexity
 )
 _MARK_STEP_TYPES = (
     ExactDedup,
@@ -56,6 +58,7 @@ _MARK_STEP_TYPES = (
     Decontaminate,
     ChatFilter,
     OnColumn,
+    Perplexity,
 )
 Step = Filter | MarkStep
 
@@ -101,7 +104,7 @@ class Pipeline:
                 raise TypeError(
                     "pipeline steps must be qfast filters, ExactDedup, MinHashDedup, "
                     "LanguageFilter, FastTextScore, C4BadWords, URLFilter, RegexFilter, WordList, TokenCount "
-                    "Decontaminate, ChatFilter or OnColumn, "
+                    "Decontaminate, ChatFilter, OnColumn or Perplexity, "
                     f"got {type(s).__name__}"
                 )
         self.steps: tuple[Step, ...] = tuple(steps)

@@ -14,6 +14,7 @@ pub mod fasttext;
 pub mod filters;
 pub mod framed;
 pub mod kmeans;
+pub mod lm;
 pub mod parallel;
 pub mod pcg64;
 pub mod pii;

@@ -15,6 +15,7 @@ mod decontam;
 mod dedup;
 mod errors;
 mod fasttext;
+mod lm;
 mod pii;
 mod pipeline;
 mod pool;
@@ -38,5 +39,6 @@ fn _qfast(m: &Bound<'_, PyModule>) -> PyResult<()> {
     clean::register(m)?;
     decontam::register(m)?;
     selection::register(m)?;
+    lm::register(m)?;
     Ok(())
 }
