@@ -38,7 +38,14 @@ from .filters import (
     Or,
 )
 from .lm import NgramLM, Perplexity, ccnet_normalize
-from .models import FastText, FastTextScore, LanguageFilter, lid176_path
+from .models import (
+    FastText,
+    FastTextScore,
+    LanguageFilter,
+    lid176_path,
+    train_classifier,
+    train_fasttext,
+)
 from .pii import PIIFormatter
 from .pipeline import Pipeline, PipelineResult
 from .rules import C4BadWords, RegexFilter, URLFilter, WordList
@@ -64,6 +71,8 @@ __all__ = [
     "Pipeline",
     "DecontamIndex",
     "DSIR",
+    "train_classifier",
+    "train_fasttext",
     "NgramLM",
     "Perplexity",
     "ccnet_normalize",

@@ -26,6 +26,7 @@ __all__ = [
     "kmeans_clusters",
     "NgramLmState",
     "ccnet_normalize_line",
+    "train_fasttext",
     "FastTextState",
     "pii_redact",
     "pii_kinds",
@@ -259,3 +260,21 @@ class NgramLmState:
 
 def ccnet_normalize_line(line: str) -> str:
     """CCNet's normalisation of one line."""
+
+def train_fasttext(
+    data: Any,
+    column: str,
+    labels: list[list[str]],
+    dim: int,
+    epoch: int,
+    lr: float,
+    word_ngrams: int,
+    minn: int,
+    maxn: int,
+    bucket: int,
+    min_count: int,
+    loss: str,
+    threads: int,
+    seed: int,
+) -> bytes:
+    """Trains a supervised fastText model; returns the ``.bin`` bytes."""

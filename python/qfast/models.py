@@ -240,4 +240,88 @@ class FastTextScore(RowStep):
         )
 
 
-__all__ = ["FastText", "LanguageFilter", "FastTextScore", "lid176_path"]
+def train_fasttext(
+    data: Any,
+    labels: Any,
+    output: str | os.PathLike[str],
+    *,
+    column: str = "text",
+    dim: int = 100,
+    epoch: int = 5,
+    lr: float = 0.1,
+    word_ngrams: int = 1,
+    minn: int = 0,
+    maxn: int = 0,
+    bucket: int = 2_000_000,
+    min_count: int = 1,
+    loss: str = "softmax",
+    threads: int = 1,
+    seed: int = 0,
+) -> FastText:
+    """Trains a supervised fastText classifier in qfast's core and writes it to ``output`` in
+    fastText's ``.bin`` format (the ``fasttext`` package loads it too).
+
+    ``labels``: one label or list of labels per row (``__label__`` is added when missing).
+    Hyper-parameters are fastText's (``train_supervised``) with its defaults; without word or
+    character n-grams the hashed buckets are dropped, as fastText does. ``threads > 1`` trains
+    lock-free (hogwild) like fastText, so only ``threads=1`` is reproducible bit for bit."""
+    _, col = text_column(data, column)
+    labs = labels.to_pylist() if hasattr(labels, "to_pylist") else list(labels)
+    norm = [
+        [_label(x) for x in (v if isinstance(v, (list, tuple)) else [v]) if x is not None]
+        for v in labs
+    ]
+    raw = _qfast.train_fasttext(
+        col,
+        column,
+        norm,
+        dim,
+        epoch,
+        lr,
+        word_ngrams,
+        minn,
+        maxn,
+        bucket,
+        min_count,
+        loss,
+        threads,
+        seed,
+    )
+    tmp = f"{os.fspath(output)}.tmp"
+    with open(tmp, "wb") as f:
+        f.write(raw)
+    os.replace(tmp, output)
+    return FastText(output)
+
+
+def train_classifier(
+    pos: Any, neg: Any, output: str | os.PathLike[str], column: str = "text", **kwargs: Any
+) -> FastText:
+    """A two-class fastText classifier (labels ``pos`` and ``neg``) from two text columns
+    (arrays, tables, frames); ``kwargs`` are :func:`train_fasttext`'s hyper-parameters."""
+    _, p = text_column(pos, column)
+    _, n = text_column(neg, column)
+    texts = pa.concat_arrays([_as_array(p), _as_array(n)])
+    labels = ["pos"] * len(p) + ["neg"] * len(n)
+    return train_fasttext(pa.table({column: texts}), labels, output, column=column, **kwargs)
+
+
+def _label(x: Any) -> str:
+    s = str(x)
+    return s if s.startswith("__label__") else f"__label__{s}"
+
+
+def _as_array(x: Any) -> pa.Array:
+    if isinstance(x, pa.ChunkedArray):
+        x = x.combine_chunks()
+    return x.cast(pa.large_utf8())
+
+
+__all__ = [
+    "FastText",
+    "LanguageFilter",
+    "FastTextScore",
+    "lid176_path",
+    "train_classifier",
+    "train_fasttext",
+]

@@ -7,11 +7,12 @@ use std::sync::Arc;
 use arrow_array::builder::{Float32Builder, ListBuilder, StringBuilder};
 use arrow_array::{ArrayRef, Float32Array, StringArray};
 use pyo3::prelude::*;
+use pyo3::types::PyBytes;
 use pyo3::types::PyDict;
 use pyo3_arrow::input::AnyArray;
 use pyo3_arrow::PyArray;
 use qfast_core::column::gather_rows;
-use qfast_core::fasttext::{FastTextModel, Loss};
+use qfast_core::fasttext::{train_supervised, FastTextModel, Loss, TrainArgs};
 
 use crate::arrow_io::text_chunks;
 use crate::errors::IntoPy;
@@ -138,7 +139,75 @@ impl FastTextState {
     }
 }
 
+/// Trains a supervised fastText model on the rows of `column` with per-row `labels`; returns
+/// the `.bin` bytes.
+#[pyfunction]
+#[pyo3(signature = (data, column, labels, dim, epoch, lr, word_ngrams, minn, maxn, bucket, min_count, loss, threads, seed))]
+#[allow(clippy::too_many_arguments)]
+fn train_fasttext<'py>(
+    py: Python<'py>,
+    data: AnyArray,
+    column: &str,
+    labels: Vec<Vec<String>>,
+    dim: usize,
+    epoch: usize,
+    lr: f32,
+    word_ngrams: usize,
+    minn: usize,
+    maxn: usize,
+    bucket: u64,
+    min_count: u64,
+    loss: &str,
+    threads: usize,
+    seed: u64,
+) -> PyResult<Bound<'py, PyBytes>> {
+    let loss = match loss {
+        "softmax" => Loss::Softmax,
+        "ova" => Loss::OneVsAll,
+        other => {
+            return Err(qfast_core::Error::Config(format!(
+                "loss must be 'softmax' or 'ova', got {other:?}"
+            )))
+            .py_err(py)
+        }
+    };
+    let args = TrainArgs {
+        dim,
+        epoch,
+        lr,
+        word_ngrams,
+        minn,
+        maxn,
+        bucket,
+        min_count,
+        loss,
+        threads,
+        seed,
+    };
+    let chunks = text_chunks(py, data, column)?;
+    let bytes = py
+        .detach(|| -> qfast_core::Result<Vec<u8>> {
+            let rows = gather_rows(&chunks, column)?;
+            if rows.len() != labels.len() {
+                return Err(qfast_core::Error::Config(format!(
+                    "{} texts but {} label lists",
+                    rows.len(),
+                    labels.len()
+                )));
+            }
+            let examples: Vec<(&str, Vec<String>)> = rows
+                .iter()
+                .zip(labels)
+                .filter_map(|(t, l)| t.map(|t| (t, l)))
+                .collect();
+            train_supervised(&examples, &args)
+        })
+        .py_err(py)?;
+    Ok(PyBytes::new(py, &bytes))
+}
+
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(train_fasttext, m)?)?;
     m.add_class::<FastTextState>()?;
     Ok(())
 }

@@ -5,8 +5,10 @@ mod dict;
 mod matrix;
 mod model;
 mod reader;
+mod train;
 
 pub use model::{FastTextModel, Loss, Prediction};
+pub use train::{train_supervised, TrainArgs};
 
 #[cfg(test)]
 mod tests;

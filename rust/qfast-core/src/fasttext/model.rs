@@ -214,6 +214,11 @@ impl FastTextModel {
     }
 
     /// Label names in id order (with their `__label__` prefix, as in the file).
+    /// Input rows of one line, as prediction computes them (for training).
+    pub(super) fn line_rows(&self, text: &[u8], rows: &mut Vec<u32>, hashes: &mut Vec<i32>) {
+        self.dict.line_rows(text, rows, hashes);
+    }
+
     pub fn labels(&self) -> &[String] {
         &self.dict.labels
     }
