@@ -77,3 +77,30 @@ def test_bad_arpa_files(tmp_path: Path) -> None:
         qfast.NgramLM.load(p)
     with pytest.raises(ModelFileError):
         qfast.NgramLM.load(tmp_path / "missing.arpa")
+
+
+def test_per_language_buckets(eval_data: Path) -> None:
+    """CCNet's per-language head/middle/tail: with cutoffs at the lowest middle and tail
+    perplexities CCNet itself labelled in eval_data, every document gets CCNet's bucket; fitted
+    cutoffs are each language's 30th/60th percentiles."""
+    import pyarrow.parquet as pq
+
+    t = pq.read_table(eval_data / "web_cc_text_samples.parquet")
+    t = t.filter(pa.compute.is_valid(t["ccnet_bucket"]))
+    rows = t.select(["lang", "ccnet_perplexity", "ccnet_bucket"]).to_pylist()
+    cut: dict[str, tuple[float, float]] = {}
+    for lg in {r["lang"] for r in rows}:
+        mid = [
+            r["ccnet_perplexity"] for r in rows if r["lang"] == lg and r["ccnet_bucket"] == "middle"
+        ]
+        tail = [
+            r["ccnet_perplexity"] for r in rows if r["lang"] == lg and r["ccnet_bucket"] == "tail"
+        ]
+        cut[lg] = (min(mid + tail + [1e9]), min(tail + [1e9]))
+    got = qfast.perplexity_buckets(t["ccnet_perplexity"], t["lang"], cut).to_pylist()
+    assert got == t["ccnet_bucket"].to_pylist()
+    REPORT.append(f"CCNet buckets: {len(got)}/{len(got)} eval_data documents in CCNet's own bucket")
+    fitted = qfast.perplexity_cutoffs([float(i) for i in range(1, 101)], ["en"] * 100)
+    assert fitted["en"] == pytest.approx((30.7, 60.4))
+    b = qfast.perplexity_buckets([5.0, None, 500.0], ["en", "en", "xx"], {"en": (10.0, 100.0)})
+    assert b.to_pylist() == ["head", None, None]

@@ -37,7 +37,7 @@ from .filters import (
     Not,
     Or,
 )
-from .lm import NgramLM, Perplexity, ccnet_normalize
+from .lm import NgramLM, Perplexity, ccnet_normalize, perplexity_buckets, perplexity_cutoffs
 from .models import (
     FastText,
     FastTextScore,
@@ -76,6 +76,8 @@ __all__ = [
     "NgramLM",
     "Perplexity",
     "ccnet_normalize",
+    "perplexity_buckets",
+    "perplexity_cutoffs",
     "select",
     "View",
     "Selection",

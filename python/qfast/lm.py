@@ -11,7 +11,9 @@ Scores follow KenLM's ``Model.score`` (whitespace tokens, ``<s>`` context, ``</s
 ``perplexity`` is CCNet's document perplexity: every non-blank line normalised as CCNet does
 (lowercase, accents removed, digits to 0, Unicode punctuation to ASCII, non-printing characters
 removed) and scored as a sentence; ``10 ** (-sum(log10) / tokens)`` over the document, tokens
-counting each line's ``</s>``. Text should be tokenised the way the model's training text was
+counting each line's ``</s>``. ``perplexity_cutoffs`` and ``perplexity_buckets`` normalise per
+language as CCNet does (head/middle/tail by each language's 30th/60th percentiles). Text should
+be tokenised the way the model's training text was
 (CCNet uses a SentencePiece model per language; whitespace words work for a model trained here).
 """
 
@@ -100,6 +102,46 @@ class NgramLM:
         return self.signals(data, column).column("perplexity").combine_chunks()
 
 
+def perplexity_cutoffs(
+    perplexity: Any, lang: Any, quantiles: tuple[float, float] = (0.3, 0.6)
+) -> dict[str, tuple[float, float]]:
+    """Per-language perplexity cutoffs as CCNet derives them: the ``quantiles`` (30th and 60th
+    percentile by default) of each language's document perplexities (nulls ignored)."""
+    p = perplexity.to_pylist() if hasattr(perplexity, "to_pylist") else list(perplexity)
+    langs = lang.to_pylist() if hasattr(lang, "to_pylist") else list(lang)
+    if len(p) != len(langs):
+        raise ConfigError(f"{len(p)} perplexities but {len(langs)} languages")
+    by: dict[str, list[float]] = {}
+    for v, lg in zip(p, langs):
+        if v is not None and lg is not None:
+            by.setdefault(lg, []).append(v)
+    out = {}
+    for lg, vals in by.items():
+        q = pc.quantile(pa.array(vals), q=list(quantiles), interpolation="linear").to_pylist()
+        out[lg] = (q[0], q[1])
+    return out
+
+
+def perplexity_buckets(
+    perplexity: Any, lang: Any, cutoffs: dict[str, tuple[float, float]]
+) -> pa.Array:
+    """CCNet's quality buckets, normalised per language: ``head`` below the language's first
+    cutoff, ``middle`` below its second, ``tail`` otherwise; null for a null perplexity or a
+    language without cutoffs."""
+    p = perplexity.to_pylist() if hasattr(perplexity, "to_pylist") else list(perplexity)
+    langs = lang.to_pylist() if hasattr(lang, "to_pylist") else list(lang)
+    if len(p) != len(langs):
+        raise ConfigError(f"{len(p)} perplexities but {len(langs)} languages")
+    out: list[str | None] = []
+    for v, lg in zip(p, langs):
+        c = cutoffs.get(lg) if lg is not None else None
+        if v is None or c is None:
+            out.append(None)
+        else:
+            out.append("head" if v < c[0] else "middle" if v < c[1] else "tail")
+    return pa.array(out, pa.string())
+
+
 def ccnet_normalize(line: str) -> str:
     """CCNet's normalisation of one line of text before LM scoring."""
     return _qfast.ccnet_normalize_line(line)
@@ -144,4 +186,10 @@ class Perplexity(RowStep):
         return ("perplexity",)
 
 
-__all__ = ["NgramLM", "Perplexity", "ccnet_normalize"]
+__all__ = [
+    "NgramLM",
+    "Perplexity",
+    "ccnet_normalize",
+    "perplexity_buckets",
+    "perplexity_cutoffs",
+]

@@ -413,5 +413,16 @@ mod tests {
         assert_eq!(top("a wonderful lovely day"), "__label__pos");
         assert_eq!(top("so boring and awful"), "__label__neg");
         assert_eq!(bin, train_supervised(&refs, &args).unwrap());
+        // Character n-grams carry the classes to unseen spellings.
+        let chars = TrainArgs {
+            minn: 3,
+            maxn: 5,
+            word_ngrams: 1,
+            ..args
+        };
+        let m = FastTextModel::from_bytes(&train_supervised(&refs, &chars).unwrap()).unwrap();
+        let top = |s: &str| m.labels()[m.predict(s, Some(1), 0.0)[0].label as usize].clone();
+        assert_eq!(top("wonderfull"), "__label__pos");
+        assert_eq!(top("terribly"), "__label__neg");
     }
 }
