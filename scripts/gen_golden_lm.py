@@ -17,7 +17,6 @@ import sys
 import tempfile
 from pathlib import Path
 
-import kenlm
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
@@ -34,16 +33,21 @@ def training_text(eval_dir: Path) -> list[str]:
 
 
 def scored_lines(eval_dir: Path) -> list[str]:
-    lingua = pq.read_table(eval_dir / "langid_lingua_testdata.parquet", columns=["text", "lang", "kind"])
+    lingua = pq.read_table(
+        eval_dir / "langid_lingua_testdata.parquet", columns=["text", "lang", "kind"]
+    )
     m = pc.and_(pc.equal(lingua["lang"], "en"), pc.equal(lingua["kind"], "sentences"))
     lines = lingua.filter(m)["text"].to_pylist()
-    cc = pq.read_table(eval_dir / "web_cc_text_samples.parquet", columns=["text"])["text"].to_pylist()
+    cc = pq.read_table(eval_dir / "web_cc_text_samples.parquet", columns=["text"])[
+        "text"
+    ].to_pylist()
     lines += [line for doc in cc if doc for line in doc.splitlines()]
     norm = [qfast.ccnet_normalize(x) for x in lines]
     return [x for x in norm if x.split()][:3000]
 
 
 def main() -> None:
+    import kenlm  # the reference: imported here so that the tests can use this module
     import pyarrow as pa
 
     lm = qfast.NgramLM.train(pa.array(training_text(EVAL)), order=3)
