@@ -3,7 +3,7 @@ that reproduces datatrove's decisions at a fraction of the cost."""
 
 from __future__ import annotations
 
-from . import chat, errors, hf
+from . import chat, errors, hf, segment
 from ._qfast import __version__, get_num_threads, set_num_threads
 from .clean import (
     Clean,
@@ -58,6 +58,7 @@ __all__ = [
     "errors",
     "hf",
     "chat",
+    "segment",
     "get_num_threads",
     "set_num_threads",
     "Filter",

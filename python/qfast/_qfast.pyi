@@ -27,6 +27,7 @@ __all__ = [
     "NgramLmState",
     "ccnet_normalize_line",
     "train_fasttext",
+    "JiebaState",
     "FastTextState",
     "pii_redact",
     "pii_kinds",
@@ -278,3 +279,16 @@ def train_fasttext(
     seed: int,
 ) -> bytes:
     """Trains a supervised fastText model; returns the ``.bin`` bytes."""
+
+@final
+class JiebaState:
+    """jieba's dictionary and HMM."""
+
+    def __new__(
+        cls,
+        dict: str,
+        start: dict[str, float],
+        trans: dict[str, dict[str, float]],
+        emit: dict[str, dict[str, float]],
+    ) -> JiebaState: ...
+    def cut(self, data: Any, column: str) -> pa.Array: ...

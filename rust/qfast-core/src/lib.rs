@@ -13,6 +13,7 @@ pub mod error;
 pub mod fasttext;
 pub mod filters;
 pub mod framed;
+pub mod jieba;
 pub mod kmeans;
 pub mod lm;
 pub mod parallel;

@@ -20,6 +20,7 @@ mod pii;
 mod pipeline;
 mod pool;
 mod rules;
+mod segment;
 mod selection;
 mod tokenize;
 mod url_filter;
@@ -40,5 +41,6 @@ fn _qfast(m: &Bound<'_, PyModule>) -> PyResult<()> {
     decontam::register(m)?;
     selection::register(m)?;
     lm::register(m)?;
+    segment::register(m)?;
     Ok(())
 }
