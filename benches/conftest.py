@@ -74,6 +74,30 @@ class Recorder:
         rec = {"bench": bench, **rec, "peak_rss_mb": round(peak_rss_mb(), 1)}
         self.records.setdefault(bench, []).append(rec)
 
+    def side_by_side(
+        self,
+        bench: str,
+        docs: int,
+        nbytes: int,
+        qfast_s: float,
+        peer: str,
+        peer_s: float,
+        params: dict[str, Any],
+    ) -> None:
+        """One single-thread record of qfast and a peer on the same input."""
+        self.add(
+            bench,
+            docs=docs,
+            bytes=nbytes,
+            threads=1,
+            qfast_s=qfast_s,
+            peer=peer,
+            peer_s=peer_s,
+            ratio=peer_s / qfast_s,
+            qfast_mb_s=nbytes / 1e6 / qfast_s,
+            params=params,
+        )
+
     def write(self) -> None:
         RESULTS.mkdir(parents=True, exist_ok=True)
         for bench, recs in self.records.items():

@@ -41,16 +41,13 @@ def test_training_time_side_by_side(recorder: Any) -> None:
             t = time.perf_counter()
             qfast.train_fasttext(table, labels, Path(d) / "q.bin", threads=1, **HPARAMS)
             best = min(best, time.perf_counter() - t)
-    recorder.add(
+    recorder.side_by_side(
         "classifier",
         docs=len(lines),
-        bytes=nbytes,
-        threads=1,
+        nbytes=nbytes,
         qfast_s=best,
         peer="fasttext-0.9.2 train_supervised",
         peer_s=peer_s,
-        ratio=peer_s / best,
-        qfast_mb_s=nbytes / 1e6 / best,
         params={"step": "train_fasttext (softmax)", **HPARAMS},
     )
     print(f"\ntraining: fasttext {peer_s:.2f} s, qfast {best:.2f} s, ratio {peer_s / best:.2f}")

@@ -55,16 +55,13 @@ def test_dsir_side_by_side(recorder: Any) -> None:
     picked = run()
     best = min(_timed(run) for _ in range(3))
     assert len(picked) == k
-    recorder.add(
+    recorder.side_by_side(
         "dsir",
         docs=len(raw) + len(target),
-        bytes=nbytes,
-        threads=1,
+        nbytes=nbytes,
         qfast_s=best,
         peer="data-selection-1.0.3",
         peer_s=peer_s,
-        ratio=peer_s / best,
-        qfast_mb_s=nbytes / 1e6 / best,
         params={"step": "DSIR fit + weights + top-k (2-grams, 10000 buckets)", "k": k},
     )
     print(f"\nDSIR: data-selection {peer_s:.2f} s, qfast {best:.3f} s, {peer_s / best:.0f}x")

@@ -38,16 +38,13 @@ def test_lm_scoring_side_by_side(recorder: Any, tmp_path: Path) -> None:
     ours = lm.score(arr).to_pylist()
     assert ours == pytest.approx(ref, abs=1e-4)
     qfast_s = best_time(lambda: lm.score(arr), rounds=5)
-    recorder.add(
+    recorder.side_by_side(
         "lm",
         docs=len(lines),
-        bytes=nbytes,
-        threads=1,
+        nbytes=nbytes,
         qfast_s=qfast_s,
         peer="kenlm-0.3.0 Model.score per line",
         peer_s=peer_s,
-        ratio=peer_s / qfast_s,
-        qfast_mb_s=nbytes / 1e6 / qfast_s,
         params={"step": "NgramLM.score (3-gram ARPA)", "ngrams": lm.counts},
     )
     print(

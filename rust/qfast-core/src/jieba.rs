@@ -118,14 +118,7 @@ impl Jieba {
     /// The words of `text`, as `jieba.cut(text)` gives them.
     pub fn cut<'a>(&self, text: &'a str) -> Vec<&'a str> {
         let mut out = Vec::new();
-        let mut rest = text;
-        while let Some(c) = rest.chars().next() {
-            let in_han = han_default(c);
-            let end = rest
-                .char_indices()
-                .find(|&(_, x)| han_default(x) != in_han)
-                .map_or(rest.len(), |(i, _)| i);
-            let (blk, tail) = rest.split_at(end);
+        for (in_han, blk) in runs(text, han_default) {
             if in_han {
                 self.cut_dag(blk, &mut out);
             } else {
@@ -139,7 +132,6 @@ impl Jieba {
                     }
                 }
             }
-            rest = tail;
         }
         out
     }
@@ -220,20 +212,12 @@ impl Jieba {
     /// jieba's `finalseg.cut`: Han runs through the HMM, the rest split around
     /// `[a-zA-Z0-9]+(\.\d+)?%?`.
     fn finalseg<'a>(&self, s: &'a str, out: &mut Vec<&'a str>) {
-        let mut rest = s;
-        while let Some(c) = rest.chars().next() {
-            let is_han = han(c);
-            let end = rest
-                .char_indices()
-                .find(|&(_, x)| han(x) != is_han)
-                .map_or(rest.len(), |(i, _)| i);
-            let (blk, tail) = rest.split_at(end);
+        for (is_han, blk) in runs(s, han) {
             if is_han {
                 self.viterbi_cut(blk, out);
             } else {
                 skip_split(blk, out);
             }
-            rest = tail;
         }
     }
 
@@ -291,6 +275,23 @@ impl Jieba {
             out.push(&s[next..]);
         }
     }
+}
+
+/// Maximal runs of `s` whose characters do / do not satisfy `pred`, in order: what
+/// `re.split("([class]+)", s)` yields without its empty pieces.
+fn runs(s: &str, pred: fn(char) -> bool) -> impl Iterator<Item = (bool, &str)> {
+    let mut rest = s;
+    std::iter::from_fn(move || {
+        let c = rest.chars().next()?;
+        let inside = pred(c);
+        let end = rest
+            .char_indices()
+            .find(|&(_, x)| pred(x) != inside)
+            .map_or(rest.len(), |(i, _)| i);
+        let (blk, tail) = rest.split_at(end);
+        rest = tail;
+        Some((inside, blk))
+    })
 }
 
 /// `re.split("([a-zA-Z0-9]+(?:\.\d+)?%?)", s)`, empty pieces dropped.
