@@ -73,6 +73,13 @@ pub fn kmeans(
         return Ok(vec![None; rows.len()]);
     }
     let k = k.min(live.len());
+    // Centres are dense: refuse sizes that would not fit in memory rather than abort.
+    if (k as u128) * (dim as u128) > 1 << 30 {
+        return Err(Error::Config(format!(
+            "k-means centres of k={k} x dim={dim} need {} GB: lower k or dim",
+            (k as u128 * dim as u128 * 4) >> 30
+        )));
+    }
     let mut rng = Pcg64::new(seed);
     let dense = |v: &Sparse| {
         let mut c = vec![0f32; dim as usize];
@@ -169,5 +176,6 @@ mod tests {
             .flatten()
             .all(|&c| c < 40));
         assert!(kmeans(&rows, 0, 64, 5, 1).is_err());
+        assert!(kmeans(&rows, 1 << 20, 1 << 30, 5, 1).is_err());
     }
 }
