@@ -3,7 +3,7 @@ step applied to another column (the response only, the prompt only).
 
 A chat column is a list of ``{role, content}`` structs, as HF chat datasets store ``messages``.
 Instruction data (``instruction``/``input``/``output`` columns) becomes one with
-:func:`to_messages`. Everything here is vectorised Arrow compute, no per-row Python.
+:func:`to_messages`. Everything here is Arrow compute over the flattened turns, no per-row Python.
 
 >>> t = qfast.chat.add_turn_columns(table)                 # adds `prompt` and `response` # doctest: +SKIP
 >>> p = qfast.Pipeline([qfast.chat.ChatFilter(),
@@ -57,19 +57,18 @@ def _flat(col: pa.Array) -> tuple[pa.Array, pa.Array, pa.Array]:
 def _per_row(n: int, parents: pa.Array, values: pa.Array, agg: str, fill: Any) -> pa.Array:
     """``agg`` of ``values`` grouped by row, for every row (``fill`` where a row has none)."""
     if len(parents) == 0:
-        return pa.array([fill] * n)
+        return pa.array([fill] * n)  # no turns at all
     # Single-threaded: "first", "last" and "list" need the rows in order.
     g = (
         pa.table({"p": parents, "v": values})
         .group_by("p", use_threads=False)
         .aggregate([("v", agg)])
     )
-    rows = g.column("p").to_pylist()
-    vals = g.column(f"v_{agg}").to_pylist()
-    out = [fill] * n
-    for r, v in zip(rows, vals):
-        out[r] = v
-    return pa.array(out)
+    # Scatter the group results back to row order: row -> its group's position (or null).
+    where = pc.index_in(pa.array(range(n), parents.type), value_set=g.column("p"))
+    out = pc.take(g.column(f"v_{agg}"), where)
+    out = out.combine_chunks() if isinstance(out, pa.ChunkedArray) else out
+    return out if fill is None else pc.fill_null(out, fill)
 
 
 def turns_text(
@@ -179,7 +178,9 @@ class ChatSignals:
         unknown = pc.invert(
             pc.or_(pc.or_(is_role["user"], is_role["assistant"]), is_role[ROLE_SYSTEM])
         )
-        bad = set(bad_rows.to_pylist()) | set(pc.filter(parents, unknown).to_pylist())
+        bad = pa.concat_arrays(
+            [bad_rows.cast(pa.int64()), pc.filter(parents, unknown).cast(pa.int64())]
+        )
         last_role = _per_row(n, parents, roles, "last", None)
         first_user = _per_row(
             n, pc.filter(parents, is_role["user"]), pc.filter(chars, is_role["user"]), "first", None
@@ -200,7 +201,7 @@ class ChatSignals:
             "response_chars": resp,
             "min_turn_chars": _per_row(n, parents, chars, "min", None),
             "empty_turns": count(blank),
-            "alternates": pa.array([i not in bad for i in range(n)]),
+            "alternates": pc.invert(pc.is_in(pa.array(range(n), pa.int64()), value_set=bad)),
             "ends_with_assistant": pc.fill_null(pc.equal(last_role, "assistant"), False),
         }
         out = {}
