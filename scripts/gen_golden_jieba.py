@@ -2,7 +2,9 @@
 accurate mode, HMM on) of every zh row of eval_data: zh_reviews_chinesenlpcorpus and the pages
 of web_html_extracted whose fastText LID-176 reference label is zh. Stored compactly: per row an
 8-byte blake2b of the tokens joined by U+0001 (zh_token_hashes.bin, in row order), plus the
-full tokens of the first 300 rows for readable diffs (zh_tokens_head.json).
+full tokens of the first 300 rows for readable diffs (zh_tokens_head.json). The same for
+datatrove 0.10.1's ``load_word_tokenizer("cmn").word_tokenize`` (spaCy zh with the jieba
+segmenter): cmn_datatrove_token_hashes.bin.
 
 usage: python scripts/gen_golden_jieba.py [EVAL_DATA_DIR]   (needs jieba)
 """
@@ -60,6 +62,12 @@ def main() -> None:
             ensure_ascii=False,
         )
     )
+    # datatrove's "cmn" word tokenizer (spaCy zh with the jieba segmenter), same rows.
+    from datatrove.utils.word_tokenizers import load_word_tokenizer
+
+    tok = load_word_tokenizer("cmn")
+    dt = [tok.word_tokenize(x) for x in texts]
+    (OUT / "cmn_datatrove_token_hashes.bin").write_bytes(b"".join(digest(t) for t in dt))
     print(f"{len(ids)} zh rows -> {OUT}")
 
 

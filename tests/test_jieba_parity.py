@@ -42,3 +42,18 @@ def test_nulls_and_edges() -> None:
     assert out[0] == [] and out[1] is None and out[2] == [" ", " "]
     assert "".join(out[3]) == "ＡＢＣ１２３" and "".join(out[4]) == "2019年3.5%增长\r\n好"
     assert "\r\n" in out[4]
+
+
+def test_cmn_words_identical_to_datatrove(eval_data: Path) -> None:
+    """datatrove's ``load_word_tokenizer("cmn")`` (spaCy zh + jieba) on the same rows."""
+    ids, texts = zh_rows(eval_data)
+    raw = (GOLDEN / "jieba" / "cmn_datatrove_token_hashes.bin").read_bytes()
+    ours = qfast.segment.words(pa.array(texts), language="cmn").to_pylist()
+    bad = [i for i, t in enumerate(ours) if digest(t) != raw[8 * i : 8 * i + 8]]
+    REPORT.append(
+        f"datatrove cmn word tokenizer: {len(ids) - len(bad)}/{len(ids)} zh rows identical"
+    )
+    REPORT.extend(f"  differs: {ids[i]} {''.join(ours[i])[:60]!r}" for i in bad[:50])
+    assert len(bad) <= len(ids) // 1000
+    with pytest.raises(qfast.errors.ConfigError, match="supports cmn"):
+        qfast.segment.words(pa.array(["x"]), language="zh")

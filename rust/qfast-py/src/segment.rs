@@ -46,14 +46,30 @@ impl JiebaState {
         Ok(JiebaState { inner: Arc::new(j) })
     }
 
-    /// `list<string>` of words per row (`jieba.cut(row)`); null for a null text.
-    fn cut(&self, py: Python<'_>, data: AnyArray, column: &str) -> PyResult<Py<PyAny>> {
+    /// `list<string>` of words per row (`jieba.cut(row)`); null for a null text. `drop_space`
+    /// drops the whitespace tokens (what spaCy's jieba segmenter and datatrove keep).
+    #[pyo3(signature = (data, column, drop_space=false))]
+    fn cut(
+        &self,
+        py: Python<'_>,
+        data: AnyArray,
+        column: &str,
+        drop_space: bool,
+    ) -> PyResult<Py<PyAny>> {
         let chunks = text_chunks(py, data, column)?;
         let j = self.inner.clone();
         let words = py
             .detach(|| -> Result<_, Error> {
                 let rows = gather_rows(&chunks, column)?;
-                map_rows(&rows, |t| t.map(|t| j.cut(t)))
+                map_rows(&rows, |t| {
+                    t.map(|t| {
+                        let mut w = j.cut(t);
+                        if drop_space {
+                            w.retain(|w| !w.chars().all(qfast_core::pytext::is_space));
+                        }
+                        w
+                    })
+                })
             })
             .py_err(py)?;
         Ok(PyArray::from_array_ref(string_lists(&words))
