@@ -19,7 +19,6 @@ import sys
 import tempfile
 from pathlib import Path
 
-import fasttext
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -35,12 +34,13 @@ SOURCES = {
 }
 
 
-def rows() -> list[tuple[str, str]]:
+def rows(eval_dir: Path) -> list[tuple[str, str]]:
+    """(label, text) of the sampled rows, shuffled; the test holds out the second half."""
     out = []
     for label, stem in SOURCES.items():
         texts = [
             t
-            for t in pq.read_table(EVAL / f"{stem}.parquet", columns=["text"])
+            for t in pq.read_table(eval_dir / f"{stem}.parquet", columns=["text"])
             .column("text")
             .to_pylist()
             if t
@@ -51,7 +51,9 @@ def rows() -> list[tuple[str, str]]:
 
 
 def main() -> None:
-    data = rows()
+    import fasttext  # the reference: imported here so that the test can use rows()
+
+    data = rows(EVAL)
     train, test = data[: len(data) // 2], data[len(data) // 2 :]
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as d:

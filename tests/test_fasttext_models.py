@@ -4,42 +4,28 @@ package, and its own predictions (scripts/gen_golden_fasttext.py), against qfast
 
 from __future__ import annotations
 
-import random
+import sys
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
+from conftest import REPO
 
 import qfast
 
+sys.path.insert(0, str(REPO / "scripts"))
+from gen_golden_fasttext import rows  # noqa: E402
+
 GOLDEN = Path(__file__).parent / "golden" / "fasttext"
-EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval_data"
-SOURCES = {
-    "web": "web_dclm_human_quality",
-    "cc": "web_cc_text_samples",
-    "ja": "ja_kwdlc_web_leads",
-    "zh": "zh_reviews_chinesenlpcorpus",
-    "html": "web_html_extracted",
-}
 MODELS = ["softmax.bin", "ova.bin", "ns.bin", "hs.bin", "softmax_q.ftz", "hs_q.ftz"]
 
 
 @pytest.fixture(scope="module")
-def texts() -> list[str]:
-    # The held-out half, rebuilt exactly as the golden script builds it.
-    out = []
-    for label, stem in SOURCES.items():
-        ts = [
-            t
-            for t in pq.read_table(EVAL / f"{stem}.parquet", columns=["text"])
-            .column("text")
-            .to_pylist()
-            if t
-        ]
-        out += [(label, " ".join(t.split())[:500]) for t in ts[:1500]]
-    random.Random(3).shuffle(out)
+def texts(eval_data: Path) -> list[str]:
+    # The held-out half, as the golden script samples it.
+    out = rows(eval_data)
     return [t for _, t in out[len(out) // 2 :]] + [
         "",
         "   ",
