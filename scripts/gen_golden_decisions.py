@@ -21,6 +21,11 @@ A filter value is "keep", the drop reason datatrove returns (e.g. "gopher_short_
 "" for a drop without reason, "ERR:<ExceptionType>" if datatrove raised, "TIMEOUT" if the document
 exceeded --doc-timeout seconds (never happened on eval_data as of writing).
 
+With ``--language L`` (e.g. ``zh``, ``cmn``, ``ja``) every filter gets ``language=L`` and only the
+rows of that language are run: the whole ``zh_reviews_chinesenlpcorpus`` / ``ja_kwdlc_web_leads``
+file, and the web_html_extracted pages whose ``ref_lang_fasttext176`` is zh / ja; the output goes
+to ``tests/golden/decisions_<L>/``.
+
 Output, one file per eval file: ``tests/golden/decisions/<file-stem>.jsonl.gz`` (gzip -9).
 Line 1 is ``{"meta": {...}}`` (versions, settings, row layout); then one JSON array per row:
   [id, column, gq, gr, c4, c4_hash, c4nt, c4nt_hash, fw, chain, chain_hash]
@@ -44,6 +49,7 @@ import sys
 import time
 from pathlib import Path
 
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 REPO = Path(__file__).resolve().parent.parent
@@ -78,6 +84,12 @@ REF_COLS = {
     "ref_c4_quality_keep": "c4nt",
     "ref_fineweb_quality_keep": "fw",
 }
+# --language: the rows it runs on (eval file -> fastText language of the web pages kept)
+LANG_ROWS = {
+    "zh": ["zh_reviews_chinesenlpcorpus.parquet", "web_html_extracted.parquet"],
+    "ja": ["ja_kwdlc_web_leads.parquet", "web_html_extracted.parquet"],
+}
+LANG_OF = {"zh": "zh", "cmn": "zh", "cmn_Hani": "zh", "zh_Hani": "zh", "ja": "ja", "jpn": "ja"}
 REF_REASON_NAMES = {
     "gr": "gopher_repetition",
     "gq": "gopher_quality",
@@ -107,7 +119,7 @@ def versions():
 
 
 class Runner:
-    def __init__(self):
+    def __init__(self, language="eng"):
         from datatrove.data import Document
         from datatrove.pipeline.filters import (
             C4QualityFilter,
@@ -120,21 +132,22 @@ class Runner:
 
         self.Document = Document
         self.get_filter_result = get_filter_result
+        lang = {"language": language}
         self.gq, self.gr, self.fw = (
-            GopherQualityFilter(),
-            GopherRepetitionFilter(),
-            FineWebQualityFilter(),
+            GopherQualityFilter(**lang),
+            GopherRepetitionFilter(**lang),
+            FineWebQualityFilter(**lang),
         )
-        self.c4 = C4QualityFilter()
-        self.c4nt = C4QualityFilter(filter_no_terminal_punct=False)
+        self.c4 = C4QualityFilter(**lang)
+        self.c4nt = C4QualityFilter(filter_no_terminal_punct=False, **lang)
         # separate instances for the chain, as in a datatrove pipeline
         self.chain = [
-            ("gr", GopherRepetitionFilter()),
-            ("gq", GopherQualityFilter()),
-            ("c4nt", C4QualityFilter(filter_no_terminal_punct=False)),
-            ("fw", FineWebQualityFilter()),
+            ("gr", GopherRepetitionFilter(**lang)),
+            ("gq", GopherQualityFilter(**lang)),
+            ("c4nt", C4QualityFilter(filter_no_terminal_punct=False, **lang)),
+            ("fw", FineWebQualityFilter(**lang)),
         ]
-        load_word_tokenizer("eng").word_tokenize("Warm up the spaCy tokenizer. Twice.")
+        load_word_tokenizer(language).word_tokenize("Warm up the spaCy tokenizer. Twice.")
 
     def apply(self, f, doc):
         """-> (value, doc) ; value = 'keep' | reason | '' | 'ERR:..'"""
@@ -169,9 +182,13 @@ class Runner:
         return r
 
 
-def iter_docs(path: Path, limit=None):
+def iter_docs(path: Path, limit=None, lang_rows=None):
     cols = TEXT_COLUMNS.get(path.name, ["text"])
-    tbl = pq.read_table(path, columns=["id"] + cols)
+    tbl = pq.read_table(path)
+    if lang_rows and "ref_lang_fasttext176" in tbl.column_names and not path.name.startswith(
+        lang_rows
+    ):
+        tbl = tbl.filter(pc.equal(tbl["ref_lang_fasttext176"], lang_rows))
     ids = tbl.column("id").to_pylist()
     colvals = {c: tbl.column(c).to_pylist() for c in cols}
     n = 0
@@ -257,12 +274,12 @@ def process_file(runner, path: Path, out_dir: Path, args):
                 "chain": "gr -> gq -> c4nt -> fw on one Document (C4 rewrites doc.text); 'keep' or '<step>:<reason>'",
                 "values": "'keep' | datatrove drop reason | '' (drop, no reason) | 'ERR:<type>' | 'TIMEOUT'",
                 "hash": "sha1(utf-8 text).hexdigest()[:16] of the C4-rewritten / final text when kept, else null",
-                "tokenizer": "datatrove default language='eng' (spaCy blank en + sentencizer)",
+                "tokenizer": f"datatrove language={args.language!r}",
             }
         }
         fh.write(json.dumps(meta, ensure_ascii=False) + "\n")
     limit = args.sample or args.limit
-    for doc_id, col, text in iter_docs(path, limit):
+    for doc_id, col, text in iter_docs(path, limit, LANG_OF.get(args.language)):
         td = time.perf_counter()
         if args.doc_timeout:
             signal.alarm(args.doc_timeout)
@@ -310,7 +327,7 @@ def process_file(runner, path: Path, out_dir: Path, args):
     fh.close()
     os.replace(tmp, final)
     print(f"  wrote {final} ({final.stat().st_size / 1e6:.2f} MB)", file=sys.stderr, flush=True)
-    if args.limit:
+    if args.limit or args.language != "eng":
         return
     rc = refcheck(path, results)
     if rc is not None:
@@ -357,11 +374,22 @@ def main():
         help="seconds per document before recording TIMEOUT (0=off)",
     )
     ap.add_argument("--progress", type=int, default=5000)
+    ap.add_argument(
+        "--language",
+        default="eng",
+        help="datatrove language= for every filter; not 'eng': only that language's rows "
+        f"({', '.join(LANG_OF)}), output in tests/golden/decisions_<language>/",
+    )
     args = ap.parse_args()
+    files = [f.strip() for f in args.files.split(",") if f.strip()]
+    if args.language != "eng":
+        files = LANG_ROWS[LANG_OF[args.language]]
+        if args.out_dir == ap.get_default("out_dir"):
+            args.out_dir = str(REPO / "tests" / "golden" / f"decisions_{args.language}")
     signal.signal(signal.SIGALRM, _on_alarm)
-    runner = Runner()
+    runner = Runner(args.language)
     t0 = time.perf_counter()
-    for name in [f.strip() for f in args.files.split(",") if f.strip()]:
+    for name in files:
         process_file(runner, Path(args.data) / name, Path(args.out_dir), args)
     print(f"ALL DONE in {time.perf_counter() - t0:.1f}s", file=sys.stderr, flush=True)
 

@@ -4,7 +4,9 @@ of web_html_extracted whose fastText LID-176 reference label is zh. Stored compa
 8-byte blake2b of the tokens joined by U+0001 (zh_token_hashes.bin, in row order), plus the
 full tokens of the first 300 rows for readable diffs (zh_tokens_head.json). The same for
 datatrove 0.10.1's ``load_word_tokenizer("cmn").word_tokenize`` (spaCy zh with the jieba
-segmenter): cmn_datatrove_token_hashes.bin.
+segmenter): cmn_datatrove_token_hashes.bin; and for ``"zh"``, which datatrove maps to spaCy's
+``xx`` tokenizer: zh_datatrove_token_hashes.bin. Sentence pieces of datatrove's
+``split_into_sentences(text, language)`` for both: {cmn,zh}_datatrove_sentence_hashes.bin.
 
 usage: python scripts/gen_golden_jieba.py [EVAL_DATA_DIR]   (needs jieba)
 """
@@ -63,11 +65,17 @@ def main() -> None:
         )
     )
     # datatrove's "cmn" word tokenizer (spaCy zh with the jieba segmenter), same rows.
+    from datatrove.utils.text import split_into_sentences
     from datatrove.utils.word_tokenizers import load_word_tokenizer
 
-    tok = load_word_tokenizer("cmn")
-    dt = [tok.word_tokenize(x) for x in texts]
-    (OUT / "cmn_datatrove_token_hashes.bin").write_bytes(b"".join(digest(t) for t in dt))
+    for lang in ("cmn", "zh"):
+        tok = load_word_tokenizer(lang)
+        dt = [tok.word_tokenize(x) for x in texts]
+        (OUT / f"{lang}_datatrove_token_hashes.bin").write_bytes(b"".join(digest(t) for t in dt))
+        sents = [split_into_sentences(x, lang) for x in texts]
+        (OUT / f"{lang}_datatrove_sentence_hashes.bin").write_bytes(
+            b"".join(digest(t) for t in sents)
+        )
     print(f"{len(ids)} zh rows -> {OUT}")
 
 

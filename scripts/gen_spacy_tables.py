@@ -1,11 +1,14 @@
 #!/usr/bin/env python
-"""Dump the rule tables of spaCy's English tokenizer + sentencizer for qfast's Rust port.
+"""Dump the rule tables of spaCy's tokenizer + sentencizer for qfast's Rust port, for the
+languages qfast tokenizes natively: English (``spacy.blank("en")``) and the multi-language
+tokenizer (``spacy.blank("xx")``, which datatrove uses for ``language="zh"`` and many others).
 
 Run with the project venv (spaCy 3.8.18):
 
-    /work/venv/bin/python scripts/gen_spacy_tables.py
+    /work/venv/bin/python scripts/gen_spacy_tables.py            # en and xx
+    /work/venv/bin/python scripts/gen_spacy_tables.py xx         # one language
 
-Writes rust/qfast-core/data/spacy_en_tables.json, which qfast-core embeds with include_str!.
+Writes rust/qfast-core/data/spacy_<lang>_tables.json, which qfast-core embeds with include_str!.
 
 The prefix/suffix/infix patterns are parsed with Python's own regex parser (re._parser) and
 emitted as a small JSON syntax tree whose character classes are resolved to explicit code point
@@ -22,14 +25,17 @@ from re import _constants as C
 from re import _parser as P
 
 import spacy
-from spacy.lang.en import English
 from spacy.pipeline.sentencizer import Sentencizer
 from spacy.tokenizer import Tokenizer
 
 MAXCP = 0x10FFFF
-OUT = os.path.join(
-    os.path.dirname(__file__), "..", "rust", "qfast-core", "data", "spacy_en_tables.json"
-)
+LANGS = ("en", "xx")
+
+
+def out_path(lang):
+    return os.path.join(
+        os.path.dirname(__file__), "..", "rust", "qfast-core", "data", f"spacy_{lang}_tables.json"
+    )
 
 ATTRIBUTION = (
     "Derived from spaCy 3.8.18 (MIT License, Copyright (C) 2016-2024 ExplosionAI GmbH, "
@@ -240,9 +246,15 @@ def has_top_level_bar(p):
 
 def main():
     assert spacy.__version__ == "3.8.18", spacy.__version__
-    nlp = spacy.blank("en")
+    for lang in sys.argv[1:] or LANGS:
+        assert lang in LANGS, f"unknown language {lang!r}; expected one of {LANGS}"
+        dump(lang)
+
+
+def dump(lang):
+    nlp = spacy.blank(lang)
     tok = nlp.tokenizer
-    d = English.Defaults
+    d = type(nlp).Defaults
     b = Builder()
 
     def alts(pieces, wrap, compiled):
@@ -301,6 +313,7 @@ def main():
     data = {
         "attribution": ATTRIBUTION,
         "spacy_version": spacy.__version__,
+        "language": lang,
         "python_unicode_version": unicodedata.unidata_version,
         "sets": b.sets,
         "prefixes": prefixes,
@@ -313,11 +326,12 @@ def main():
         "isspace": ranges_of(str.isspace),
         "category_p": ranges_of(lambda c: unicodedata.category(c).startswith("P")),
     }
-    with open(OUT, "w", encoding="utf-8") as f:
+    out = out_path(lang)
+    with open(out, "w", encoding="utf-8") as f:
         json.dump(data, f, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
         f.write("\n")
     print(
-        f"wrote {OUT}: {os.path.getsize(OUT)} bytes, {len(b.sets)} sets, {len(rules)} rules, "
+        f"wrote {out}: {os.path.getsize(out)} bytes, {len(b.sets)} sets, {len(rules)} rules, "
         f"{len(matcher)} matcher patterns",
         file=sys.stderr,
     )

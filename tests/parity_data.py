@@ -26,8 +26,14 @@ def token_golden() -> tuple[dict[str, Any], list[list[Any]]]:
     return meta, rows
 
 
-def decision_files() -> list[Path]:
-    return sorted((GOLDEN / "decisions").glob("*.jsonl.gz"))
+def decision_files() -> list[tuple[str, Path]]:
+    """``(language, golden file)``: ``decisions/`` were made with datatrove's default English,
+    ``decisions_<language>/`` with ``language=<language>`` on that language's rows."""
+    out = [("en", p) for p in sorted((GOLDEN / "decisions").glob("*.jsonl.gz"))]
+    for d in sorted(GOLDEN.glob("decisions_*")):
+        lang = d.name.removeprefix("decisions_")
+        out += [(lang, p) for p in sorted(d.glob("*.jsonl.gz"))]
+    return out
 
 
 def decision_golden(path: Path) -> tuple[dict[str, Any], list[list[Any]]]:

@@ -1,6 +1,7 @@
 """Decision parity with datatrove 0.10.1 over every document of eval_data (golden files made by
 scripts/gen_golden_decisions.py): each filter alone, C4's rewritten text, and the FineWeb chain
-as datatrove runs it (C4's rewritten text is what the next step sees)."""
+as datatrove runs it (C4's rewritten text is what the next step sees). English on every file;
+with ``language="zh"`` (datatrove's spaCy xx) and ``"cmn"`` (jieba) on the Chinese rows."""
 
 from __future__ import annotations
 
@@ -17,17 +18,23 @@ import qfast
 
 THRESHOLD = 0.999
 SKIP = ("ERR:", "TIMEOUT")
-FILTERS: dict[str, Any] = {
-    "gq": qfast.GopherQuality(),
-    "gr": qfast.GopherRepetition(),
-    "c4": qfast.C4Quality(),
-    "c4nt": qfast.C4Quality(filter_no_terminal_punct=False),
-    "fw": qfast.FineWebQuality(),
-}
+
+
+def _filters(language: str) -> dict[str, Any]:
+    return {
+        "gq": qfast.GopherQuality(language=language),
+        "gr": qfast.GopherRepetition(language=language),
+        "c4": qfast.C4Quality(language=language),
+        "c4nt": qfast.C4Quality(filter_no_terminal_punct=False, language=language),
+        "fw": qfast.FineWebQuality(language=language),
+    }
+
+
 COLS = {"gq": 2, "gr": 3, "c4": 4, "c4nt": 6, "fw": 8}
 HASH_COLS = {"c4": 5, "c4nt": 7}
 CHAIN_STEPS = ["gr", "gq", "c4nt", "fw"]
 FILES = decision_files()
+IDS = [f"{lang}-{p.name.split('.')[0]}" for lang, p in FILES]
 
 
 def _h(text: str) -> str:
@@ -46,16 +53,20 @@ def _reason(keep: bool, reason: str | None) -> str:
 
 
 def test_golden_files_cover_the_main_eval_files() -> None:
-    stems = {p.name.split(".")[0] for p in FILES}
+    have = {(lang, p.name.split(".")[0]) for lang, p in FILES}
     for need in ("web_html_extracted", "web_dclm_human_quality", "web_cc_text_samples"):
-        assert need in stems
+        assert ("en", need) in have
+    for lang in ("zh", "cmn"):
+        assert (lang, "zh_reviews_chinesenlpcorpus") in have
+        assert (lang, "web_html_extracted") in have
 
 
-@pytest.mark.parametrize("path", FILES, ids=[p.name.split(".")[0] for p in FILES])
-def test_filters_agree_with_datatrove(path) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("language,path", FILES, ids=IDS)
+def test_filters_agree_with_datatrove(language, path) -> None:  # type: ignore[no-untyped-def]
     stem, rows, texts = _load(path)
+    stem = f"{language} {stem}"
     failures = []
-    for key, filt in FILTERS.items():
+    for key, filt in _filters(language).items():
         v = filt.verdict(texts)
         keep, reason = v.column("keep").to_pylist(), v.column("reason").to_pylist()
         new_text = v.column("text").to_pylist() if "text" in v.column_names else None
@@ -95,10 +106,11 @@ def test_filters_agree_with_datatrove(path) -> None:  # type: ignore[no-untyped-
     assert not failures, failures
 
 
-@pytest.mark.parametrize("path", FILES, ids=[p.name.split(".")[0] for p in FILES])
-def test_fineweb_chain_agrees_with_datatrove(path) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("language,path", FILES, ids=IDS)
+def test_fineweb_chain_agrees_with_datatrove(language, path) -> None:  # type: ignore[no-untyped-def]
     stem, rows, texts = _load(path)
-    res = qfast.Pipeline.fineweb().run(texts)
+    stem = f"{language} {stem}"
+    res = qfast.Pipeline.fineweb(language=language).run(texts)
     v = res.verdict
     keep, reason, step = (v.column(c).to_pylist() for c in ("keep", "reason", "step"))
     out_text = iter(res.data.to_pylist())

@@ -46,18 +46,20 @@ def set_num_threads(threads: int) -> None:
 def get_num_threads() -> int:
     """The number of worker threads kernels use."""
 
-def words(data: Any, column: str = "text", tokenizer: str = "spacy") -> pa.Array:
+def words(data: Any, column: str = "text", tokenizer: _TokenizerArg = None) -> pa.Array:
     """Per-row word lists (``list<large_string>``, null for a null row)."""
 
-def sentences(data: Any, column: str = "text", tokenizer: str = "spacy") -> pa.Array:
+def sentences(data: Any, column: str = "text", tokenizer: _TokenizerArg = None) -> pa.Array:
     """Per-row sentence pieces as datatrove's ``split_into_sentences`` makes them."""
 
 def run_steps(
-    data: Any, steps: str, column: str = "text", tokenizer: str = "spacy"
+    data: Any, steps: str, column: str = "text", tokenizer: _TokenizerArg = None
 ) -> dict[str, Any]:
     """Runs JSON-described steps as a chain: ``keep``, ``reason``, ``step``, ``text``, ``stats``."""
 
-def signals(data: Any, step: str, column: str = "text", tokenizer: str = "spacy") -> pa.RecordBatch:
+def signals(
+    data: Any, step: str, column: str = "text", tokenizer: _TokenizerArg = None
+) -> pa.RecordBatch:
     """The measured quantities of one leaf step, one column each."""
 
 def simplify_text(data: Any, column: str, norm_flags: Any) -> pa.Array:
@@ -80,7 +82,7 @@ class MinHashSpec:
         precision: int,
         lowercase: bool,
         norm_flags: Any,
-        tokenizer: str = "spacy",
+        tokenizer: _TokenizerArg = None,
     ) -> MinHashSpec: ...
     def parameters(self) -> tuple[list[int], list[int]]:
         """The permutation parameters ``(a, b)``."""
@@ -292,3 +294,7 @@ class JiebaState:
         emit: dict[str, dict[str, float]],
     ) -> JiebaState: ...
     def cut(self, data: Any, column: str, drop_space: bool = False) -> pa.Array: ...
+
+#: ``"spacy"`` (spaCy en port), ``"spacy_xx"`` (spaCy xx port), ``"unicode"`` (UAX #29), or a
+#: segmenter; None is ``"spacy"``.
+_TokenizerArg = str | JiebaState | None

@@ -26,7 +26,7 @@ from typing import Any, Literal
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from . import _qfast
+from . import _qfast, languages
 from ._input import as_table, filter_rows, is_tabular, text_column
 from .errors import ColumnNotFoundError, ConfigError
 from .tokenize import Tokenizer
@@ -77,9 +77,10 @@ def doc_hashes(data: Any, column: str = "text", simplify: bool = False) -> pa.Ar
 class MinHash:
     """MinHash parameters. The defaults are datatrove's ``MinhashConfig()``.
 
-    ``shingles``: ``"datatrove"`` (simplify_text + spaCy-parity words, exact datatrove
-    signatures), ``"words"`` (word n-grams of ``text.lower().split()``) or ``"chars"`` (code-point
-    n-grams, whitespace runs collapsed; for CJK). ``bands`` x ``rows`` permutations;
+    ``shingles``: ``"datatrove"`` (simplify_text + the word tokenizer datatrove uses for
+    ``language``: exact datatrove signatures; for Chinese, ``language="cmn"`` shingles jieba
+    words), ``"words"`` (word n-grams of ``text.lower().split()``) or ``"chars"`` (code-point
+    n-grams, whitespace runs collapsed; CJK by characters). ``bands`` x ``rows`` permutations;
     ``precision`` 32 or 64 bits per value.
     """
 
@@ -92,6 +93,7 @@ class MinHash:
     lowercase: bool = True
     norm: TextNorm = field(default_factory=TextNorm)
     tokenizer: Tokenizer = "spacy"
+    language: str = "en"
 
     @classmethod
     def datatrove(cls) -> MinHash:
@@ -127,7 +129,7 @@ class MinHash:
             self.precision,
             self.lowercase,
             self.norm.flags(),
-            self.tokenizer,
+            languages.resolve(self.language, self.tokenizer),
         )
 
     def signatures(self, data: Any, column: str = "text") -> pa.FixedSizeListArray:

@@ -11,6 +11,10 @@ two faces:
 Filters compose with ``a & b`` (both keep; ``b`` sees ``a``'s rewritten text), ``a | b``
 (either keeps) and ``~a`` (keeps what ``a`` drops), and chain in a :class:`qfast.Pipeline`.
 A null text is dropped with reason ``null_text`` and kept out of every signal (null signals).
+
+``language`` picks the word tokenizer as datatrove does (:mod:`qfast.languages`): ``"en"`` is
+spaCy's English port, ``"zh"`` datatrove's spaCy ``xx`` choice, ``"cmn"`` jieba. Thresholds are
+datatrove's defaults whatever the language, as in datatrove.
 """
 
 from __future__ import annotations
@@ -21,21 +25,12 @@ from typing import Any, ClassVar, Literal
 
 import pyarrow as pa
 
-from . import _qfast
+from . import _qfast, languages
 from ._input import text_column
-from .errors import ConfigError
 
+#: ``"spacy"``: datatrove's word tokenizer for the filter's ``language``; ``"unicode"``: UAX #29
+#: words (fast, not datatrove-exact, any language).
 Tokenizer = Literal["spacy", "unicode"]
-
-_ENGLISH = {"eng", "en", "eng_Latn", "english"}
-
-
-def _check_language(language: str) -> None:
-    if language not in _ENGLISH:
-        raise ConfigError(
-            f"language={language!r}: only English word tokenization ('eng') is available in this "
-            "version; datatrove's other tokenizers are not ported yet"
-        )
 
 
 class Filter:
@@ -45,6 +40,20 @@ class Filter:
 
     def _spec(self) -> dict[str, Any]:
         raise NotImplementedError
+
+    def __post_init__(self) -> None:
+        # An unknown language code fails when the filter is made, not on first use.
+        language = getattr(self, "language", None)
+        if language is not None:
+            languages.datatrove_tokenizer(language)
+
+    def _languages(self) -> set[str]:
+        """The ``language`` of every leaf filter in this one."""
+        language = getattr(self, "language", None)
+        return {language} if language is not None else set()
+
+    def _tokenizer(self, tokenizer: Tokenizer) -> Any:
+        return languages.common(self._languages(), tokenizer)
 
     # composition -----------------------------------------------------------------------
     def __and__(self, other: Filter) -> Filter:
@@ -60,7 +69,8 @@ class Filter:
     def verdict(self, data: Any, column: str = "text", tokenizer: Tokenizer = "spacy") -> pa.Table:
         """``keep`` and ``reason`` per row (and ``text`` when this filter rewrites it)."""
         _, col = text_column(data, column)
-        out = _qfast.run_steps(col, json.dumps([self._spec()]), column, tokenizer)
+        tok = self._tokenizer(tokenizer)
+        out = _qfast.run_steps(col, json.dumps([self._spec()]), column, tok)
         cols = {"keep": out["keep"], "reason": out["reason"]}
         if out["text"] is not None:
             cols["text"] = out["text"]
@@ -69,7 +79,8 @@ class Filter:
     def signals(self, data: Any, column: str = "text", tokenizer: Tokenizer = "spacy") -> pa.Table:
         """The measured quantities per row, one column each (null for a null text)."""
         _, col = text_column(data, column)
-        batch = _qfast.signals(col, json.dumps(self._spec()), column, tokenizer)
+        tok = self._tokenizer(tokenizer)
+        batch = _qfast.signals(col, json.dumps(self._spec()), column, tok)
         return pa.Table.from_batches([batch])
 
     def filter(self, data: Any, column: str = "text", tokenizer: Tokenizer = "spacy") -> Any:
@@ -99,10 +110,9 @@ class GopherQuality(Filter):
     max_non_alpha_words_ratio: float | None = 0.8
     min_stop_words: int | None = 2
     stop_words: tuple[str, ...] | None = None
-    language: str = "eng"
+    language: str = "en"
 
     def _spec(self) -> dict[str, Any]:
-        _check_language(self.language)
         d = asdict(self)
         d.pop("language")
         if d["stop_words"] is not None:
@@ -130,10 +140,9 @@ class GopherRepetition(Filter):
         (9, 0.11),
         (10, 0.10),
     )
-    language: str = "eng"
+    language: str = "en"
 
     def _spec(self) -> dict[str, Any]:
-        _check_language(self.language)
         d = asdict(self)
         d.pop("language")
         d["top_n_grams"] = [list(p) for p in self.top_n_grams]
@@ -159,10 +168,9 @@ class C4Quality(Filter):
     filter_javascript: bool = True
     filter_curly_bracket: bool = True
     filter_policy: bool = True
-    language: str = "eng"
+    language: str = "en"
 
     def _spec(self) -> dict[str, Any]:
-        _check_language(self.language)
         d = asdict(self)
         d.pop("language")
         return {"kind": self.name, **d}
@@ -182,10 +190,9 @@ class FineWebQuality(Filter):
     short_line_length: int = 30
     char_duplicates_ratio: float = 0.01
     new_line_ratio: float = 0.3
-    language: str = "eng"
+    language: str = "en"
 
     def _spec(self) -> dict[str, Any]:
-        _check_language(self.language)
         d = asdict(self)
         d.pop("language")
         if d["stop_chars"] is not None:
@@ -206,6 +213,9 @@ class And(Filter):
     def _spec(self) -> dict[str, Any]:
         return {"kind": "and", "steps": [p._spec() for p in self.parts]}
 
+    def _languages(self) -> set[str]:
+        return set().union(*(p._languages() for p in self.parts))
+
     def signals(self, data: Any, column: str = "text", tokenizer: Tokenizer = "spacy") -> pa.Table:
         return _concat_signals(self.parts, data, column, tokenizer)
 
@@ -224,6 +234,9 @@ class Or(Filter):
     def _spec(self) -> dict[str, Any]:
         return {"kind": "or", "steps": [p._spec() for p in self.parts]}
 
+    def _languages(self) -> set[str]:
+        return set().union(*(p._languages() for p in self.parts))
+
     def signals(self, data: Any, column: str = "text", tokenizer: Tokenizer = "spacy") -> pa.Table:
         return _concat_signals(self.parts, data, column, tokenizer)
 
@@ -237,6 +250,9 @@ class Not(Filter):
 
     def _spec(self) -> dict[str, Any]:
         return {"kind": "not", "step": self.part._spec(), "name": self.part.name}
+
+    def _languages(self) -> set[str]:
+        return self.part._languages()
 
     def signals(self, data: Any, column: str = "text", tokenizer: Tokenizer = "spacy") -> pa.Table:
         return self.part.signals(data, column, tokenizer)

@@ -17,7 +17,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from . import _qfast
+from . import _qfast, languages
 from ._input import filter_rows, like, text_column, unview
 from .chat import ChatFilter, OnColumn
 from .decontam import Decontaminate
@@ -109,6 +109,10 @@ class Pipeline:
                 )
         self.steps: tuple[Step, ...] = tuple(steps)
         self.tokenizer: Tokenizer = tokenizer
+        # One tokenizer for every filter step: the one their common language needs.
+        self._tok = languages.common(
+            set().union(*(s._languages() for s in self.steps if isinstance(s, Filter))), tokenizer
+        )
         # Runs of consecutive filters go to the core as one chain; dedup and model/rule steps
         # run between them.
         self._segments: list[tuple[int, list[Filter] | MarkStep]] = []
@@ -126,15 +130,17 @@ class Pipeline:
         self._stats: list[dict[str, Any]] = [{"name": s.name} for s in self.steps]
 
     @classmethod
-    def fineweb(cls, tokenizer: Tokenizer = "spacy") -> Pipeline:
+    def fineweb(cls, tokenizer: Tokenizer = "spacy", language: str = "en") -> Pipeline:
         """The FineWeb recipe as datatrove chains it: Gopher repetition, Gopher quality, C4
-        (``filter_no_terminal_punct=False``), FineWeb quality."""
+        (``filter_no_terminal_punct=False``), FineWeb quality. ``language`` picks the word
+        tokenizer as datatrove's ``language=`` does (:mod:`qfast.languages`); the thresholds
+        stay datatrove's defaults, which is what its filters do for every language."""
         return cls(
             [
-                GopherRepetition(),
-                GopherQuality(),
-                C4Quality(filter_no_terminal_punct=False),
-                FineWebQuality(),
+                GopherRepetition(language=language),
+                GopherQuality(language=language),
+                C4Quality(filter_no_terminal_punct=False, language=language),
+                FineWebQuality(language=language),
             ],
             tokenizer=tokenizer,
         )
@@ -165,7 +171,7 @@ class Pipeline:
         return pa.table(cols)
 
     def _run_kernel(self, col: Any, column: str) -> dict[str, Any]:
-        out = _qfast.run_steps(col, self._spec, column, self.tokenizer)
+        out = _qfast.run_steps(col, self._spec, column, self._tok)
         _merge_stats(self._stats, out["stats"])
         return out
 
@@ -224,7 +230,7 @@ class Pipeline:
             nbytes = int(pc.sum(pc.binary_length(text)).as_py() or 0)
             if isinstance(seg, list):
                 spec = json.dumps([f._spec() for f in seg])
-                out = _qfast.run_steps(text, spec, column, self.tokenizer)
+                out = _qfast.run_steps(text, spec, column, self._tok)
                 for j, st in enumerate(out["stats"]):
                     call_stats[first + j] = st
                 keep = out["keep"]

@@ -44,22 +44,13 @@ def jieba_words(data: Any, column: str = "text") -> pa.Array:
     return _jieba().cut(col, column)
 
 
-#: datatrove language codes whose word tokenizer is spaCy's jieba segmenter. (datatrove maps
-#: ``"zh"`` itself to spaCy's ``xx`` tokenizer, which does not segment Chinese.)
-JIEBA_CODES = ("cmn", "cmn_Hani")
-
-
 def words(data: Any, language: str, column: str = "text") -> pa.Array:
     """Per row, the words datatrove's ``load_word_tokenizer(language).word_tokenize(row)``
-    gives, for the languages segmented here: ``cmn`` / ``cmn_Hani`` (spaCy's jieba segmenter:
-    jieba's words without the whitespace tokens). Null for a null text."""
-    if language not in JIEBA_CODES:
-        raise ConfigError(
-            f"qfast.segment.words supports {', '.join(JIEBA_CODES)}; got {language!r} "
-            "(English and other spaCy languages: qfast.words)"
-        )
-    _, col = text_column(data, column)
-    return _jieba().cut(col, column, True)
+    gives (e.g. ``"cmn"``: spaCy's jieba segmenter, jieba's words without the whitespace
+    tokens); null for a null text. Same as ``qfast.words(data, column, language=language)``."""
+    from .tokenize import words as _words
+
+    return _words(data, column, language=language)
 
 
-__all__ = ["JIEBA_CODES", "jieba_words", "words"]
+__all__ = ["jieba_words", "words"]

@@ -277,6 +277,19 @@ impl Jieba {
     }
 }
 
+impl crate::tokenize::Segmenter for Jieba {
+    fn segment(&self, text: &str) -> Vec<(usize, usize)> {
+        let base = text.as_ptr() as usize;
+        self.cut(text)
+            .into_iter()
+            .map(|w| {
+                let a = w.as_ptr() as usize - base;
+                (a, a + w.len())
+            })
+            .collect()
+    }
+}
+
 /// Maximal runs of `s` whose characters do / do not satisfy `pred`, in order: what
 /// `re.split("([class]+)", s)` yields without its empty pieces.
 fn runs(s: &str, pred: fn(char) -> bool) -> impl Iterator<Item = (bool, &str)> {

@@ -22,12 +22,10 @@ use qfast_core::dedup::{
     doc_hash128, simplify_text as core_simplify, BatchDocs, Dedup, DocId, Keep, LineDedup,
     LshIndex, MinHashConfig, MinHasher, Scratch, Shingling, TextNorm, INDEXED,
 };
-use qfast_core::tokenize::Tokenizer;
 use qfast_core::{arrow_out, parallel, Error};
 
 use crate::arrow_io::text_chunks;
 use crate::errors::IntoPy;
-use crate::tokenize::kind;
 
 thread_local! {
     /// Per-thread signing buffers, reused across rows and calls.
@@ -122,7 +120,7 @@ struct MinHashSpec {
 #[pymethods]
 impl MinHashSpec {
     #[new]
-    #[pyo3(signature = (shingles, n_grams, bands, rows, seed, precision, lowercase, norm_flags, tokenizer = "spacy"))]
+    #[pyo3(signature = (shingles, n_grams, bands, rows, seed, precision, lowercase, norm_flags, tokenizer = None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         shingles: &str,
@@ -133,7 +131,7 @@ impl MinHashSpec {
         precision: u32,
         lowercase: bool,
         norm_flags: [bool; 7],
-        tokenizer: &str,
+        tokenizer: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         let shingling = match shingles {
             "datatrove" => Shingling::Datatrove(norm(norm_flags)),
@@ -153,7 +151,7 @@ impl MinHashSpec {
             seed,
             precision,
         };
-        let hasher = MinHasher::new(cfg, Tokenizer::new(kind(tokenizer)?))
+        let hasher = MinHasher::new(cfg, crate::tokenize::tokenizer(tokenizer)?)
             .map_err(|e| PyValueError::new_err(e.to_string()))?;
         Ok(MinHashSpec { hasher })
     }

@@ -9,12 +9,10 @@ use pyo3::types::PyDict;
 use pyo3_arrow::input::AnyArray;
 use pyo3_arrow::{PyArray, PyRecordBatch};
 use qfast_core::column::gather_rows;
-use qfast_core::tokenize::Tokenizer;
 use qfast_core::{arrow_out, pipeline, signals as core_signals, spec};
 
 use crate::arrow_io::text_chunks;
 use crate::errors::IntoPy;
-use crate::tokenize::kind;
 
 fn to_py(py: Python<'_>, a: ArrayRef) -> PyResult<Py<PyAny>> {
     Ok(PyArray::from_array_ref(a).to_pyarrow(py)?.unbind())
@@ -23,15 +21,15 @@ fn to_py(py: Python<'_>, a: ArrayRef) -> PyResult<Py<PyAny>> {
 /// Runs the JSON-described steps as a chain. Returns a dict with `keep`, `reason`, `step`,
 /// `text` (None unless a step rewrites text) and `stats` (one dict per step).
 #[pyfunction]
-#[pyo3(signature = (data, steps, column = "text", tokenizer = "spacy"))]
+#[pyo3(signature = (data, steps, column = "text", tokenizer = None))]
 fn run_steps<'py>(
     py: Python<'py>,
     data: AnyArray,
     steps: &str,
     column: &str,
-    tokenizer: &str,
+    tokenizer: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let tok = Tokenizer::new(kind(tokenizer)?);
+    let tok = crate::tokenize::tokenizer(tokenizer)?;
     let steps = spec::parse_steps(steps).py_err(py)?;
     let chunks = text_chunks(py, data, column)?;
     let rewrites = steps.iter().any(pipeline::Step::rewrites);
@@ -90,15 +88,15 @@ fn run_steps<'py>(
 
 /// The measured quantities of one leaf step, one column each (null for a null text).
 #[pyfunction]
-#[pyo3(signature = (data, step, column = "text", tokenizer = "spacy"))]
+#[pyo3(signature = (data, step, column = "text", tokenizer = None))]
 fn signals(
     py: Python<'_>,
     data: AnyArray,
     step: &str,
     column: &str,
-    tokenizer: &str,
+    tokenizer: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Py<PyAny>> {
-    let tok = Tokenizer::new(kind(tokenizer)?);
+    let tok = crate::tokenize::tokenizer(tokenizer)?;
     let step = spec::parse_step(step).py_err(py)?;
     let chunks = text_chunks(py, data, column)?;
     let cols = py

@@ -16,8 +16,15 @@ use crate::arrow_io::text_chunks;
 use crate::errors::IntoPy;
 
 #[pyclass(module = "qfast._qfast", frozen)]
-struct JiebaState {
+pub struct JiebaState {
     inner: Arc<Jieba>,
+}
+
+impl JiebaState {
+    /// The segmenter, for a `Tokenizer`.
+    pub fn segmenter(&self) -> Arc<dyn qfast_core::tokenize::Segmenter> {
+        self.inner.clone()
+    }
 }
 
 #[pymethods]

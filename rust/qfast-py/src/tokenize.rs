@@ -11,14 +11,32 @@ use qfast_core::{arrow_out, parallel};
 use crate::arrow_io::text_chunks;
 use crate::errors::IntoPy;
 
-pub fn kind(name: &str) -> PyResult<TokenizerKind> {
-    match name {
-        "spacy" => Ok(TokenizerKind::Spacy),
-        "unicode" => Ok(TokenizerKind::Unicode),
-        other => Err(PyValueError::new_err(format!(
-            "unknown tokenizer {other:?}; expected \"spacy\" or \"unicode\""
-        ))),
+/// A tokenizer argument: `"spacy"` (spaCy en), `"spacy_xx"` (spaCy xx), `"unicode"`, or a
+/// segmenter object (`JiebaState`); None is `"spacy"`.
+pub fn tokenizer(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Tokenizer> {
+    let Some(obj) = obj else {
+        return Ok(Tokenizer::new(TokenizerKind::Spacy));
+    };
+    if let Ok(seg) = obj.cast::<crate::segment::JiebaState>() {
+        return Ok(Tokenizer::with_segmenter(seg.get().segmenter()));
     }
+    let name: &str = obj.extract().map_err(|_| {
+        PyValueError::new_err(format!(
+            "tokenizer must be a name or a JiebaState, got {}",
+            obj.get_type()
+        ))
+    })?;
+    let kind = match name {
+        "spacy" => TokenizerKind::Spacy,
+        "spacy_xx" => TokenizerKind::SpacyXx,
+        "unicode" => TokenizerKind::Unicode,
+        other => {
+            return Err(PyValueError::new_err(format!(
+                "unknown tokenizer {other:?}; expected \"spacy\", \"spacy_xx\" or \"unicode\""
+            )))
+        }
+    };
+    Ok(Tokenizer::new(kind))
 }
 
 /// Splits every row of the column with `split` on the core pool, GIL released, and returns
@@ -27,10 +45,10 @@ fn split_rows(
     py: Python<'_>,
     data: AnyArray,
     column: &str,
-    tokenizer: &str,
+    tokenizer: Option<&Bound<'_, PyAny>>,
     split: for<'a> fn(&Tokenizer, &'a str) -> Vec<&'a str>,
 ) -> PyResult<Py<PyAny>> {
-    let tok = Tokenizer::new(kind(tokenizer)?);
+    let tok = self::tokenizer(tokenizer)?;
     let chunks = text_chunks(py, data, column)?;
     let out = py
         .detach(|| {
@@ -44,15 +62,25 @@ fn split_rows(
 
 /// Per-row word lists (`list<large_utf8>`, null for a null row).
 #[pyfunction]
-#[pyo3(signature = (data, column = "text", tokenizer = "spacy"))]
-fn words(py: Python<'_>, data: AnyArray, column: &str, tokenizer: &str) -> PyResult<Py<PyAny>> {
+#[pyo3(signature = (data, column = "text", tokenizer = None))]
+fn words(
+    py: Python<'_>,
+    data: AnyArray,
+    column: &str,
+    tokenizer: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Py<PyAny>> {
     split_rows(py, data, column, tokenizer, |tok, t| tok.words(t))
 }
 
 /// Per-row sentence pieces as datatrove's `split_into_sentences` makes them.
 #[pyfunction]
-#[pyo3(signature = (data, column = "text", tokenizer = "spacy"))]
-fn sentences(py: Python<'_>, data: AnyArray, column: &str, tokenizer: &str) -> PyResult<Py<PyAny>> {
+#[pyo3(signature = (data, column = "text", tokenizer = None))]
+fn sentences(
+    py: Python<'_>,
+    data: AnyArray,
+    column: &str,
+    tokenizer: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Py<PyAny>> {
     split_rows(py, data, column, tokenizer, |tok, t| tok.sentences(t))
 }
 

@@ -1,60 +1,6 @@
 //! spaCy's rule-based `Sentencizer` (default punct chars) and datatrove's
 //! `split_into_sentences` piece construction.
 
-use super::rules::rules;
-
-/// Indices of the tokens that start a sentence (token 0 always does, if any).
-pub(crate) fn sentence_starts<'a, I>(tokens: I) -> Vec<usize>
-where
-    I: IntoIterator<Item = &'a str>,
-{
-    let r = rules();
-    let mut starts = Vec::new();
-    let mut seen_period = false;
-    for (i, t) in tokens.into_iter().enumerate() {
-        if i == 0 {
-            starts.push(0);
-        }
-        let mut cs = t.chars();
-        let in_punct_chars = match (cs.next(), cs.next()) {
-            (Some(c), None) => r.punct_chars.contains(c),
-            _ => false,
-        };
-        if seen_period && !in_punct_chars && !is_punct(t) {
-            if i != 0 {
-                starts.push(i);
-            }
-            seen_period = false;
-        } else if in_punct_chars {
-            seen_period = true;
-        }
-    }
-    starts
-}
-
-/// spaCy `is_punct`: every char has a Unicode P* category (vacuously true for "").
-fn is_punct(t: &str) -> bool {
-    let r = rules();
-    t.chars().all(|c| r.category_p.contains(c))
-}
-
-/// datatrove pieces: cut `text` at the end of the last token of each sentence but the last.
-pub(crate) fn pieces_from_spans<'a>(
-    text: &'a str,
-    spans: &[(usize, usize)],
-    starts: &[usize],
-) -> Vec<&'a str> {
-    let mut out = Vec::with_capacity(starts.len().max(1));
-    let mut prev = 0usize;
-    for &s in starts.iter().skip(1) {
-        if let Some((a, b)) = next_cut(spans, &mut prev, s) {
-            out.push(&text[a..b]);
-        }
-    }
-    out.push(&text[prev..]);
-    out
-}
-
 /// The piece that a sentence starting at token `s` closes, as `(start, end)` bytes, advancing
 /// `prev`; None where datatrove makes no cut (token 0, out of range, or no progress).
 fn next_cut(spans: &[(usize, usize)], prev: &mut usize, s: usize) -> Option<(usize, usize)> {
@@ -69,7 +15,8 @@ fn next_cut(spans: &[(usize, usize)], prev: &mut usize, s: usize) -> Option<(usi
     Some((start, end))
 }
 
-/// `sentence_starts` from token flags (`spacy::token_flags`), calling `on_start(i)` per start.
+/// The sentencizer over token flags (`spacy::token_flags`): `on_start(i)` for each token that
+/// starts a sentence (token 0 first).
 #[inline]
 pub(crate) fn each_sentence_start_flags(flags: &[u8], mut on_start: impl FnMut(usize)) {
     use super::spacy::{F_IS_PUNCT, F_PUNCT_CHAR};

@@ -1,16 +1,17 @@
 //! Port of spaCy 3.8.18's `Tokenizer.__call__` (`_tokenize_affixes` + `_apply_special_cases`)
-//! for `spacy.blank("en")`, producing token byte spans.
+//! for `spacy.blank("en")` and `spacy.blank("xx")`, producing token byte spans.
 //!
 //! Cache notes: datatrove tokenizes inside `memory_zone()`, where spaCy never stores cache
 //! entries, so only the load-time cache could matter. The only chunk it holds after loading is
-//! `’’` (the last special case registered with the phrase matcher), and special cases are
-//! consulted before the cache, so it never changes the output: no cache emulation is needed.
+//! `’’` for en, `—` for xx (the last special case registered with the phrase matcher), and
+//! special cases are consulted before the cache, so it never changes the output: no cache
+//! emulation is needed.
 
 use super::affixes::{find_infixes, find_prefix, find_suffix};
 use std::cell::RefCell;
 
 use super::chunk_cache::{ChunkCache, Key, MAX_KEY};
-use super::rules::{py_isspace, rules, Rules};
+use super::rules::{py_isspace, rules_for, Rules, SpacyLang};
 use super::special_cases::apply_special_cases;
 
 /// Reusable per-call buffers for the slow path.
@@ -75,15 +76,27 @@ pub(crate) struct TokState {
 const BLOCK: usize = 128;
 
 thread_local! {
-    static STATE: RefCell<Option<Box<TokState>>> = const { RefCell::new(None) };
+    // One state per language: the chunk cache holds language-specific tokenizations.
+    static STATE: RefCell<[Option<Box<TokState>>; 2]> = const { RefCell::new([None, None]) };
+}
+
+fn slot(lang: SpacyLang) -> usize {
+    match lang {
+        SpacyLang::En => 0,
+        SpacyLang::Xx => 1,
+    }
 }
 
 /// Tokenize `text` into the thread's reusable buffers and call `f(spans, flags)`.
-pub(crate) fn with_tokens<R>(text: &str, f: impl FnOnce(&[(usize, usize)], &[u8]) -> R) -> R {
+pub(crate) fn with_tokens<R>(
+    lang: SpacyLang,
+    text: &str,
+    f: impl FnOnce(&[(usize, usize)], &[u8]) -> R,
+) -> R {
     STATE.with(|cell| match cell.try_borrow_mut() {
         Ok(mut guard) => {
-            let st = guard.get_or_insert_with(Default::default);
-            st.run(text);
+            let st = guard[slot(lang)].get_or_insert_with(Default::default);
+            st.run(lang, text);
             let out = f(&st.spans, &st.flags);
             // Don't keep a huge document's buffers alive.
             if st.spans.capacity() > (1 << 22) {
@@ -94,36 +107,39 @@ pub(crate) fn with_tokens<R>(text: &str, f: impl FnOnce(&[(usize, usize)], &[u8]
         }
         Err(_) => {
             let mut st = TokState::default();
-            st.run(text);
+            st.run(lang, text);
             f(&st.spans, &st.flags)
         }
     })
 }
 
 /// spaCy tokens of `text` as byte spans `(start, end)`, including whitespace tokens.
-pub fn spacy_tokens(text: &str) -> Vec<(usize, usize)> {
-    spacy_tokens_and_flags(text).0
+pub fn spacy_tokens(lang: SpacyLang, text: &str) -> Vec<(usize, usize)> {
+    spacy_tokens_and_flags(lang, text).0
 }
 
 /// spaCy tokens of `text` and their flags, handed over without copying (the thread's buffers
 /// start again empty).
-pub(crate) fn spacy_tokens_and_flags(text: &str) -> (Vec<(usize, usize)>, Vec<u8>) {
+pub(crate) fn spacy_tokens_and_flags(
+    lang: SpacyLang,
+    text: &str,
+) -> (Vec<(usize, usize)>, Vec<u8>) {
     STATE.with(|cell| {
         let mut guard = cell.try_borrow_mut().ok();
         let mut local = None;
         let st = match guard.as_mut() {
-            Some(g) => g.get_or_insert_with(Default::default),
+            Some(g) => g[slot(lang)].get_or_insert_with(Default::default),
             None => local.insert(Box::<TokState>::default()),
         };
-        st.run(text);
+        st.run(lang, text);
         (std::mem::take(&mut st.spans), std::mem::take(&mut st.flags))
     })
 }
 
 impl TokState {
     /// Tokenize `text` into `spans` / `flags`.
-    fn run(&mut self, text: &str) {
-        let r = rules();
+    fn run(&mut self, lang: SpacyLang, text: &str) {
+        let r = rules_for(lang);
         self.spans.clear();
         self.flags.clear();
         let bytes = text.as_bytes();

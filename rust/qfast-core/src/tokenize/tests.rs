@@ -129,3 +129,42 @@ fn unicode_kind() {
     );
     assert_eq!(t.sentences("One. Two"), vec!["One.", " Two"]);
 }
+
+#[test]
+fn doc_tokens_follow_spacy_get_words_and_spaces() {
+    // A segmenter's raw tokens, whitespace as tokens of its own (as jieba gives them).
+    let text = "  ab. .c\n\nd";
+    let raw = [
+        (0, 1),
+        (1, 2),
+        (2, 4),
+        (4, 5),
+        (5, 6),
+        (6, 7),
+        (7, 8),
+        (8, 9),
+        (9, 10),
+        (10, 11),
+    ];
+    // Leading whitespace is one token; the " " after "." becomes its trailing space; "\n\n" is
+    // one token.
+    assert_eq!(
+        super::doc_tokens(text, &raw),
+        vec![(0, 2), (2, 4), (4, 5), (6, 7), (7, 8), (8, 10), (10, 11)]
+    );
+    assert_eq!(super::doc_tokens("", &[]), vec![]);
+    assert_eq!(
+        super::doc_tokens("   ", &[(0, 1), (1, 2), (2, 3)]),
+        vec![(0, 3)]
+    );
+}
+
+#[test]
+fn xx_rules_differ_from_en_in_special_cases_only_where_expected() {
+    let en = Tokenizer::new(TokenizerKind::Spacy);
+    let xx = Tokenizer::new(TokenizerKind::SpacyXx);
+    assert_eq!(en.words("I don't."), vec!["I", "do", "n't", "."]);
+    assert_eq!(xx.words("I don't."), vec!["I", "don't", "."]);
+    // shared punctuation rules
+    assert_eq!(xx.words("(你好)。"), vec!["(", "你好", ")", "。"]);
+}
