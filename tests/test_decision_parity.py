@@ -12,7 +12,12 @@ from typing import Any
 import pyarrow as pa
 import pytest
 from conftest import REPORT
-from parity_data import decision_files, decision_golden, texts_by_id
+from parity_data import (
+    decision_files,
+    decision_golden,
+    pending_decision_languages,
+    texts_by_id,
+)
 
 import qfast
 
@@ -59,6 +64,9 @@ def test_golden_files_cover_the_main_eval_files() -> None:
     for lang in ("zh", "cmn"):
         assert (lang, "zh_reviews_chinesenlpcorpus") in have
         assert (lang, "web_html_extracted") in have
+    # Japanese golden files exist; the comparison starts when qfast segments Japanese natively.
+    REPORT.append(f"decision golden files not compared yet: {pending_decision_languages()}")
+    assert set(pending_decision_languages()) <= {"ja"}
 
 
 @pytest.mark.parametrize("language,path", FILES, ids=IDS)

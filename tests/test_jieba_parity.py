@@ -44,16 +44,26 @@ def test_nulls_and_edges() -> None:
     assert "\r\n" in out[4]
 
 
-def test_cmn_words_identical_to_datatrove(eval_data: Path) -> None:
-    """datatrove's ``load_word_tokenizer("cmn")`` (spaCy zh + jieba) on the same rows."""
+@pytest.mark.parametrize("language", ["cmn", "zh"])
+def test_words_and_sentences_identical_to_datatrove(eval_data: Path, language: str) -> None:
+    """datatrove's ``split_into_words`` / ``split_into_sentences`` with ``language`` on the same
+    rows: ``"cmn"`` is spaCy zh with the jieba segmenter, ``"zh"`` spaCy's xx tokenizer."""
     ids, texts = zh_rows(eval_data)
-    raw = (GOLDEN / "jieba" / "cmn_datatrove_token_hashes.bin").read_bytes()
-    ours = qfast.segment.words(pa.array(texts), language="cmn").to_pylist()
-    bad = [i for i, t in enumerate(ours) if digest(t) != raw[8 * i : 8 * i + 8]]
-    REPORT.append(
-        f"datatrove cmn word tokenizer: {len(ids) - len(bad)}/{len(ids)} zh rows identical"
+    col = pa.array(texts)
+    for what, ours in (
+        ("token", qfast.words(col, language=language).to_pylist()),
+        ("sentence", qfast.sentences(col, language=language).to_pylist()),
+    ):
+        raw = (GOLDEN / "jieba" / f"{language}_datatrove_{what}_hashes.bin").read_bytes()
+        assert len(raw) == 8 * len(ids)
+        bad = [i for i, t in enumerate(ours) if digest(t) != raw[8 * i : 8 * i + 8]]
+        REPORT.append(
+            f"datatrove {language} {what}s: {len(ids) - len(bad)}/{len(ids)} zh rows identical "
+            f"({1 - len(bad) / len(ids):.4%})"
+        )
+        REPORT.extend(f"  differs: {ids[i]} {'|'.join(ours[i])[:80]!r}" for i in bad[:50])
+        assert len(bad) <= len(ids) // 1000
+    assert (
+        qfast.segment.words(col[:50], language=language).to_pylist()
+        == qfast.words(col[:50], language=language).to_pylist()
     )
-    REPORT.extend(f"  differs: {ids[i]} {''.join(ours[i])[:60]!r}" for i in bad[:50])
-    assert len(bad) <= len(ids) // 1000
-    with pytest.raises(qfast.errors.ConfigError, match="supports cmn"):
-        qfast.segment.words(pa.array(["x"]), language="zh")

@@ -73,7 +73,7 @@ def resolve(language: str, tokenizer: str = "spacy") -> Any:
         return "unicode"
     if tokenizer not in ("spacy", "datatrove"):
         raise ConfigError(
-            f"tokenizer={tokenizer!r}: expected 'spacy' (datatrove's tokenizer for the "
+            f"unknown tokenizer {tokenizer!r}: expected 'spacy' (datatrove's tokenizer for the "
             "language) or 'unicode'"
         )
     tok = datatrove_tokenizer(language)
