@@ -26,10 +26,55 @@ const S: usize = 3;
 /// Possible previous states of each state (jieba's `PrevStatus`).
 const PREV: [[usize; 2]; 4] = [[E, S], [B, M], [M, B], [S, E]];
 
+/// jieba's prefix dictionary (`FREQ`: every word, and every prefix of a word at 0) as a
+/// character trie, so that extending a candidate word by one character is one small lookup
+/// instead of hashing the whole candidate again.
+#[derive(Default)]
+struct Trie {
+    /// (node, next char) -> child node; node 0 is the root.
+    next: AHashMap<(u32, char), u32>,
+    /// Per node: the word's frequency (0 for a prefix that is not a word, as in jieba).
+    freq: Vec<u64>,
+}
+
+impl Trie {
+    fn child(&self, node: u32, c: char) -> Option<u32> {
+        self.next.get(&(node, c)).copied()
+    }
+
+    /// Insert `word` with `f` (a later line for the same word wins, as in jieba).
+    fn insert(&mut self, word: &str, f: u64) {
+        if self.freq.is_empty() {
+            self.freq.push(0);
+        }
+        let mut node = 0u32;
+        for c in word.chars() {
+            node = match self.child(node, c) {
+                Some(n) => n,
+                None => {
+                    let n = self.freq.len() as u32;
+                    self.freq.push(0);
+                    self.next.insert((node, c), n);
+                    n
+                }
+            };
+        }
+        self.freq[node as usize] = f;
+    }
+
+    /// `FREQ.get(s)`: None when `s` is neither a word nor a prefix of one.
+    fn get(&self, s: &str) -> Option<u64> {
+        let mut node = 0u32;
+        for c in s.chars() {
+            node = self.child(node, c)?;
+        }
+        self.freq.get(node as usize).copied()
+    }
+}
+
 /// jieba's dictionary and HMM.
 pub struct Jieba {
-    /// Word (and every prefix of a word, at 0) -> frequency.
-    freq: AHashMap<String, u64>,
+    freq: Trie,
     log_total: f64,
     start: [f64; 4],
     /// `trans[from][to]` (`-inf` where jieba has no entry).
@@ -65,7 +110,7 @@ impl Jieba {
         trans: &[(String, String, f64)],
         emit: &[(String, Vec<(char, f64)>)],
     ) -> Result<Self> {
-        let mut freq: AHashMap<String, u64> = AHashMap::new();
+        let mut freq = Trie::default();
         let mut total = 0u64;
         for (n, line) in dict.lines().enumerate() {
             let line = line.trim();
@@ -85,11 +130,8 @@ impl Jieba {
                     n + 1
                 ))
             })?;
-            freq.insert(word.to_string(), f);
+            freq.insert(word, f);
             total += f;
-            for (i, _) in word.char_indices().skip(1) {
-                freq.entry(word[..i].to_string()).or_insert(0);
-            }
         }
         if total == 0 {
             return Err(Error::Config("the jieba dictionary is empty".into()));
@@ -141,34 +183,38 @@ impl Jieba {
         let at: Vec<usize> = s.char_indices().map(|(i, _)| i).chain([s.len()]).collect();
         let n = at.len() - 1;
         let sub = |i: usize, j: usize| &s[at[i]..at[j]];
-        // DAG: for each start, the ends (inclusive) of dictionary words.
-        let mut dag: Vec<Vec<usize>> = Vec::with_capacity(n);
+        // DAG: for each start k, the ends (inclusive) of dictionary words with their
+        // frequencies, in `ends[first[k]..first[k + 1]]`.
+        let chars: Vec<char> = s.chars().collect();
+        let mut ends: Vec<(usize, u64)> = Vec::with_capacity(2 * n);
+        let mut first: Vec<usize> = Vec::with_capacity(n + 1);
         for k in 0..n {
-            let mut ends = Vec::new();
-            let mut i = k;
-            while i < n {
-                match self.freq.get(sub(k, i + 1)) {
-                    Some(&f) => {
+            first.push(ends.len());
+            let mut node = 0u32;
+            for (i, &c) in chars.iter().enumerate().skip(k) {
+                match self.freq.child(node, c) {
+                    Some(next) => {
+                        node = next;
+                        let f = self.freq.freq[node as usize];
                         if f > 0 {
-                            ends.push(i);
+                            ends.push((i, f));
                         }
                     }
                     None => break,
                 }
-                i += 1;
             }
-            if ends.is_empty() {
-                ends.push(k);
+            if ends.len() == first[k] {
+                // no word starts here: the character alone (frequency looked up as jieba does)
+                ends.push((k, self.freq.get(sub(k, k + 1)).unwrap_or(0)));
             }
-            dag.push(ends);
         }
+        first.push(ends.len());
         // Best path from the end: route[i] = (log prob, end of the word starting at i).
         let mut route = vec![(0f64, 0usize); n + 1];
         for idx in (0..n).rev() {
             let mut best = (f64::NEG_INFINITY, 0usize);
-            for &x in &dag[idx] {
-                let f = self.freq.get(sub(idx, x + 1)).copied().unwrap_or(0).max(1);
-                let p = (f as f64).ln() - self.log_total + route[x + 1].0;
+            for &(x, f) in &ends[first[idx]..first[idx + 1]] {
+                let p = (f.max(1) as f64).ln() - self.log_total + route[x + 1].0;
                 if p > best.0 || (p == best.0 && x > best.1) {
                     best = (p, x);
                 }
@@ -200,7 +246,7 @@ impl Jieba {
         let buf = &s[at[b]..at[e]];
         if e - b == 1 {
             out.push(buf);
-        } else if self.freq.get(buf).copied().unwrap_or(0) == 0 {
+        } else if self.freq.get(buf).unwrap_or(0) == 0 {
             self.finalseg(buf, out);
         } else {
             for i in b..e {
@@ -277,16 +323,19 @@ impl Jieba {
     }
 }
 
+/// spaCy zh with the jieba segmenter: jieba's words through `get_words_and_spaces`.
 impl crate::tokenize::Segmenter for Jieba {
-    fn segment(&self, text: &str) -> Vec<(usize, usize)> {
+    fn doc_tokens(&self, text: &str) -> Vec<(usize, usize)> {
         let base = text.as_ptr() as usize;
-        self.cut(text)
+        let raw: Vec<(usize, usize)> = self
+            .cut(text)
             .into_iter()
             .map(|w| {
                 let a = w.as_ptr() as usize - base;
                 (a, a + w.len())
             })
-            .collect()
+            .collect();
+        crate::tokenize::spacy_words_and_spaces(text, &raw)
     }
 }
 

@@ -308,7 +308,7 @@ pub fn apply_with_tokens(
         if cfg.min_num_sentences != -1 {
             out.num_sentences += if cfg.split_paragraph {
                 let (sentences, words) = match (&line, doc_tokens) {
-                    (Cow::Borrowed(l), Some(toks)) => {
+                    (Cow::Borrowed(l), Some(toks)) if tok.lines_independent() => {
                         let start = l.as_ptr() as usize - base;
                         tok.sentence_and_word_count_in(toks, start, start + l.len())
                     }

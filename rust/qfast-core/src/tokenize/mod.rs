@@ -46,10 +46,25 @@ pub enum TokenizerKind {
     Unicode,
 }
 
-/// A word segmenter for text written without spaces (jieba for Chinese): the byte spans of
-/// its tokens, in order; whitespace may come as tokens of its own and is never part of a word.
+/// A word segmenter for text written without spaces (jieba, Sudachi) as datatrove runs it
+/// through spaCy.
 pub trait Segmenter: Send + Sync {
-    fn segment(&self, text: &str) -> Vec<(usize, usize)>;
+    /// The tokens of the spaCy `Doc` for `text` (byte spans, in order): words, and whitespace
+    /// as spaCy keeps it (see [`spacy_words_and_spaces`]).
+    fn doc_tokens(&self, text: &str) -> Vec<(usize, usize)>;
+
+    /// Byte ranges of `text` that datatrove tokenizes one by one (for Japanese it cuts text
+    /// into chunks of at most 40,000 bytes); the whole text by default.
+    fn chunks(&self, text: &str) -> Vec<(usize, usize)> {
+        vec![(0, text.len())]
+    }
+
+    /// Whether a line's tokens are the whole text's tokens within that line (true for jieba,
+    /// whose blocks end at any whitespace; not for a lattice over the whole text, whose best
+    /// path near a line end depends on what follows). Where false, C4 tokenizes each line.
+    fn lines_independent(&self) -> bool {
+        true
+    }
 }
 
 #[derive(Clone)]
@@ -103,7 +118,17 @@ impl Tokenizer {
         match &self.engine {
             Engine::Spacy(lang) => spacy::spacy_tokens(*lang, text),
             Engine::Unicode => unicode_words::unicode_tokens(text),
-            Engine::Segmenter(seg) => doc_tokens(text, &seg.segment(text)),
+            Engine::Segmenter(seg) => {
+                let mut out = Vec::new();
+                for (a, b) in seg.chunks(text) {
+                    out.extend(
+                        seg.doc_tokens(&text[a..b])
+                            .into_iter()
+                            .map(|(x, y)| (a + x, a + y)),
+                    );
+                }
+                out
+            }
         }
     }
 
@@ -151,13 +176,35 @@ impl Tokenizer {
 
     /// datatrove `split_into_sentences`: contiguous pieces covering `text` (1 for empty text).
     pub fn sentences<'a>(&self, text: &'a str) -> Vec<&'a str> {
+        if let Some(seg) = self.chunked(text) {
+            return chunked_sentences(seg, text);
+        }
         self.with_flags(text, |spans, flags| {
             sentencizer::pieces_from_flags(text, spans, flags)
         })
     }
 
+    /// The segmenter, where it cuts `text` into more than one chunk.
+    fn chunked(&self, text: &str) -> Option<&dyn Segmenter> {
+        match &self.engine {
+            Engine::Segmenter(seg) if seg.chunks(text).len() > 1 => Some(seg.as_ref()),
+            _ => None,
+        }
+    }
+
+    /// See [`Segmenter::lines_independent`]; true for the spaCy and Unicode engines.
+    pub fn lines_independent(&self) -> bool {
+        match &self.engine {
+            Engine::Segmenter(seg) => seg.lines_independent(),
+            _ => true,
+        }
+    }
+
     /// `(words(text), sentences(text))` from a single tokenization pass.
     pub fn words_and_sentences<'a>(&self, text: &'a str) -> (Vec<&'a str>, Vec<&'a str>) {
+        if self.chunked(text).is_some() {
+            return (self.words(text), self.sentences(text));
+        }
         self.with_flags(text, |spans, flags| {
             (
                 words_of(text, spans, flags),
@@ -168,6 +215,9 @@ impl Tokenizer {
 
     /// `len(split_into_sentences(text))`.
     pub fn sentence_count(&self, text: &str) -> usize {
+        if self.chunked(text).is_some() {
+            return self.sentences(text).len();
+        }
         self.with_flags(text, sentencizer::piece_count_from_flags)
     }
 
@@ -193,6 +243,9 @@ impl Tokenizer {
 
     /// `(len(split_into_sentences(text)), len(split_into_words(text)))` from one tokenization.
     pub fn sentence_and_word_count(&self, text: &str) -> (usize, usize) {
+        if self.chunked(text).is_some() {
+            return (self.sentences(text).len(), self.words(text).len());
+        }
         self.with_flags(text, |spans, flags| {
             (
                 sentencizer::piece_count_from_flags(spans, flags),
@@ -206,11 +259,54 @@ fn count_words(flags: &[u8]) -> usize {
     flags.iter().filter(|&&f| f & spacy::F_WORD != 0).count()
 }
 
+/// datatrove's `split_into_sentences` over chunks tokenized one by one: each chunk's sentences
+/// end where spaCy's do within the chunk, shifted by the end of the previous sentence (not by
+/// the chunk's start: datatrove's `span_tokenize` does so, in code points), and the pieces run
+/// from one end to the next.
+fn chunked_sentences<'a>(seg: &dyn Segmenter, text: &'a str) -> Vec<&'a str> {
+    let r = rules::rules();
+    // Code point -> byte offset, for the code point arithmetic datatrove does.
+    let mut at: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
+    at.push(text.len());
+    let cp = |byte: usize| at.partition_point(|&b| b < byte);
+    let mut ends: Vec<usize> = Vec::new(); // code points
+    for (a, b) in seg.chunks(text) {
+        let chunk = &text[a..b];
+        let spans = seg.doc_tokens(chunk);
+        let flags: Vec<u8> = spans
+            .iter()
+            .map(|&(x, y)| spacy::token_flags(r, &chunk[x..y]))
+            .collect();
+        let offset = ends.last().copied().unwrap_or(0);
+        let chunk_cp = cp(a);
+        let rel = |byte_end: usize| cp(a + byte_end) - chunk_cp;
+        sentencizer::each_sentence_start_flags(&flags, |s| {
+            if s > 0 {
+                ends.push(offset + rel(spans[s - 1].1));
+            }
+        });
+        if let Some(&(_, y)) = spans.last() {
+            ends.push(offset + rel(y));
+        }
+    }
+    let n = at.len() - 1;
+    let byte = |c: usize| at[c.min(n)];
+    let mut out = Vec::with_capacity(ends.len().max(1));
+    let mut prev = 0usize;
+    for &e in ends.iter().take(ends.len().saturating_sub(1)) {
+        // Python slicing: an end before the start gives "".
+        out.push(&text[byte(prev)..byte(e.max(prev))]);
+        prev = e;
+    }
+    out.push(&text[byte(prev)..]);
+    out
+}
+
 /// The tokens of the spaCy `Doc` that a segmenter's tokens make (spaCy's
-/// `get_words_and_spaces`, as its jieba and Sudachi tokenizers call it): whitespace tokens go,
-/// one `" "` right after a word becomes that word's trailing space, and any other whitespace
-/// between words (or before the first) is one token. Sentence boundaries depend on this.
-pub(crate) fn doc_tokens(text: &str, raw: &[(usize, usize)]) -> Vec<(usize, usize)> {
+/// `get_words_and_spaces`, as its jieba tokenizer calls it): whitespace tokens go, one `" "`
+/// right after a word becomes that word's trailing space, and any other whitespace between
+/// words (or before the first) is one token. Sentence boundaries depend on this.
+pub fn spacy_words_and_spaces(text: &str, raw: &[(usize, usize)]) -> Vec<(usize, usize)> {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(raw.len());
     let mut pos = 0usize;

@@ -149,12 +149,12 @@ fn doc_tokens_follow_spacy_get_words_and_spaces() {
     // Leading whitespace is one token; the " " after "." becomes its trailing space; "\n\n" is
     // one token.
     assert_eq!(
-        super::doc_tokens(text, &raw),
+        super::spacy_words_and_spaces(text, &raw),
         vec![(0, 2), (2, 4), (4, 5), (6, 7), (7, 8), (8, 10), (10, 11)]
     );
-    assert_eq!(super::doc_tokens("", &[]), vec![]);
+    assert_eq!(super::spacy_words_and_spaces("", &[]), vec![]);
     assert_eq!(
-        super::doc_tokens("   ", &[(0, 1), (1, 2), (2, 3)]),
+        super::spacy_words_and_spaces("   ", &[(0, 1), (1, 2), (2, 3)]),
         vec![(0, 3)]
     );
 }
