@@ -432,6 +432,16 @@ fn slow_chunk(
 }
 
 fn url_match(r: &Rules, s: &str) -> bool {
+    // Both host forms of spaCy's URL_PATTERN need a "." followed by a digit (dotted IPv4) or
+    // by the TLD's first letter (ASCII a-z or a non-ASCII letter): without such a "." the regex
+    // cannot match, so skip running it (most chunks, e.g. "end." or "...").
+    let b = s.as_bytes();
+    let dot_then_host_char = b.windows(2).any(|w| {
+        w[0] == b'.' && (w[1].is_ascii_lowercase() || w[1].is_ascii_digit() || w[1] >= 0x80)
+    });
+    if !dot_then_host_char {
+        return false;
+    }
     match &r.url {
         Some(re) => matches!(re.is_match(s), Ok(true)),
         None => false,
