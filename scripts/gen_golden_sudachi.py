@@ -4,7 +4,10 @@ A, datatrove's memory-leak fix) on every ja row of eval_data: ja_kwdlc_web_leads
 web_html_extracted whose fastText LID-176 reference label is ja. Stored compactly: per row an
 8-byte blake2b of the words joined by U+0001 (ja_datatrove_token_hashes.bin, in row order) and
 of ``split_into_sentences(text, "ja")`` (ja_datatrove_sentence_hashes.bin), plus the full words
-of the first 300 rows for readable diffs (ja_tokens_head.json).
+of the first 300 rows for readable diffs (ja_tokens_head.json). Three long documents made of
+ja_kwdlc_web_leads texts joined by "", " " and "\n" (about 120 kB each, ids ``long-*``) follow
+the eval rows: datatrove cuts them into 40,000-byte chunks, which moves token and sentence
+boundaries.
 
 usage: python scripts/gen_golden_sudachi.py [EVAL_DATA_DIR]   (needs the [bench] extra)
 """
@@ -38,6 +41,14 @@ def ja_rows(eval_dir: Path) -> tuple[list[str], list[str]]:
             if x:
                 ids.append(i)
                 texts.append(x)
+    base = [x for x in k["text"].to_pylist() if x]
+    for n, sep in enumerate(("", " ", "\n")):
+        doc, j = "", n * 500
+        while len(doc.encode()) < 120_000:
+            doc += sep + base[j % len(base)]
+            j += 1
+        ids.append(f"long-{n}")
+        texts.append(doc)
     return ids, texts
 
 

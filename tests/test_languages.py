@@ -20,7 +20,8 @@ def test_lookup_follows_datatrove() -> None:
     assert languages.datatrove_tokenizer("zh_Hani") == "SpaCyTokenizer:zh"
     assert languages.datatrove_tokenizer("ja") == "SpaCyTokenizer:ja"
     assert languages.datatrove_tokenizer("ab") == "SpaCyTokenizer:xx"  # Abkhazian
-    assert languages.is_native("ab") and not languages.is_native("ja")
+    assert languages.is_native("ab") and languages.is_native("ja")
+    assert not languages.is_native("ko")
 
 
 def test_unknown_language_fails_when_the_filter_is_made() -> None:

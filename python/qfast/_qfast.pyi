@@ -28,6 +28,7 @@ __all__ = [
     "ccnet_normalize_line",
     "train_fasttext",
     "JiebaState",
+    "SudachiState",
     "FastTextState",
     "pii_redact",
     "pii_kinds",
@@ -295,6 +296,14 @@ class JiebaState:
     ) -> JiebaState: ...
     def cut(self, data: Any, column: str, drop_space: bool = False) -> pa.Array: ...
 
+@final
+class SudachiState:
+    """Sudachi's system dictionary and resources (mode A), for datatrove's ja tokenizer."""
+
+    def __new__(
+        cls, dic_path: str | PathLike[str], char_def: str, unk_def: str, rewrite_def: str
+    ) -> SudachiState: ...
+
 #: ``"spacy"`` (spaCy en port), ``"spacy_xx"`` (spaCy xx port), ``"unicode"`` (UAX #29), or a
 #: segmenter; None is ``"spacy"``.
-_TokenizerArg = str | JiebaState | None
+_TokenizerArg = str | JiebaState | SudachiState | None

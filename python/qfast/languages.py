@@ -12,7 +12,8 @@ datatrove tokenizer         language keys (examples)        qfast
 spaCy ``en``                ``en``, ``eng``, ``eng_Latn``   native port (``"spacy"``)
 spaCy ``xx``                ``zh`` (!), ``ru``, ~2000 more  native port (``"spacy_xx"``)
 spaCy ``zh`` (jieba)        ``cmn``, ``zh_Hani``            jieba in core (``qfast[zh]``)
-others (ja, ko, th, ...)    ``ja``, ``ko``, ``th``          not yet: ``ConfigError``
+spaCy ``ja`` (Sudachi A)    ``ja``, ``jpn``, ``jpn_Jpan``   Sudachi in core (``qfast[ja]``)
+others (ko, th, vi, ...)    ``ko``, ``th``, ``vi``          not yet: ``ConfigError``
 ==========================  ==============================  ===============================
 
 Note datatrove's own quirk, kept for parity: ``"zh"`` alone maps to spaCy's multi-language
@@ -35,6 +36,7 @@ _ALIASES = {"english": "en"}
 #: datatrove tokenizer id -> the tokenizer name qfast's core takes.
 _NATIVE = {"SpaCyTokenizer:en": "spacy", "SpaCyTokenizer:xx": "spacy_xx"}
 _JIEBA = "SpaCyTokenizer:zh"
+_SUDACHI = "SpaCyTokenizer:ja"
 
 
 @functools.lru_cache(maxsize=1)
@@ -63,7 +65,7 @@ def datatrove_tokenizer(language: str) -> str:
 def is_native(language: str) -> bool:
     """Whether qfast runs datatrove's tokenizer for ``language`` natively."""
     tok = datatrove_tokenizer(language)
-    return tok in _NATIVE or tok == _JIEBA
+    return tok in _NATIVE or tok in (_JIEBA, _SUDACHI)
 
 
 def resolve(language: str, tokenizer: str = "spacy") -> Any:
@@ -83,10 +85,15 @@ def resolve(language: str, tokenizer: str = "spacy") -> Any:
         from .segment import _jieba
 
         return _jieba()
+    if tok == _SUDACHI:
+        from .segment import _sudachi
+
+        return _sudachi()
     raise ConfigError(
         f"language={language!r}: datatrove tokenizes it with {tok}, which qfast does not run "
         "natively yet (native: spaCy en, spaCy xx and its ~2000 languages, Chinese with jieba "
-        "via 'cmn'/'zh_Hani'); tokenizer='unicode' gives UAX #29 words for any language"
+        "via 'cmn'/'zh_Hani', Japanese with Sudachi via 'ja'); tokenizer='unicode' gives UAX #29 "
+        "words for any language"
     )
 
 

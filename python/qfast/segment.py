@@ -9,6 +9,7 @@ package (``pip install "qfast[zh]"``; nothing is downloaded).
 from __future__ import annotations
 
 import functools
+import importlib.util
 import os
 from typing import Any
 
@@ -35,6 +36,27 @@ def _jieba() -> Any:
     with open(path, encoding="utf-8") as f:
         text = f.read()
     return _qfast.JiebaState(text, start, trans, emit)
+
+
+@functools.lru_cache(maxsize=1)
+def _sudachi() -> Any:
+    """Sudachi's system dictionary (``sudachidict_core``) and SudachiPy's resource files, read
+    from the installed packages without importing them (qfast runs its own port)."""
+    dic_pkg = importlib.util.find_spec("sudachidict_core")
+    res_pkg = importlib.util.find_spec("sudachipy")
+    if dic_pkg is None or res_pkg is None or not dic_pkg.submodule_search_locations:
+        raise ConfigError(
+            "Japanese segmentation reads Sudachi's dictionary and resources from the "
+            "'sudachidict-core' and 'sudachipy' packages: pip install \"qfast[ja]\""
+        )
+    dic = os.path.join(list(dic_pkg.submodule_search_locations)[0], "resources", "system.dic")
+    res = os.path.join(list(res_pkg.submodule_search_locations or [""])[0], "resources")
+
+    def read(name: str) -> str:
+        with open(os.path.join(res, name), encoding="utf-8") as f:
+            return f.read()
+
+    return _qfast.SudachiState(dic, read("char.def"), read("unk.def"), read("rewrite.def"))
 
 
 def jieba_words(data: Any, column: str = "text") -> pa.Array:

@@ -13,6 +13,7 @@ pub mod error;
 pub mod fasttext;
 pub mod filters;
 pub mod framed;
+pub mod ja;
 pub mod jieba;
 pub mod kmeans;
 pub mod lm;
@@ -27,6 +28,7 @@ pub mod pytext;
 pub mod rules;
 pub mod signals;
 pub mod spec;
+pub mod sudachi;
 pub mod tokenize;
 pub mod url_filter;
 

@@ -85,7 +85,45 @@ impl JiebaState {
     }
 }
 
+/// Sudachi's system dictionary and resources, for datatrove's Japanese tokenizer.
+#[pyclass(module = "qfast._qfast", frozen)]
+pub struct SudachiState {
+    inner: Arc<qfast_core::sudachi::Sudachi>,
+}
+
+impl SudachiState {
+    /// spaCy `ja` over this dictionary, chunked as datatrove does, for a `Tokenizer`.
+    pub fn segmenter(&self) -> Arc<dyn qfast_core::tokenize::Segmenter> {
+        Arc::new(qfast_core::ja::JaSegmenter::new(self.inner.clone()))
+    }
+}
+
+#[pymethods]
+impl SudachiState {
+    /// From the path of `system.dic` (sudachidict_core) and the text of SudachiPy's
+    /// `char.def`, `unk.def` and `rewrite.def`.
+    #[new]
+    fn new(
+        py: Python<'_>,
+        dic_path: std::path::PathBuf,
+        char_def: &str,
+        unk_def: &str,
+        rewrite_def: &str,
+    ) -> PyResult<Self> {
+        let s = py
+            .detach(|| -> Result<_, Error> {
+                let dic = std::fs::read(&dic_path).map_err(|e| {
+                    Error::Config(format!("cannot read {}: {e}", dic_path.display()))
+                })?;
+                qfast_core::sudachi::Sudachi::new(dic, char_def, unk_def, rewrite_def)
+            })
+            .py_err(py)?;
+        Ok(SudachiState { inner: Arc::new(s) })
+    }
+}
+
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<JiebaState>()?;
+    m.add_class::<SudachiState>()?;
     Ok(())
 }

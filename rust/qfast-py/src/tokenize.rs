@@ -20,9 +20,12 @@ pub fn tokenizer(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Tokenizer> {
     if let Ok(seg) = obj.cast::<crate::segment::JiebaState>() {
         return Ok(Tokenizer::with_segmenter(seg.get().segmenter()));
     }
+    if let Ok(seg) = obj.cast::<crate::segment::SudachiState>() {
+        return Ok(Tokenizer::with_segmenter(seg.get().segmenter()));
+    }
     let name: &str = obj.extract().map_err(|_| {
         PyValueError::new_err(format!(
-            "tokenizer must be a name or a JiebaState, got {}",
+            "tokenizer must be a name, a JiebaState or a SudachiState, got {}",
             obj.get_type()
         ))
     })?;

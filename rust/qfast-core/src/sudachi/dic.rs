@@ -1,0 +1,430 @@
+//! The Sudachi system dictionary ("SudachiBinaryDic" container, format version 1).
+//!
+//! `new` parses only the small tables (header, block list, POS table) and validates the
+//! block ranges; the 200 MB of trie, word pointers, entries and strings stay in the file's
+//! byte buffer and are decoded lazily, one read at a time. Every read is bounds-checked, so
+//! a truncated or corrupt file gives `Err`, never a panic, and allocations are bounded by
+//! what the file itself holds.
+
+use crate::error::{Error, Result};
+use std::ops::Range;
+
+/// Old (V0) format version constants: SudachiPy 0.7 refuses these files, and so do we.
+const V0_VERSIONS: [u64; 5] = [
+    0x7366_D3F1_8BD1_11E7,
+    0xCE9F_011A_9239_4434,
+    0xA50F_3118_8BD2_11E7,
+    0x9FDE_B5A9_0168_D868,
+    0xCA98_1175_6FF6_4FB0,
+];
+const MAGIC: &[u8; 16] = b"SudachiBinaryDic";
+/// Low 28 bits of a WordRef / WordId are the entry id.
+const ENTRY_MASK: u32 = 0x0FFF_FFFF;
+
+pub(crate) fn bad(msg: impl std::fmt::Display) -> Error {
+    Error::BadModel(format!("sudachi system.dic: {msg}"))
+}
+
+/// A bounds-checked little-endian cursor over a byte slice.
+struct Reader<'a> {
+    buf: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn new(buf: &'a [u8], pos: usize) -> Self {
+        Reader { buf, pos }
+    }
+    fn bytes(&mut self, n: usize) -> Result<&'a [u8]> {
+        let end = self
+            .pos
+            .checked_add(n)
+            .filter(|&e| e <= self.buf.len())
+            .ok_or_else(|| bad(format!("truncated: need {n} bytes at offset {}", self.pos)))?;
+        let s = &self.buf[self.pos..end];
+        self.pos = end;
+        Ok(s)
+    }
+    fn u8(&mut self) -> Result<u8> {
+        Ok(self.bytes(1)?[0])
+    }
+    fn i16(&mut self) -> Result<i16> {
+        let b = self.bytes(2)?;
+        Ok(i16::from_le_bytes([b[0], b[1]]))
+    }
+    fn u64(&mut self) -> Result<u64> {
+        let b = self.bytes(8)?;
+        let mut a = [0u8; 8];
+        a.copy_from_slice(b);
+        Ok(u64::from_le_bytes(a))
+    }
+    /// Unsigned LEB128, at most 10 bytes.
+    fn varint64(&mut self) -> Result<u64> {
+        let mut v: u64 = 0;
+        for i in 0..10 {
+            let b = self.u8()?;
+            let bits = u64::from(b & 0x7F);
+            if i == 9 && bits > 1 {
+                return Err(bad("varint overflows 64 bits"));
+            }
+            v |= bits << (7 * i);
+            if b < 0x80 {
+                return Ok(v);
+            }
+        }
+        Err(bad("varint longer than 10 bytes"))
+    }
+    fn varint32(&mut self) -> Result<u32> {
+        // Fast path: most word-pointer deltas fit in one byte.
+        if let Some(&b) = self.buf.get(self.pos) {
+            if b < 0x80 {
+                self.pos += 1;
+                return Ok(u32::from(b));
+            }
+        }
+        u32::try_from(self.varint64()?).map_err(|_| bad("varint32 out of range"))
+    }
+    fn utf8_string(&mut self) -> Result<&'a str> {
+        let n = usize::try_from(self.varint64()?).map_err(|_| bad("string too long"))?;
+        std::str::from_utf8(self.bytes(n)?).map_err(|_| bad("invalid UTF-8 string"))
+    }
+    fn utf16_string(&mut self) -> Result<String> {
+        let n = self.i16()?;
+        let n = usize::try_from(n).map_err(|_| bad("negative UTF-16 string length"))?;
+        decode_utf16(self.bytes(2 * n)?)
+    }
+}
+
+fn decode_utf16(b: &[u8]) -> Result<String> {
+    let units = b.chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]]));
+    char::decode_utf16(units)
+        .collect::<std::result::Result<String, _>>()
+        .map_err(|_| bad("invalid UTF-16 string"))
+}
+
+fn read_u32(b: &[u8], off: usize) -> Option<u32> {
+    let s = b.get(off..off.checked_add(4)?)?;
+    Some(u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
+}
+
+fn read_i16(b: &[u8], off: usize) -> Option<i16> {
+    let s = b.get(off..off.checked_add(2)?)?;
+    Some(i16::from_le_bytes([s[0], s[1]]))
+}
+
+/// The 8-byte "word parameter" at the start of an entry, plus its POS id.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct WordParams {
+    pub left: u16,
+    pub right: u16,
+    pub cost: i16,
+    pub pos: u16,
+}
+
+pub(crate) struct Dic {
+    buf: Vec<u8>,
+    conn: Range<usize>,
+    /// Length of a matrix row: the previous node's right_id indexes within a row.
+    num_left: usize,
+    /// Number of rows: the next node's left_id selects the row.
+    num_right: usize,
+    trie: Range<usize>,
+    word_ptrs: Range<usize>,
+    entries: Range<usize>,
+    strings: Range<usize>,
+    /// POS table: six fields per POS, the POS id is the index.
+    pub pos: Vec<[String; 6]>,
+}
+
+impl Dic {
+    pub fn new(buf: Vec<u8>) -> Result<Dic> {
+        let mut r = Reader::new(&buf, 0);
+        let first = r.u64()?;
+        if V0_VERSIONS.contains(&first) {
+            return Err(bad(
+                "old (V0) dictionary format; SudachiPy 0.7 needs sudachidict >= 20260723.1",
+            ));
+        }
+        let mut r = Reader::new(&buf, 0);
+        if r.bytes(16)? != MAGIC {
+            return Err(bad("bad magic (not a SudachiBinaryDic file)"));
+        }
+        let version = r.u64()?;
+        if version != 1 {
+            return Err(bad(format!("unsupported format version {version}")));
+        }
+        let _ctime = r.u64()?;
+        let _flags = r.u64()?;
+        let _comment = r.utf8_string()?;
+        let _signature = r.utf8_string()?;
+        let reference = r.utf8_string()?;
+        if !reference.is_empty() {
+            return Err(bad("this is a user dictionary, not a system dictionary"));
+        }
+        let _num_indexed = r.varint32()?;
+        let _num_total = r.varint32()?;
+        let nblocks = r.varint32()?;
+        let mut blocks: Vec<(String, Range<usize>)> = Vec::new();
+        for _ in 0..nblocks {
+            let name = r.utf8_string()?.to_owned();
+            let start = r.varint64()?;
+            let size = r.varint64()?;
+            let end = start
+                .checked_add(size)
+                .filter(|&e| e <= buf.len() as u64)
+                .ok_or_else(|| bad(format!("block {name:?} extends past the end of the file")))?;
+            blocks.push((name, start as usize..end as usize));
+        }
+        let block = |name: &str| -> Result<Range<usize>> {
+            blocks
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, r)| r.clone())
+                .ok_or_else(|| bad(format!("missing block {name:?}")))
+        };
+
+        // Connection matrix: i16 num_left, i16 num_right, then num_left * num_right i16.
+        let cm = block("ConnMatrix")?;
+        let mut r = Reader::new(&buf[cm.clone()], 0);
+        let num_left = usize::try_from(r.i16()?).map_err(|_| bad("negative matrix size"))?;
+        let num_right = usize::try_from(r.i16()?).map_err(|_| bad("negative matrix size"))?;
+        let need = 4 + 2 * num_left * num_right;
+        if cm.len() < need {
+            return Err(bad(format!(
+                "connection matrix block is {} bytes, needs {need}",
+                cm.len()
+            )));
+        }
+        let conn = cm.start + 4..cm.start + need;
+
+        // POS table.
+        let pb = block("POS")?;
+        let mut r = Reader::new(&buf[pb], 0);
+        let npos = usize::try_from(r.i16()?).map_err(|_| bad("negative POS count"))?;
+        let mut pos = Vec::with_capacity(npos.min(r.buf.len() / 12));
+        for _ in 0..npos {
+            let mut t: [String; 6] = Default::default();
+            for f in t.iter_mut() {
+                *f = r.utf16_string()?;
+            }
+            pos.push(t);
+        }
+
+        let trie = block("TrieIndex")?;
+        if trie.len() < 4 || trie.len() % 4 != 0 {
+            return Err(bad("trie block size is not a positive multiple of 4"));
+        }
+        let word_ptrs = block("WordPointers")?;
+        let entries = block("Entries")?;
+        let strings = block("Strings")?;
+        Ok(Dic {
+            buf,
+            conn,
+            num_left,
+            num_right,
+            trie,
+            word_ptrs,
+            entries,
+            strings,
+            pos,
+        })
+    }
+
+    /// Whether (left_id, right_id) of a node can index the matrix.
+    pub fn ids_ok(&self, left: u16, right: u16) -> bool {
+        (left as usize) < self.num_right && (right as usize) < self.num_left
+    }
+
+    /// Connection cost from a node with `prev_right` to the next node with `next_left`.
+    /// Both ids were checked with `ids_ok` when their nodes were made.
+    #[inline]
+    pub fn conn(&self, prev_right: u16, next_left: u16) -> i16 {
+        let i = self.conn.start + 2 * (next_left as usize * self.num_left + prev_right as usize);
+        read_i16(&self.buf, i).unwrap_or(0)
+    }
+
+    /// Common-prefix search of the trie over `bytes[start..]`: pushes (value, end) pairs,
+    /// shortest first. A corrupt trie just ends the search early.
+    pub fn prefix_search(&self, bytes: &[u8], start: usize, out: &mut Vec<(u32, usize)>) {
+        out.clear();
+        let trie = &self.buf[self.trie.clone()];
+        let unit = |i: usize| read_u32(trie, i.checked_mul(4)?);
+        let offset = |u: u32| ((u >> 10) << ((u & 0x200) >> 6)) as usize;
+        let Some(u0) = unit(0) else { return };
+        let mut node = offset(u0);
+        for (i, &k) in bytes.iter().enumerate().skip(start) {
+            node ^= k as usize;
+            let Some(u) = unit(node) else { return };
+            if u & 0x8000_00FF != u32::from(k) {
+                return;
+            }
+            node ^= offset(u);
+            if u & 0x100 != 0 {
+                let Some(v) = unit(node) else { return };
+                out.push((v & 0x7FFF_FFFF, i + 1));
+            }
+        }
+    }
+
+    /// Entry ids of the word-pointer list at byte `off` of the WordPointers block.
+    pub fn word_ids(&self, off: u32, out: &mut Vec<u32>) -> Result<()> {
+        out.clear();
+        let wp = &self.buf[self.word_ptrs.clone()];
+        let mut r = Reader::new(wp, off as usize);
+        let n = r.varint32()?;
+        let mut id: u32 = 0;
+        for _ in 0..n {
+            id = id
+                .checked_add(r.varint32()?)
+                .ok_or_else(|| bad("word id overflow"))?;
+            out.push(id);
+        }
+        Ok(())
+    }
+
+    fn entry(&self, eid: u32, len: usize) -> Result<&[u8]> {
+        let e = &self.buf[self.entries.clone()];
+        let off = (eid & ENTRY_MASK) as usize * 8;
+        e.get(off..off + len)
+            .ok_or_else(|| bad(format!("entry {eid} out of range")))
+    }
+
+    pub fn params(&self, eid: u32) -> Result<WordParams> {
+        let b = self.entry(eid, 8)?;
+        let p = WordParams {
+            left: i16::from_le_bytes([b[0], b[1]]) as u16,
+            right: i16::from_le_bytes([b[2], b[3]]) as u16,
+            cost: i16::from_le_bytes([b[4], b[5]]),
+            pos: i16::from_le_bytes([b[6], b[7]]) as u16,
+        };
+        if !self.ids_ok(p.left, p.right) || p.pos as usize >= self.pos.len() {
+            return Err(bad(format!("entry {eid} has out-of-range ids")));
+        }
+        Ok(p)
+    }
+
+    /// POS id of an entry. Split parts may be non-indexed entries whose connection ids are
+    /// -1 (never lattice nodes), so this does not validate them.
+    pub fn pos_of(&self, eid: u32) -> Result<u16> {
+        let b = self.entry(eid, 8)?;
+        let pos = i16::from_le_bytes([b[6], b[7]]) as u16;
+        if pos as usize >= self.pos.len() {
+            return Err(bad(format!("entry {eid} has an out-of-range POS id")));
+        }
+        Ok(pos)
+    }
+
+    /// UTF-8 byte length of the entry's trie key: where a split part ends.
+    pub fn index_form_len(&self, eid: u32) -> Result<usize> {
+        let b = self.entry(eid, 26)?;
+        usize::try_from(i16::from_le_bytes([b[24], b[25]]))
+            .map_err(|_| bad(format!("entry {eid} has a negative index form length")))
+    }
+
+    /// The A-split WordRefs (as entry ids) of an entry; a negative length means "same as the
+    /// previous level" (A = B, B = C).
+    pub fn split_a(&self, eid: u32, out: &mut Vec<u32>) -> Result<()> {
+        out.clear();
+        let h = self.entry(eid, 32)?;
+        let (cl, bl, al) = (h[26] as i8, h[27] as i8, h[28] as i8);
+        let clen = cl.max(0) as usize;
+        let blen = bl.max(0) as usize;
+        let alen = al.max(0) as usize;
+        let full = self.entry(eid, 32 + 4 * (clen + blen + alen))?;
+        let list = |start: usize, n: usize| (0..n).map(move |k| start + 4 * k);
+        let (start, n) = match (al, bl) {
+            (a, _) if a > 0 => (32 + 4 * (clen + blen), alen),
+            (0, _) => (32, 0),
+            (_, b) if b > 0 => (32 + 4 * clen, blen),
+            (_, 0) => (32, 0),
+            _ => (32, clen),
+        };
+        for o in list(start, n) {
+            let v = read_u32(full, o).ok_or_else(|| bad("split list out of range"))?;
+            out.push(v & ENTRY_MASK);
+        }
+        Ok(())
+    }
+
+    /// (length, offset) in UTF-16 units of an encoded string pointer.
+    fn string_ptr(enc: u32) -> (usize, usize) {
+        let base = enc >> 27;
+        if base <= 19 {
+            (base as usize, (enc & 0x07FF_FFFF) as usize)
+        } else {
+            let k = base - 19;
+            let len = 19 + (((enc & 0x07FF_0000) >> (28 - k)) | (1 << (k - 1)));
+            let off = (enc & (0x07FF_FFFF >> (k - 1))) << (k - 1);
+            (len as usize, off as usize)
+        }
+    }
+
+    fn string_units(&self, enc: u32) -> Result<&[u8]> {
+        let (len, off) = Self::string_ptr(enc);
+        let s = &self.buf[self.strings.clone()];
+        s.get(2 * off..2 * (off + len))
+            .ok_or_else(|| bad("string pointer out of range"))
+    }
+
+    /// The normalized form's headword pointer of an entry.
+    fn norm_ptr(&self, eid: u32) -> Result<u32> {
+        let b = self.entry(eid, 20)?;
+        let norm = u32::from_le_bytes([b[16], b[17], b[18], b[19]]) & ENTRY_MASK;
+        let h = self.entry(norm, 12)?;
+        Ok(u32::from_le_bytes([h[8], h[9], h[10], h[11]]))
+    }
+
+    /// The normalized form of an entry (headword of its normalized-form entry).
+    pub fn normalized(&self, eid: u32) -> Result<String> {
+        decode_utf16(self.string_units(self.norm_ptr(eid)?)?)
+    }
+
+    /// The normalized form as one ASCII byte, if it is exactly one ASCII character. This is
+    /// all JoinNumeric needs for most nodes, without decoding the string.
+    pub fn normalized_ascii(&self, eid: u32) -> Result<Option<u8>> {
+        let u = self.string_units(self.norm_ptr(eid)?)?;
+        Ok(match u {
+            [lo, 0] if *lo < 0x80 => Some(*lo),
+            _ => None,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn string_pointer_decoding() {
+        assert_eq!(Dic::string_ptr((3 << 27) | 100), (3, 100));
+        // base 21 (k = 2): length 19 + ((bits 26..) | 2), offset = low 26 bits << 1
+        let enc = (21u32 << 27) | (1 << 26) | 5;
+        assert_eq!(Dic::string_ptr(enc), (22, 10));
+    }
+
+    #[test]
+    fn rejects_garbage_without_panicking() {
+        for len in 0..80 {
+            let mut b = MAGIC.to_vec();
+            b.extend_from_slice(&1u64.to_le_bytes());
+            b.resize(len.max(b.len()), 0xFF);
+            b.truncate(len);
+            assert!(Dic::new(b).is_err());
+        }
+        assert!(Dic::new(V0_VERSIONS[0].to_le_bytes().repeat(40)).is_err());
+        // Huge varint block sizes must not allocate.
+        let mut b = MAGIC.to_vec();
+        b.extend_from_slice(&1u64.to_le_bytes());
+        b.extend_from_slice(&[0; 16]);
+        b.extend_from_slice(&[0, 0, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0x0F]);
+        assert!(Dic::new(b).is_err());
+    }
+
+    #[test]
+    fn varint_limits() {
+        let b = [0xFFu8; 12];
+        assert!(Reader::new(&b, 0).varint64().is_err());
+        let b = [0x80, 0x01];
+        assert_eq!(Reader::new(&b, 0).varint64().unwrap(), 128);
+    }
+}
