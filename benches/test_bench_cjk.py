@@ -1,10 +1,11 @@
-"""Chinese (and, later, Japanese) filtering: datatrove 0.10.1 and qfast with the same
-``language=`` on the same zh rows of eval_data, single thread, in one run.
+"""Chinese and Japanese filtering: datatrove 0.10.1 and qfast with the same ``language=`` on the
+same rows of eval_data, single thread, in one run.
 
 Run: `pip install ".[bench]" && pytest benches/test_bench_cjk.py -p no:cacheprovider`.
 Records land in benches/results/cjk.json: the FineWeb chain and the word tokenizer for
-``language="cmn"`` (spaCy zh + jieba in datatrove, jieba in core here) and ``"zh"`` (datatrove's
-choice for bare "zh": spaCy xx)."""
+``language="cmn"`` (spaCy zh + jieba in datatrove, jieba in core here), ``"zh"`` (datatrove's
+choice for bare "zh": spaCy xx) on zh rows, and ``"ja"`` (spaCy ja over SudachiPy in datatrove,
+the Sudachi port in core here) on the ja rows."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ import qfast
 
 pytest.importorskip("datatrove")
 pytest.importorskip("jieba")
+pytest.importorskip("sudachipy")
 from datatrove.data import Document  # noqa: E402
 from datatrove.pipeline.filters import (  # noqa: E402
     C4QualityFilter,
@@ -33,16 +35,19 @@ from datatrove.utils.word_tokenizers import load_word_tokenizer  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
 from conftest import EVAL_DATA  # noqa: E402
 from gen_golden_jieba import zh_rows  # noqa: E402
+from gen_golden_sudachi import ja_rows  # noqa: E402
 
 ROWS = 20_000  # of the 82,551 zh rows: datatrove takes ~2 min for these with jieba
+LANGUAGES = ["cmn", "zh", "ja"]
 
 
 @pytest.fixture(scope="module")
-def zh_texts() -> list[str]:
-    _, texts = zh_rows(EVAL_DATA)
+def rows() -> dict[str, list[str]]:
+    _, zh = zh_rows(EVAL_DATA)
     # the reviews are short; keep every zh web page (long) and fill up with reviews
-    texts.sort(key=len, reverse=True)
-    return texts[:ROWS]
+    zh.sort(key=len, reverse=True)
+    _, ja = ja_rows(EVAL_DATA)  # all 5,168 (incl. three ~120 kB documents)
+    return {"cmn": zh[:ROWS], "zh": zh[:ROWS], "ja": ja}
 
 
 def _time(fn: Any) -> float:
@@ -64,26 +69,27 @@ def _datatrove_chain(texts: list[str], language: str) -> int:
     return sum(1 for _ in gen)
 
 
-@pytest.mark.parametrize("language", ["cmn", "zh"])
-def test_fineweb_chain_side_by_side(language, zh_texts, recorder) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_fineweb_chain_side_by_side(language, rows, recorder) -> None:  # type: ignore[no-untyped-def]
+    texts = rows[language]
     load_word_tokenizer(language).word_tokenize("预热一下分词器。")
     peer_kept = 0
 
     def peer() -> None:
         nonlocal peer_kept
-        peer_kept = _datatrove_chain(zh_texts, language)
+        peer_kept = _datatrove_chain(texts, language)
 
     peer_s = _time(peer)
     qfast.set_num_threads(1)
-    col = pa.array(zh_texts, type=pa.large_string())
+    col = pa.array(texts, type=pa.large_string())
     p = qfast.Pipeline.fineweb(language=language)
-    p.run(col)  # warm-up: loads jieba's dictionary once per process
+    p.run(col)  # warm-up: loads the dictionary once per process
     qfast_s = min(_time(lambda: p.run(col)) for _ in range(3))
     assert len(p.run(col).data) == peer_kept  # same decisions on these rows
     recorder.side_by_side(
         "cjk",
-        len(zh_texts),
-        sum(len(t.encode()) for t in zh_texts),
+        len(texts),
+        sum(len(t.encode()) for t in texts),
         qfast_s,
         f"datatrove-0.10.1 language={language}",
         peer_s,
@@ -91,19 +97,20 @@ def test_fineweb_chain_side_by_side(language, zh_texts, recorder) -> None:  # ty
     )
 
 
-@pytest.mark.parametrize("language", ["cmn", "zh"])
-def test_word_tokenizer_side_by_side(language, zh_texts, recorder) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_word_tokenizer_side_by_side(language, rows, recorder) -> None:  # type: ignore[no-untyped-def]
+    texts = rows[language]
     tok = load_word_tokenizer(language)
     tok.word_tokenize("预热一下分词器。")
-    peer_s = _time(lambda: [tok.word_tokenize(t) for t in zh_texts])
+    peer_s = _time(lambda: [tok.word_tokenize(t) for t in texts])
     qfast.set_num_threads(1)
-    col = pa.array(zh_texts, type=pa.large_string())
+    col = pa.array(texts, type=pa.large_string())
     qfast.words(col[:10], language=language)
     qfast_s = min(_time(lambda: qfast.words(col, language=language)) for _ in range(3))
     recorder.side_by_side(
         "cjk",
-        len(zh_texts),
-        sum(len(t.encode()) for t in zh_texts),
+        len(texts),
+        sum(len(t.encode()) for t in texts),
         qfast_s,
         f"datatrove-0.10.1 word_tokenize language={language}",
         peer_s,
