@@ -26,13 +26,14 @@ EVAL = Path(sys.argv[1]) if len(sys.argv) > 1 else REPO.parent / "shared" / "eva
 OUT = REPO / "tests" / "golden" / "jieba"
 
 
-def zh_rows(eval_dir: Path) -> tuple[list[str], list[str]]:
-    """(ids, texts) of the zh rows, in a fixed order."""
-    r = pq.read_table(eval_dir / "zh_reviews_chinesenlpcorpus.parquet", columns=["id", "text"])
+def language_rows(eval_dir: Path, corpus: str, lang: str) -> tuple[list[str], list[str]]:
+    """(ids, texts) of one language, in a fixed order: every non-empty row of ``corpus``, then
+    the web_html_extracted pages whose fastText LID-176 reference label is ``lang``."""
+    r = pq.read_table(eval_dir / corpus, columns=["id", "text"])
     w = pq.read_table(
         eval_dir / "web_html_extracted.parquet", columns=["id", "text", "ref_lang_fasttext176"]
     )
-    w = w.filter(pc.equal(w["ref_lang_fasttext176"], "zh"))
+    w = w.filter(pc.equal(w["ref_lang_fasttext176"], lang))
     ids, texts = [], []
     for t in (r, w):
         for i, x in zip(t["id"].to_pylist(), t["text"].to_pylist()):
@@ -40,6 +41,11 @@ def zh_rows(eval_dir: Path) -> tuple[list[str], list[str]]:
                 ids.append(i)
                 texts.append(x)
     return ids, texts
+
+
+def zh_rows(eval_dir: Path) -> tuple[list[str], list[str]]:
+    """(ids, texts) of the zh rows, in a fixed order."""
+    return language_rows(eval_dir, "zh_reviews_chinesenlpcorpus.parquet", "zh")
 
 
 def digest(tokens: list[str]) -> bytes:

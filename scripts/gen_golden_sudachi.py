@@ -19,9 +19,8 @@ import sys
 from importlib.metadata import version
 from pathlib import Path
 
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
-from gen_golden_jieba import digest
+from gen_golden_jieba import digest, language_rows
 
 REPO = Path(__file__).resolve().parent.parent
 EVAL = Path(sys.argv[1]) if len(sys.argv) > 1 else REPO.parent / "shared" / "eval_data"
@@ -29,18 +28,9 @@ OUT = REPO / "tests" / "golden" / "sudachi"
 
 
 def ja_rows(eval_dir: Path) -> tuple[list[str], list[str]]:
-    """(ids, texts) of the ja rows, in a fixed order."""
-    k = pq.read_table(eval_dir / "ja_kwdlc_web_leads.parquet", columns=["id", "text"])
-    w = pq.read_table(
-        eval_dir / "web_html_extracted.parquet", columns=["id", "text", "ref_lang_fasttext176"]
-    )
-    w = w.filter(pc.equal(w["ref_lang_fasttext176"], "ja"))
-    ids, texts = [], []
-    for t in (k, w):
-        for i, x in zip(t["id"].to_pylist(), t["text"].to_pylist()):
-            if x:
-                ids.append(i)
-                texts.append(x)
+    """(ids, texts) of the ja rows, in a fixed order, then the three long documents."""
+    ids, texts = language_rows(eval_dir, "ja_kwdlc_web_leads.parquet", "ja")
+    k = pq.read_table(eval_dir / "ja_kwdlc_web_leads.parquet", columns=["text"])
     base = [x for x in k["text"].to_pylist() if x]
     for n, sep in enumerate(("", " ", "\n")):
         doc, j = "", n * 500

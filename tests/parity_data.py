@@ -5,12 +5,13 @@ from __future__ import annotations
 import gzip
 import json
 import lzma
+import sys
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pyarrow.parquet as pq
-from conftest import EVAL_DATA, GOLDEN
+from conftest import EVAL_DATA, GOLDEN, REPO, REPORT
 
 from qfast import languages
 
@@ -55,3 +56,21 @@ def decision_golden(path: Path) -> tuple[dict[str, Any], list[list[Any]]]:
         meta = json.loads(f.readline())
         rows = [json.loads(line) for line in f]
     return meta, rows
+
+
+def split_parity(label: str, ids: list[str], ours: list[list[str]], golden: Path) -> list[int]:
+    """Compare per-row splits (words or sentence pieces) with a golden file of 8-byte digests
+    (``scripts/gen_golden_jieba.py: digest``) in row order: report the agreement figure, list
+    each differing row, return the indices of the differing rows."""
+    if str(REPO / "scripts") not in sys.path:
+        sys.path.insert(0, str(REPO / "scripts"))
+    from gen_golden_jieba import digest
+
+    raw = golden.read_bytes()
+    assert len(raw) == 8 * len(ids), f"{golden.name}: {len(raw) // 8} rows, expected {len(ids)}"
+    bad = [i for i, t in enumerate(ours) if digest(t) != raw[8 * i : 8 * i + 8]]
+    REPORT.append(
+        f"{label}: {len(ids) - len(bad)}/{len(ids)} rows identical ({1 - len(bad) / len(ids):.4%})"
+    )
+    REPORT.extend(f"  differs: {ids[i]} {'|'.join(ours[i])[:80]!r}" for i in bad[:50])
+    return bad

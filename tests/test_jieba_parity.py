@@ -11,6 +11,7 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 from conftest import GOLDEN, REPO, REPORT
+from parity_data import split_parity
 
 pytest.importorskip("jieba")  # the dictionary and HMM tables come from the jieba package
 import qfast.segment  # noqa: E402
@@ -54,14 +55,8 @@ def test_words_and_sentences_identical_to_datatrove(eval_data: Path, language: s
         ("token", qfast.words(col, language=language).to_pylist()),
         ("sentence", qfast.sentences(col, language=language).to_pylist()),
     ):
-        raw = (GOLDEN / "jieba" / f"{language}_datatrove_{what}_hashes.bin").read_bytes()
-        assert len(raw) == 8 * len(ids)
-        bad = [i for i, t in enumerate(ours) if digest(t) != raw[8 * i : 8 * i + 8]]
-        REPORT.append(
-            f"datatrove {language} {what}s: {len(ids) - len(bad)}/{len(ids)} zh rows identical "
-            f"({1 - len(bad) / len(ids):.4%})"
-        )
-        REPORT.extend(f"  differs: {ids[i]} {'|'.join(ours[i])[:80]!r}" for i in bad[:50])
+        golden = GOLDEN / "jieba" / f"{language}_datatrove_{what}_hashes.bin"
+        bad = split_parity(f"datatrove {language} {what}s", ids, ours, golden)
         assert len(bad) <= len(ids) // 1000
     assert (
         qfast.segment.words(col[:50], language=language).to_pylist()

@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pyarrow as pa
 import pytest
-from conftest import GOLDEN, REPO, REPORT
+from conftest import GOLDEN, REPO
+from parity_data import split_parity
 
 pytest.importorskip("sudachidict_core")  # the dictionary comes from this package
 import qfast  # noqa: E402
 
 sys.path.insert(0, str(REPO / "scripts"))
-from gen_golden_jieba import digest  # noqa: E402
 from gen_golden_sudachi import ja_rows  # noqa: E402
 
 
@@ -33,14 +33,8 @@ def test_words_and_sentences_identical_to_datatrove(eval_data: Path) -> None:
         ("token", words),
         ("sentence", qfast.sentences(col, language="ja").to_pylist()),
     ):
-        raw = (GOLDEN / "sudachi" / f"ja_datatrove_{what}_hashes.bin").read_bytes()
-        assert len(raw) == 8 * len(ids)
-        bad = [i for i, t in enumerate(ours) if digest(t) != raw[8 * i : 8 * i + 8]]
-        REPORT.append(
-            f"datatrove ja {what}s: {len(ids) - len(bad)}/{len(ids)} ja rows identical "
-            f"({1 - len(bad) / len(ids):.4%})"
-        )
-        REPORT.extend(f"  differs: {ids[i]} {'|'.join(ours[i])[:80]!r}" for i in bad[:50])
+        golden = GOLDEN / "sudachi" / f"ja_datatrove_{what}_hashes.bin"
+        bad = split_parity(f"datatrove ja {what}s", ids, ours, golden)
         assert len(bad) <= len(ids) // 1000
         long_bad = [ids[i] for i in bad if ids[i].startswith("long-")]
         assert not long_bad, long_bad
