@@ -27,49 +27,187 @@ const S: usize = 3;
 const PREV: [[usize; 2]; 4] = [[E, S], [B, M], [M, B], [S, E]];
 
 /// jieba's prefix dictionary (`FREQ`: every word, and every prefix of a word at 0) as a
-/// character trie, so that extending a candidate word by one character is one small lookup
-/// instead of hashing the whole candidate again.
-#[derive(Default)]
+/// character trie laid out for `get_DAG`'s walk (`while frag in FREQ`): the first step is an
+/// array index by character, every later step one probe of a flat open-addressing table of
+/// `u64` slots. A node is the index of the slot holding its incoming edge, and the slot also
+/// says whether the node is a word, so a step costs one cache miss in an 8 MB table (a general
+/// hash map took two or three); the word's `log(freq) - log(total)` comes from a small table of
+/// the distinct frequencies.
 struct Trie {
-    /// (node, next char) -> child node; node 0 is the root.
-    next: AHashMap<(u32, char), u32>,
-    /// Per node: the word's frequency (0 for a prefix that is not a word, as in jieba).
-    freq: Vec<u64>,
+    /// Root edges by character (below `ROOT_CHARS`): `(child, word)`, child `NO_NODE` = none.
+    root: Vec<(u32, u32)>,
+    /// Edge slots: char (bits 0..21), parent node (21..44), word code (44..64); `EMPTY` = free.
+    slots: Vec<u64>,
+    mask: usize,
+    /// `log(freq) - log(total)` of each distinct frequency; a word code `w > 0` is `logp[w - 1]`.
+    logp: Vec<f64>,
+}
+
+const ROOT_CHARS: usize = 0xA000;
+const EMPTY: u64 = u64::MAX;
+const NODE_BITS: u32 = 23;
+const KEY_BITS: u32 = 21 + NODE_BITS;
+const KEY_MASK: u64 = (1 << KEY_BITS) - 1;
+/// The root's node id (the all-ones id is left to `EMPTY`).
+const ROOT: u32 = (1 << NODE_BITS) - 2;
+const NO_NODE: u32 = u32::MAX;
+const MAX_WORD_CODE: usize = (1 << (64 - KEY_BITS)) - 1;
+
+fn slot_key(node: u32, c: char) -> u64 {
+    (u64::from(node) << 21) | u64::from(c as u32)
+}
+
+fn slot_hash(key: u64) -> usize {
+    (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as usize
 }
 
 impl Trie {
-    fn child(&self, node: u32, c: char) -> Option<u32> {
-        self.next.get(&(node, c)).copied()
+    /// From the last frequency listed for each word (a later line wins, as in jieba).
+    fn new(words: &AHashMap<&str, u64>, log_total: f64) -> Result<Trie> {
+        let mut freqs: Vec<u64> = words.values().copied().filter(|&f| f > 0).collect();
+        freqs.sort_unstable();
+        freqs.dedup();
+        if freqs.len() > MAX_WORD_CODE {
+            return Err(Error::Config(format!(
+                "jieba dictionary: more than {MAX_WORD_CODE} distinct frequencies"
+            )));
+        }
+        let logp = freqs.iter().map(|&f| (f as f64).ln() - log_total).collect();
+        // Build as (parent, char) -> child with provisional ids, then lay the edges out parents
+        // first, so that a child's id (its slot) is known before its own edges go in.
+        let mut edges: AHashMap<(u32, char), u32> = AHashMap::new();
+        let mut code: Vec<u32> = vec![0];
+        for (w, &f) in words {
+            let mut node = 0u32;
+            for c in w.chars() {
+                node = *edges.entry((node, c)).or_insert_with(|| {
+                    code.push(0);
+                    (code.len() - 1) as u32
+                });
+            }
+            if f > 0 {
+                code[node as usize] = freqs.binary_search(&f).map_or(0, |i| i as u32 + 1);
+            }
+        }
+        let cap = (edges.len() * 2).next_power_of_two().max(16);
+        if cap >= ROOT as usize {
+            return Err(Error::Config(format!(
+                "jieba dictionary: {} trie edges is more than this layout holds",
+                edges.len()
+            )));
+        }
+        let mut children: Vec<(u32, char, u32)> =
+            edges.iter().map(|(&(p, c), &ch)| (p, c, ch)).collect();
+        children.sort_unstable();
+        let mut t = Trie {
+            root: vec![(NO_NODE, 0); ROOT_CHARS],
+            slots: vec![EMPTY; cap],
+            mask: cap - 1,
+            logp,
+        };
+        // Provisional id -> final id, filled breadth first from the root.
+        let mut id = vec![NO_NODE; code.len()];
+        id[0] = ROOT;
+        let mut queue = std::collections::VecDeque::from([0u32]);
+        while let Some(p) = queue.pop_front() {
+            let from = children.partition_point(|e| e.0 < p);
+            for &(_, c, ch) in children[from..].iter().take_while(|e| e.0 == p) {
+                let word = code[ch as usize];
+                id[ch as usize] = if p == 0 && (c as usize) < ROOT_CHARS {
+                    // Root edges in the array: the child still needs an id of its own.
+                    let i = t.free_slot(slot_key(ROOT, c));
+                    t.slots[i] = (u64::from(word) << KEY_BITS) | slot_key(ROOT, c);
+                    t.root[c as usize] = (i as u32, word);
+                    i as u32
+                } else {
+                    let key = slot_key(id[p as usize], c);
+                    let i = t.free_slot(key);
+                    t.slots[i] = (u64::from(word) << KEY_BITS) | key;
+                    i as u32
+                };
+                queue.push_back(ch);
+            }
+        }
+        Ok(t)
     }
 
-    /// Insert `word` with `f` (a later line for the same word wins, as in jieba).
-    fn insert(&mut self, word: &str, f: u64) {
-        if self.freq.is_empty() {
-            self.freq.push(0);
+    fn free_slot(&self, key: u64) -> usize {
+        let mut i = slot_hash(key) & self.mask;
+        while self.slots[i] != EMPTY {
+            i = (i + 1) & self.mask;
         }
-        let mut node = 0u32;
-        for c in word.chars() {
-            node = match self.child(node, c) {
-                Some(n) => n,
-                None => {
-                    let n = self.freq.len() as u32;
-                    self.freq.push(0);
-                    self.next.insert((node, c), n);
-                    n
-                }
-            };
-        }
-        self.freq[node as usize] = f;
+        i
     }
 
-    /// `FREQ.get(s)`: None when `s` is neither a word nor a prefix of one.
-    fn get(&self, s: &str) -> Option<u64> {
-        let mut node = 0u32;
+    /// The edge from `node` by `c`: `(child, word code)`.
+    #[inline]
+    fn step(&self, node: u32, c: char) -> Option<(u32, u32)> {
+        if node == ROOT && (c as usize) < ROOT_CHARS {
+            let e = self.root[c as usize];
+            return (e.0 != NO_NODE).then_some(e);
+        }
+        let key = slot_key(node, c);
+        let mut i = slot_hash(key) & self.mask;
+        loop {
+            let s = self.slots[i];
+            if s & KEY_MASK == key {
+                return Some((i as u32, (s >> KEY_BITS) as u32));
+            }
+            if s == EMPTY {
+                return None;
+            }
+            i = (i + 1) & self.mask;
+        }
+    }
+
+    /// Starts loading the slot `step(node, c)` probes first.
+    #[inline]
+    fn prefetch(&self, node: u32, c: char) {
+        #[cfg(target_arch = "x86_64")]
+        {
+            let i = slot_hash(slot_key(node, c)) & self.mask;
+            // SAFETY: a prefetch never faults, and the address is inside `slots`.
+            unsafe {
+                use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+                _mm_prefetch::<_MM_HINT_T0>(self.slots.as_ptr().add(i).cast::<i8>());
+            }
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = (node, c);
+    }
+
+    /// Whether `FREQ.get(s)` is above 0.
+    fn is_word(&self, s: &str) -> bool {
+        let mut e = (ROOT, 0u32);
         for c in s.chars() {
-            node = self.child(node, c)?;
+            match self.step(e.0, c) {
+                Some(x) => e = x,
+                None => return false,
+            }
         }
-        self.freq.get(node as usize).copied()
+        e.1 != 0
     }
+}
+
+/// Per-thread buffers of `cut_dag`, kept between documents.
+#[derive(Default)]
+struct Scratch {
+    at: Vec<usize>,
+    chars: Vec<char>,
+    found: Vec<(u32, u32, f64)>,
+    walks: Vec<(u32, u32)>,
+    next: Vec<(u32, u32)>,
+    cursor: Vec<usize>,
+    first: Vec<usize>,
+    ends: Vec<(usize, f64)>,
+    route: Vec<(f64, usize)>,
+}
+
+/// Characters of scratch capacity kept after a document.
+const SCRATCH_KEEP: usize = 1 << 20;
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
 }
 
 /// jieba's dictionary and HMM.
@@ -110,7 +248,7 @@ impl Jieba {
         trans: &[(String, String, f64)],
         emit: &[(String, Vec<(char, f64)>)],
     ) -> Result<Self> {
-        let mut freq = Trie::default();
+        let mut words: AHashMap<&str, u64> = AHashMap::new();
         let mut total = 0u64;
         for (n, line) in dict.lines().enumerate() {
             let line = line.trim();
@@ -130,7 +268,7 @@ impl Jieba {
                     n + 1
                 ))
             })?;
-            freq.insert(word, f);
+            words.insert(word, f);
             total += f;
         }
         if total == 0 {
@@ -148,9 +286,10 @@ impl Jieba {
         for (k, table) in emit {
             e[state(k)?] = table.iter().copied().collect();
         }
+        let log_total = (total as f64).ln();
         Ok(Jieba {
-            freq,
-            log_total: (total as f64).ln(),
+            freq: Trie::new(&words, log_total)?,
+            log_total,
             start: s,
             trans: t,
             emit: e,
@@ -159,10 +298,14 @@ impl Jieba {
 
     /// The words of `text`, as `jieba.cut(text)` gives them.
     pub fn cut<'a>(&self, text: &'a str) -> Vec<&'a str> {
+        SCRATCH.with(|sc| self.cut_with(text, &mut sc.borrow_mut()))
+    }
+
+    fn cut_with<'a>(&self, text: &'a str, sc: &mut Scratch) -> Vec<&'a str> {
         let mut out = Vec::new();
         for (in_han, blk) in runs(text, han_default) {
             if in_han {
-                self.cut_dag(blk, &mut out);
+                self.cut_dag(blk, sc, &mut out);
             } else {
                 let mut it = blk.char_indices().peekable();
                 while let Some((i, ch)) = it.next() {
@@ -175,46 +318,104 @@ impl Jieba {
                 }
             }
         }
+        if sc.chars.capacity() > SCRATCH_KEEP {
+            // Do not hold on to the buffers of one huge document.
+            *sc = Scratch::default();
+        }
         out
     }
 
-    fn cut_dag<'a>(&self, s: &'a str, out: &mut Vec<&'a str>) {
-        // Byte offset of every character, and of the end.
-        let at: Vec<usize> = s.char_indices().map(|(i, _)| i).chain([s.len()]).collect();
-        let n = at.len() - 1;
-        let sub = |i: usize, j: usize| &s[at[i]..at[j]];
-        // DAG: for each start k, the ends (inclusive) of dictionary words with their
-        // frequencies, in `ends[first[k]..first[k + 1]]`.
-        let chars: Vec<char> = s.chars().collect();
-        let mut ends: Vec<(usize, u64)> = Vec::with_capacity(2 * n);
-        let mut first: Vec<usize> = Vec::with_capacity(n + 1);
-        for k in 0..n {
-            first.push(ends.len());
-            let mut node = 0u32;
-            for (i, &c) in chars.iter().enumerate().skip(k) {
-                match self.freq.child(node, c) {
-                    Some(next) => {
-                        node = next;
-                        let f = self.freq.freq[node as usize];
-                        if f > 0 {
-                            ends.push((i, f));
-                        }
-                    }
-                    None => break,
+    /// jieba's DAG of `sc.chars`: for each start k, the ends (inclusive) of dictionary words
+    /// with their `log(freq) - log(total)`, ascending, in `sc.ends[sc.first[k]..sc.first[k + 1]]`;
+    /// a start no word begins at gets the character alone at `log(0 or 1) - log(total)` (its
+    /// frequency cannot be above 0: it would be a word).
+    ///
+    /// The walks from all starts advance one character per round, so that the table probes of
+    /// one round are independent and their cache misses overlap (prefetched first); one walk
+    /// at a time would wait for each miss in turn.
+    fn dag(&self, sc: &mut Scratch) {
+        let chars = &sc.chars;
+        let n = chars.len();
+        let t = &self.freq;
+        // (start, end, logp) of every word found, round by round.
+        let found = &mut sc.found;
+        found.clear();
+        sc.walks.clear();
+        for (k, &c) in chars.iter().enumerate() {
+            if let Some((child, word)) = t.step(ROOT, c) {
+                if word != 0 {
+                    found.push((k as u32, k as u32, t.logp[word as usize - 1]));
                 }
-            }
-            if ends.len() == first[k] {
-                // no word starts here: the character alone (frequency looked up as jieba does)
-                ends.push((k, self.freq.get(sub(k, k + 1)).unwrap_or(0)));
+                sc.walks.push((k as u32, child));
             }
         }
-        first.push(ends.len());
+        let mut depth = 1;
+        while !sc.walks.is_empty() {
+            for &(k, node) in &sc.walks {
+                if let Some(&c) = chars.get(k as usize + depth) {
+                    t.prefetch(node, c);
+                }
+            }
+            sc.next.clear();
+            for &(k, node) in &sc.walks {
+                let i = k as usize + depth;
+                let Some(&c) = chars.get(i) else { continue };
+                if let Some((child, word)) = t.step(node, c) {
+                    if word != 0 {
+                        found.push((k, i as u32, t.logp[word as usize - 1]));
+                    }
+                    sc.next.push((k, child));
+                }
+            }
+            std::mem::swap(&mut sc.walks, &mut sc.next);
+            depth += 1;
+        }
+        // Group by start; rounds found each start's ends in ascending order.
+        let cursor = &mut sc.cursor;
+        cursor.clear();
+        cursor.resize(n, 0);
+        for f in found.iter() {
+            cursor[f.0 as usize] += 1;
+        }
+        sc.first.clear();
+        let mut total = 0;
+        for c in cursor.iter_mut() {
+            sc.first.push(total);
+            let len = (*c).max(1);
+            *c = total;
+            total += len;
+        }
+        sc.first.push(total);
+        sc.ends.clear();
+        sc.ends.resize(total, (0, 0.0 - self.log_total));
+        for (k, &e) in sc.first[..n].iter().enumerate() {
+            sc.ends[e].0 = k;
+        }
+        for &(k, e, lp) in found.iter() {
+            let at = &mut cursor[k as usize];
+            sc.ends[*at] = (e as usize, lp);
+            *at += 1;
+        }
+    }
+
+    fn cut_dag<'a>(&self, s: &'a str, sc: &mut Scratch, out: &mut Vec<&'a str>) {
+        // Byte offset of every character, and of the end.
+        sc.at.clear();
+        sc.at
+            .extend(s.char_indices().map(|(i, _)| i).chain([s.len()]));
+        sc.chars.clear();
+        sc.chars.extend(s.chars());
+        let n = sc.chars.len();
+        self.dag(sc);
+        let (at, ends, first) = (&sc.at, &sc.ends, &sc.first);
         // Best path from the end: route[i] = (log prob, end of the word starting at i).
-        let mut route = vec![(0f64, 0usize); n + 1];
+        let route = &mut sc.route;
+        route.clear();
+        route.resize(n + 1, (0f64, 0usize));
         for idx in (0..n).rev() {
             let mut best = (f64::NEG_INFINITY, 0usize);
-            for &(x, f) in &ends[first[idx]..first[idx + 1]] {
-                let p = (f.max(1) as f64).ln() - self.log_total + route[x + 1].0;
+            for &(x, lp) in &ends[first[idx]..first[idx + 1]] {
+                let p = lp + route[x + 1].0;
                 if p > best.0 || (p == best.0 && x > best.1) {
                     best = (p, x);
                 }
@@ -229,14 +430,14 @@ impl Jieba {
                 buf_start.get_or_insert(x);
             } else {
                 if let Some(b) = buf_start.take() {
-                    self.flush(s, &at, b, x, out);
+                    self.flush(s, at, b, x, out);
                 }
-                out.push(sub(x, y));
+                out.push(&s[at[x]..at[y]]);
             }
             x = y;
         }
         if let Some(b) = buf_start {
-            self.flush(s, &at, b, n, out);
+            self.flush(s, at, b, n, out);
         }
     }
 
@@ -246,7 +447,7 @@ impl Jieba {
         let buf = &s[at[b]..at[e]];
         if e - b == 1 {
             out.push(buf);
-        } else if self.freq.get(buf).unwrap_or(0) == 0 {
+        } else if !self.freq.is_word(buf) {
             self.finalseg(buf, out);
         } else {
             for i in b..e {

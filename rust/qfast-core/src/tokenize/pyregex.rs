@@ -7,12 +7,19 @@
 
 use serde_json::Value;
 
-/// A set of code points: sorted, non-overlapping inclusive ranges plus an ASCII bitmap.
+/// A set of code points: sorted, non-overlapping inclusive ranges plus an ASCII bitmap, and
+/// for sets of many ranges a BMP bitmap (8 KB): the tokenizer tests every character of a CJK
+/// chunk against such sets (e.g. the infix characters, with spaCy's icon class), where a
+/// binary search per character cost more than the rest of the chunk's work.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct CharSet {
     ascii: [u64; 2],
     ranges: Vec<(u32, u32)>,
+    bmp: Option<std::sync::Arc<[u64]>>,
 }
+
+/// Sets with at least this many ranges get a BMP bitmap.
+const BMP_MIN_RANGES: usize = 8;
 
 impl CharSet {
     pub(crate) fn from_ranges(mut ranges: Vec<(u32, u32)>) -> Self {
@@ -30,9 +37,19 @@ impl CharSet {
                 ascii[(cp >> 6) as usize] |= 1u64 << (cp & 63);
             }
         }
+        let bmp = (merged.len() >= BMP_MIN_RANGES).then(|| {
+            let mut bits = vec![0u64; 0x10000 / 64];
+            for &(lo, hi) in &merged {
+                for cp in lo..=hi.min(0xFFFF) {
+                    bits[(cp >> 6) as usize] |= 1u64 << (cp & 63);
+                }
+            }
+            bits.into()
+        });
         CharSet {
             ascii,
             ranges: merged,
+            bmp,
         }
     }
 
@@ -64,6 +81,9 @@ impl CharSet {
         let cp = c as u32;
         if cp < 128 {
             return self.ascii[(cp >> 6) as usize] & (1u64 << (cp & 63)) != 0;
+        }
+        if let (Some(bits), true) = (&self.bmp, cp < 0x10000) {
+            return bits[(cp >> 6) as usize] & (1u64 << (cp & 63)) != 0;
         }
         // Binary search over ranges.
         let r = &self.ranges;

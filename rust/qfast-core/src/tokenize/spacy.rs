@@ -431,6 +431,49 @@ fn slow_chunk(
     }
 }
 
+/// A cheap necessary condition for URL_PATTERN when `s` has no userinfo ("@") and no scheme
+/// ("://"), i.e. when the host starts at 0. The host's characters (labels of
+/// `[A-Za-z0-9\u00a1-\uffff_-]` joined by ".") can only be followed by the end, a port (":")
+/// or a path ("/?#"), so the host is the whole leading run of such characters; its labels are
+/// never empty (no ".."), and its last one is either the TLD (2 to 63 lowercase letters,
+/// where spaCy's ALPHA_LOWER also holds every uncased script, e.g. Han) or the last IPv4
+/// octet (1 to 3 digits). Long unspaced chunks of Chinese or Japanese text with an ellipsis
+/// or a decimal number fail this at once, where the backtracking regex took many steps.
+pub(super) fn host_may_match(s: &str) -> bool {
+    if s.contains('@') || s.contains("://") {
+        return true;
+    }
+    let host_char =
+        |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '\u{a1}'..='\u{ffff}');
+    let end = s
+        .char_indices()
+        .find(|&(_, c)| !host_char(c))
+        .map_or(s.len(), |(i, _)| i);
+    if end < s.len() && !matches!(s.as_bytes()[end], b':' | b'/' | b'?' | b'#') {
+        return false;
+    }
+    let host = &s[..end];
+    if host.starts_with('.') || host.contains("..") {
+        return false;
+    }
+    let Some(dot) = host.rfind('.') else {
+        return false;
+    };
+    let last = &host[dot + 1..];
+    let octet = (1..=3).contains(&last.len()) && last.bytes().all(|b| b.is_ascii_digit());
+    let tld = (2..=63).contains(&last.chars().count())
+        && last.chars().all(|c| {
+            // Over-approximates ALPHA_LOWER, minus the general and fullwidth punctuation it
+            // does not hold (checked against spaCy 3.8's class).
+            c.is_ascii_lowercase()
+                || !(c.is_ascii()
+                    || matches!(c, '\u{2000}'..='\u{206F}' | '\u{FF00}'..='\u{FF0F}')
+                    || matches!(c, '\u{FF1A}'..='\u{FF20}' | '\u{FF3B}'..='\u{FF40}')
+                    || matches!(c, '\u{FF5B}'..='\u{FF65}'))
+        });
+    octet || tld
+}
+
 fn url_match(r: &Rules, s: &str) -> bool {
     // Both host forms of spaCy's URL_PATTERN need a "." followed by a digit (dotted IPv4) or
     // by the TLD's first letter (ASCII a-z or a non-ASCII letter): without such a "." the regex
@@ -439,7 +482,7 @@ fn url_match(r: &Rules, s: &str) -> bool {
     let dot_then_host_char = b.windows(2).any(|w| {
         w[0] == b'.' && (w[1].is_ascii_lowercase() || w[1].is_ascii_digit() || w[1] >= 0x80)
     });
-    if !dot_then_host_char {
+    if !dot_then_host_char || !host_may_match(s) {
         return false;
     }
     match &r.url {

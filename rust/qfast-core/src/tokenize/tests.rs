@@ -168,3 +168,48 @@ fn xx_rules_differ_from_en_in_special_cases_only_where_expected() {
     // shared punctuation rules
     assert_eq!(xx.words("(你好)。"), vec!["(", "你好", ")", "。"]);
 }
+
+/// `host_may_match` only skips the URL regex where it cannot match: every string here that
+/// the regex accepts (for en and xx) passes the prefilter, and the CJK ones are rejected.
+#[test]
+fn url_prefilter_is_a_necessary_condition() {
+    let cases = [
+        "www.example.com",
+        "example.com/path?q=1.5",
+        "sub.example.co.uk:8080/x",
+        "1.2.3.4",
+        "8.8.8.8:53",
+        "例子.中国",
+        "例子.中国/路径",
+        "用户@例子.com",
+        "http://好.好",
+        "a.b",
+        "a.bc",
+        "ab.c1",
+        "x.y.z.",
+        "中文.很好",
+        "中文...很好",
+        "版本1.5很好",
+        "好.好。",
+        "数据.html#top",
+        "foo_bar.baz-qux.org",
+        "-a.com",
+        "a-.com",
+        "ёж.рф",
+        "test.Upper",
+        "test.ab:1",
+        "test.ab:12",
+    ];
+    for lang in [super::rules::SpacyLang::En, super::rules::SpacyLang::Xx] {
+        let r = super::rules::rules_for(lang);
+        let re = r.url.as_ref().expect("url regex");
+        for s in cases {
+            if re.is_match(s).unwrap() {
+                assert!(spacy::host_may_match(s), "{s:?} matches the URL regex");
+            }
+        }
+    }
+    for s in ["中文...很好", "版本1.5很好", "test.Upper", "好.好，很好"] {
+        assert!(!spacy::host_may_match(s), "{s:?}");
+    }
+}
