@@ -12,7 +12,10 @@
 Stored compactly, per row in row order, an 8-byte blake2b (``gen_golden_jieba.digest``) of the
 words (th_datatrove_token_hashes.bin), of ``split_into_sentences(text, "th")``
 (th_datatrove_sentence_hashes.bin) and of ``span_tokenize`` as ``"start,end"`` strings in code
-points (th_datatrove_span_hashes.bin); th_tokens_head.json records the reference versions, the
+points (th_datatrove_span_hashes.bin) and of datatrove's MinHash shingles with
+``language="th"`` (``MinhashDedupSignature.get_shingles``, default 5-grams, as decimal strings:
+th_datatrove_minhash_hashes.bin; datatrove segments ``simplify_text``'s output, which has lost
+the Thai vowel and tone marks); th_tokens_head.json records the reference versions, the
 sha256 of PyThaiNLP's two data files and the words of the first 300 rows for readable diffs.
 Also writes rust/qfast-core/src/thai/testdata/vectors.json (the spec vectors with the words, the
 crfcut input tokens, the raw CRF labels, the sentences and the spans) for the Rust unit tests.
@@ -28,6 +31,7 @@ import json
 import random
 import re
 import sys
+import tempfile
 from importlib.metadata import version
 from importlib.resources import files
 from pathlib import Path
@@ -61,7 +65,10 @@ def thai_rows(eval_dir: Path) -> tuple[list[str], list[str]]:
     t = pq.read_table(eval_dir / "langid_lingua_testdata.parquet", columns=["id", "text", "lang"])
     t = t.filter(pc.equal(t["lang"], "th"))
     ids, texts = t["id"].to_pylist(), t["text"].to_pylist()
-    ids, texts = [i for i, x in zip(ids, texts) if x is not None], [x for x in texts if x is not None]
+    ids, texts = (
+        [i for i, x in zip(ids, texts) if x is not None],
+        [x for x in texts if x is not None],
+    )
     base = list(texts)
     for n, x in enumerate(spec_texts()):
         ids.append(f"spec-{n + 1:02d}")
@@ -85,6 +92,7 @@ def sha256(name: str) -> str:
 
 
 def main() -> None:
+    from datatrove.pipeline.dedup.minhash import MinhashConfig, MinhashDedupSignature
     from datatrove.utils.text import split_into_sentences
     from datatrove.utils.word_tokenizers import load_word_tokenizer
     from pythainlp.tokenize import crfcut, word_tokenize
@@ -94,10 +102,18 @@ def main() -> None:
     words = [tok.word_tokenize(x) for x in texts]
     sents = [split_into_sentences(x, "th") for x in texts]
     spans = [[f"{a},{b}" for a, b in tok.span_tokenize(x)] for x in texts]
+    with tempfile.TemporaryDirectory() as tmp:
+        mh = MinhashDedupSignature(output_folder=tmp, config=MinhashConfig(), language="th")
+        shingles = [[str(int(v)) for v in mh.get_shingles(x).ravel()] for x in texts]
     OUT.mkdir(parents=True, exist_ok=True)
-    for what, rows in (("token", words), ("sentence", sents), ("span", spans)):
+    for what, rows in (
+        ("token", words),
+        ("sentence", sents),
+        ("span", spans),
+        ("minhash", shingles),
+    ):
         (OUT / f"th_datatrove_{what}_hashes.bin").write_bytes(b"".join(digest(r) for r in rows))
-    ref = {p: version(p) for p in ("datatrove", "pythainlp", "python-crfsuite")}
+    ref = {p: version(p) for p in ("datatrove", "pythainlp", "python-crfsuite", "xxhash")}
     data = {n: sha256(n) for n in ("words_th.txt", "sentenceseg_crfcut.model")}
     (OUT / "th_tokens_head.json").write_text(
         json.dumps(

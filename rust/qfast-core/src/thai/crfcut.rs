@@ -121,7 +121,13 @@ pub fn crf_labels(model: &CrfModel, tokens: &[&str]) -> Vec<bool> {
     padded.extend([PAD; WINDOW]);
     let ender: Vec<&str> = padded
         .iter()
-        .map(|t| if ENDERS.contains(t) { "ender" } else { "normal" })
+        .map(|t| {
+            if ENDERS.contains(t) {
+                "ender"
+            } else {
+                "normal"
+            }
+        })
         .collect();
     let starter: Vec<&str> = padded
         .iter()
@@ -144,8 +150,7 @@ pub fn crf_labels(model: &CrfModel, tokens: &[&str]) -> Vec<bool> {
         for n in 1..=3usize {
             for j in i - WINDOW..i + WINDOW + 2 - n {
                 let d = j as isize - i as isize;
-                for (name, seq) in [("word", &padded), ("ender", &ender), ("starter", &starter)]
-                {
+                for (name, seq) in [("word", &padded), ("ender", &ender), ("starter", &starter)] {
                     buf.clear();
                     let _ = write!(buf, "{name}_{n}_{d}_{}=", d + n as isize);
                     for (m, s) in seq[j..j + n].iter().enumerate() {

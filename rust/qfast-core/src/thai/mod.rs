@@ -101,9 +101,8 @@ impl Thai {
             std::fs::read(p).map_err(|e| Error::Config(format!("cannot read {}: {e}", p.display())))
         };
         let dict_bytes = read(dict)?;
-        let dict_text = String::from_utf8(dict_bytes).map_err(|_| {
-            Error::Config(format!("{} is not valid UTF-8", dict.display()))
-        })?;
+        let dict_text = String::from_utf8(dict_bytes)
+            .map_err(|_| Error::Config(format!("{} is not valid UTF-8", dict.display())))?;
         Thai::new(&dict_text, &read(model)?)
     }
 

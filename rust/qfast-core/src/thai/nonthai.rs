@@ -54,7 +54,9 @@ pub fn nonthai_end(text: &[char], p: usize) -> Option<usize> {
         return (text.get(p + 1) == Some(&'\n')).then_some(p + 2);
     }
     if !is_thai_block(c) {
-        return Some(run(&|c| !is_thai_block(c) && !matches!(c, ' ' | '\t' | '\r' | '\n')));
+        return Some(run(&|c| {
+            !is_thai_block(c) && !matches!(c, ' ' | '\t' | '\r' | '\n')
+        }));
     }
     None
 }

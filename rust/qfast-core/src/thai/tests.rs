@@ -1,7 +1,7 @@
 //! Tests against the spec's vectors (`testdata/vectors.json`, made by
 //! `scripts/gen_golden_thai.py` with the real datatrove/PyThaiNLP) and edge cases. They need
-//! PyThaiNLP's dictionary and model: set `QFAST_PYTHAINLP_CORPUS` to its `corpus` directory, or
-//! one of the known venvs is used; otherwise the tests are skipped with a note.
+//! PyThaiNLP's dictionary and model (see `corpus_dirs`); without them the tests that use them
+//! are skipped with a note.
 
 use super::*;
 use std::sync::{Arc, OnceLock};
@@ -11,14 +11,30 @@ const CORPUS_DIRS: [&str; 2] = [
     "/work/venv/lib/python3.11/site-packages/pythainlp/corpus",
 ];
 
+/// Where PyThaiNLP's `corpus` directory may be: `$QFAST_PYTHAINLP_CORPUS`, the active venv
+/// (`$VIRTUAL_ENV`, as in CI), then the known development venvs.
+fn corpus_dirs() -> Vec<std::path::PathBuf> {
+    let mut dirs: Vec<std::path::PathBuf> = std::env::var_os("QFAST_PYTHAINLP_CORPUS")
+        .into_iter()
+        .map(Into::into)
+        .collect();
+    if let Some(venv) = std::env::var_os("VIRTUAL_ENV") {
+        let lib = std::path::Path::new(&venv).join("lib");
+        if let Ok(entries) = std::fs::read_dir(&lib) {
+            for e in entries.flatten() {
+                dirs.push(e.path().join("site-packages/pythainlp/corpus"));
+            }
+        }
+    }
+    dirs.extend(CORPUS_DIRS.iter().map(Into::into));
+    dirs
+}
+
 fn load() -> Option<&'static Arc<Thai>> {
     static T: OnceLock<Option<Arc<Thai>>> = OnceLock::new();
     T.get_or_init(|| {
-        let mut dirs: Vec<String> = std::env::var("QFAST_PYTHAINLP_CORPUS").into_iter().collect();
-        dirs.extend(CORPUS_DIRS.iter().map(|s| s.to_string()));
-        let dir = dirs
+        let dir = corpus_dirs()
             .into_iter()
-            .map(std::path::PathBuf::from)
             .find(|d| d.join("words_th.txt").exists())?;
         Some(Arc::new(
             Thai::from_paths(
@@ -95,7 +111,13 @@ fn thai_spec_vectors() {
             ));
         }
     }
-    assert!(bad.is_empty(), "{} of {} differ:\n{}", bad.len(), v.len(), bad.join("\n"));
+    assert!(
+        bad.is_empty(),
+        "{} of {} differ:\n{}",
+        bad.len(),
+        v.len(),
+        bad.join("\n")
+    );
 }
 
 #[test]
