@@ -180,6 +180,11 @@ impl CrfModel {
         self.attrs.get(name).copied()
     }
 
+    /// Every attribute name with its id.
+    pub fn attributes(&self) -> impl Iterator<Item = (&str, u32)> {
+        self.attrs.iter().map(|(k, &v)| (&**k, v))
+    }
+
     /// Adds attribute `a`'s state features (value 1.0) to `state` (one score per label).
     pub fn add_state(&self, a: u32, state: &mut [f64]) {
         let (s, e) = self.attr_ranges[a as usize];

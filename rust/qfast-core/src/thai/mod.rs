@@ -35,6 +35,7 @@ use crate::tokenize::Segmenter;
 pub struct Thai {
     trie: Trie,
     model: CrfModel,
+    features: crfcut::Features,
 }
 
 /// `text` as code points with the byte offset of each (plus the end).
@@ -92,7 +93,12 @@ impl Thai {
                 "the Thai sentence model has no label 'E'".into(),
             ));
         }
-        Ok(Thai { trie, model })
+        let features = crfcut::Features::new(&model);
+        Ok(Thai {
+            trie,
+            model,
+            features,
+        })
     }
 
     /// From the paths of `words_th.txt` and `sentenceseg_crfcut.model`.
@@ -129,7 +135,7 @@ impl Thai {
     /// dropped (datatrove's `sent_tokenize`), as byte spans of `text`.
     pub fn sentences(&self, text: &str) -> Vec<(usize, usize)> {
         let tokens = self.newmm(text, false);
-        crfcut::sentences(&self.model, text, &tokens)
+        crfcut::sentences(&self.model, &self.features, text, &tokens)
             .into_iter()
             .filter_map(|s| strip_span(text, s))
             .collect()
@@ -148,7 +154,7 @@ impl Thai {
 
     /// The CRF's raw labels for tokens (for tests): true = `E`.
     pub fn crf_labels(&self, tokens: &[&str]) -> Vec<bool> {
-        crfcut::crf_labels(&self.model, tokens)
+        crfcut::crf_labels(&self.model, &self.features, tokens)
     }
 
     /// The TCC clusters of `text` (for tests).
