@@ -7,7 +7,11 @@
 - four long synthetic documents (ids ``long-*``): lingua rows joined by ``""`` with their spaces
   removed, by ``"\\n"`` and by ``" "``, and 3,000 dictionary words drawn with a fixed seed and
   joined without spaces. They exercise newmm-safe's chunking (texts of 140+ code points) and
-  the places where the sentence splitter's own plain-newmm segmentation differs from the words.
+  the places where the sentence splitter's own plain-newmm segmentation differs from the words,
+- 1,000 random strings (ids ``fuzz-*``, fixed seed) of dictionary words mixed with Thai letters
+  and marks, digits and separators, whitespace of every kind (CR alone, NBSP, U+001C, ZWSP),
+  NUL, emoji, ``|`` and ``xxpad``: the corners of the cluster rules, the non-Thai regexes, the
+  number rejoining, the CRF attribute strings and the strip rules.
 
 Stored compactly, per row in row order, an 8-byte blake2b (``gen_golden_jieba.digest``) of the
 words (th_datatrove_token_hashes.bin), of ``split_into_sentences(text, "th")``
@@ -83,7 +87,51 @@ def thai_rows(eval_dir: Path) -> tuple[list[str], list[str]]:
     rng = random.Random(7)
     ids.append("long-3")
     texts.append("".join(rng.choice(words) for _ in range(3000)))
+    for n, x in enumerate(fuzz_texts(words)):
+        ids.append(f"fuzz-{n:04d}")
+        texts.append(x)
     return ids, texts
+
+
+FUZZ_ATOMS = [
+    *"กขเแโไีู่้์ัุรยาะๆฯ๑๒",
+    " ",
+    "  ",
+    "\n",
+    "\r\n",
+    "\r",
+    "\t",
+    *".,:!?|-",
+    "1",
+    "23",
+    "4.5",
+    "a",
+    "Bc",
+    "@x.y",
+    "\u00a0",
+    "\u200b",
+    "\x00",
+    "\x1c",
+    "\U0001f60a",
+    "\u201c",
+    "xxpad",
+    "ครับ",
+    "นะ",
+    "ผม",
+    "และ",
+]
+
+
+def fuzz_texts(words: list[str], n: int = 1000, seed: int = 11) -> list[str]:
+    """Random mixes of dictionary words and FUZZ_ATOMS (every tenth one longer)."""
+    rng = random.Random(seed)
+    out = []
+    for k in range(n):
+        parts = []
+        for _ in range(rng.randint(0, 400 if k % 10 == 9 else 60)):
+            parts.append(rng.choice(words) if rng.random() < 0.5 else rng.choice(FUZZ_ATOMS))
+        out.append("".join(parts))
+    return out
 
 
 def sha256(name: str) -> str:
