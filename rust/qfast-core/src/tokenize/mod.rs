@@ -46,8 +46,9 @@ pub enum TokenizerKind {
     Unicode,
 }
 
-/// A word segmenter for text written without spaces (jieba, Sudachi) as datatrove runs it
-/// through spaCy.
+/// A word segmenter for text written without spaces as datatrove runs it: jieba and Sudachi
+/// through spaCy (sentences from spaCy's sentencizer over the tokens), Thai through PyThaiNLP
+/// (sentences of its own, see [`Segmenter::sentence_spans`]).
 pub trait Segmenter: Send + Sync {
     /// The tokens of the spaCy `Doc` for `text` (byte spans, in order): words, and whitespace
     /// as spaCy keeps it (see [`spacy_words_and_spaces`]).
@@ -249,6 +250,8 @@ impl Tokenizer {
     /// `(len(split_into_sentences(line)), len(split_into_words(line)))` for the stripped line
     /// `text[start..end]`, from the raw token spans of the whole `text` (sorted, as `tokens`
     /// returns them): no tokenization.
+    /// Only valid where [`Tokenizer::lines_independent`] (not for Thai, whose sentences come
+    /// from its own segmentation and CRF: use [`Tokenizer::sentence_and_word_count`]).
     pub fn sentence_and_word_count_in(
         &self,
         toks: &Tokens,
