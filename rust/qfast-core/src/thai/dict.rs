@@ -8,6 +8,8 @@ use crate::pytext::{splitlines, strip};
 pub struct Trie {
     nodes: Vec<Node>,
     edges: Vec<(char, u32)>,
+    /// The root's children in the Thai block (U+0E00..U+0E7F) by offset; 0 = none.
+    root_thai: Vec<u32>,
 }
 
 #[derive(Clone, Copy, Default)]
@@ -58,7 +60,18 @@ impl Trie {
             });
             edges.extend(kids);
         }
-        Trie { nodes, edges }
+        let mut root_thai = vec![0u32; 0x80];
+        let r = nodes[0];
+        for &(c, n) in &edges[r.start as usize..(r.start + r.len) as usize] {
+            if let Some(k) = (c as u32).checked_sub(0x0E00).filter(|&k| k < 0x80) {
+                root_thai[k as usize] = n;
+            }
+        }
+        Trie {
+            nodes,
+            edges,
+            root_thai,
+        }
     }
 
     /// Number of words (end-of-word nodes).
@@ -71,6 +84,11 @@ impl Trie {
     }
 
     fn child(&self, node: usize, c: char) -> Option<usize> {
+        if node == 0 {
+            if let Some(k) = (c as u32).checked_sub(0x0E00).filter(|&k| k < 0x80) {
+                return Some(self.root_thai[k as usize] as usize).filter(|&n| n != 0);
+            }
+        }
         let n = self.nodes[node];
         let kids = &self.edges[n.start as usize..(n.start + n.len) as usize];
         kids.binary_search_by_key(&c, |&(k, _)| k)

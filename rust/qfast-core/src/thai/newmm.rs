@@ -4,7 +4,7 @@
 //! segmentation is returned as the end positions of its tokens (they tile the text).
 
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap, VecDeque};
+use std::collections::{BinaryHeap, VecDeque};
 
 use super::dict::Trie;
 use super::nonthai::{is_two_chars, nonthai_end};
@@ -68,6 +68,10 @@ struct Cut<'a> {
     nodes: Vec<(usize, usize, usize)>,
     heap: BinaryHeap<Reverse<usize>>,
     pending: Vec<bool>,
+    /// Scratch buffers: words found at a node, BFS parents (by position - start) and queue.
+    found: Vec<usize>,
+    parent: Vec<usize>,
+    queue: VecDeque<usize>,
 }
 
 impl Cut<'_> {
@@ -87,7 +91,8 @@ impl Cut<'_> {
     /// Adds the dictionary words starting at `b` that end on a cluster boundary.
     fn extend(&mut self, b: usize) {
         let first = self.edges.len();
-        let mut found = Vec::new();
+        let mut found = std::mem::take(&mut self.found);
+        found.clear();
         let graph_size = self.edges.len();
         let valid = &self.valid;
         self.trie.prefixes(self.text, b, |e| {
@@ -99,10 +104,11 @@ impl Cut<'_> {
             }
             true
         });
-        for e in found {
+        for &e in &found {
             self.edges.push((b, e));
             self.push(e);
         }
+        self.found = found;
         if self.edges.len() > first {
             self.nodes.push((b, first, self.edges.len() - first));
         }
@@ -120,30 +126,49 @@ impl Cut<'_> {
 
     /// The breadth-first path from `start` to `goal` (nodes after `start`), as Python's
     /// `_bfs_paths_graph` finds it first: FIFO, neighbours in insertion order, the goal
-    /// reported when first seen as a neighbour.
-    fn bfs(&self, start: usize, goal: usize) -> Option<Vec<usize>> {
-        let mut parent: HashMap<usize, usize> = HashMap::new();
-        parent.insert(start, start);
-        let mut queue = VecDeque::from([start]);
-        while let Some(v) = queue.pop_front() {
+    /// reported when first seen as a neighbour. Every graph node lies in `start..goal`.
+    fn bfs(&mut self, start: usize, goal: usize) -> Option<Vec<usize>> {
+        // Single edge start -> goal: the common case.
+        if self.edges.len() == 1 && self.edges[0] == (start, goal) {
+            return Some(vec![goal]);
+        }
+        const NONE: usize = usize::MAX;
+        let mut parent = std::mem::take(&mut self.parent);
+        parent.clear();
+        parent.resize(goal - start + 1, NONE);
+        parent[0] = start;
+        let mut queue = std::mem::take(&mut self.queue);
+        queue.clear();
+        queue.push_back(start);
+        let mut found = None;
+        'search: while let Some(v) = queue.pop_front() {
             for &(_, p) in self.neighbours(v) {
                 if p == goal {
-                    let mut path = vec![goal];
-                    let mut x = v;
-                    while x != start {
-                        path.push(x);
-                        x = parent[&x];
-                    }
-                    path.reverse();
-                    return Some(path);
+                    found = Some(v);
+                    break 'search;
                 }
-                if let std::collections::hash_map::Entry::Vacant(e) = parent.entry(p) {
-                    e.insert(v);
+                let Some(slot) = p.checked_sub(start).and_then(|k| parent.get_mut(k)) else {
+                    continue;
+                };
+                if *slot == NONE {
+                    *slot = v;
                     queue.push_back(p);
                 }
             }
         }
-        None
+        let path = found.map(|v| {
+            let mut path = vec![goal];
+            let mut x = v;
+            while x != start {
+                path.push(x);
+                x = parent[x - start];
+            }
+            path.reverse();
+            path
+        });
+        self.parent = parent;
+        self.queue = queue;
+        path
     }
 
     /// End of the out-of-dictionary token starting at `b`.
@@ -191,6 +216,9 @@ fn onecut(trie: &Trie, text: &[char], base: usize, out: &mut Vec<usize>) {
         nodes: Vec::new(),
         heap: BinaryHeap::new(),
         pending: vec![false; n + 1],
+        found: Vec::new(),
+        parent: Vec::new(),
+        queue: VecDeque::new(),
     };
     st.push(0);
     let mut end = 0usize;
