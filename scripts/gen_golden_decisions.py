@@ -21,10 +21,11 @@ A filter value is "keep", the drop reason datatrove returns (e.g. "gopher_short_
 "" for a drop without reason, "ERR:<ExceptionType>" if datatrove raised, "TIMEOUT" if the document
 exceeded --doc-timeout seconds (never happened on eval_data as of writing).
 
-With ``--language L`` (e.g. ``zh``, ``cmn``, ``ja``) every filter gets ``language=L`` and only the
-rows of that language are run: the whole ``zh_reviews_chinesenlpcorpus`` / ``ja_kwdlc_web_leads``
-file, and the web_html_extracted pages whose ``ref_lang_fasttext176`` is zh / ja; the output goes
-to ``tests/golden/decisions_<L>/``.
+With ``--language L`` (e.g. ``zh``, ``cmn``, ``ja``, ``th``) every filter gets ``language=L`` and
+only the rows of that language are run: the whole ``zh_reviews_chinesenlpcorpus`` /
+``ja_kwdlc_web_leads`` file, and the web_html_extracted pages whose ``ref_lang_fasttext176`` is
+zh / ja; for ``th`` the ``lang == "th"`` rows of ``langid_lingua_testdata``; the output goes to
+``tests/golden/decisions_<L>/``.
 
 Output, one file per eval file: ``tests/golden/decisions/<file-stem>.jsonl.gz`` (gzip -9).
 Line 1 is ``{"meta": {...}}`` (versions, settings, row layout); then one JSON array per row:
@@ -88,8 +89,20 @@ REF_COLS = {
 LANG_ROWS = {
     "zh": ["zh_reviews_chinesenlpcorpus.parquet", "web_html_extracted.parquet"],
     "ja": ["ja_kwdlc_web_leads.parquet", "web_html_extracted.parquet"],
+    # no web_html_extracted page is th by LID-176: the lingua test rows (lang == "th") only
+    "th": ["langid_lingua_testdata.parquet"],
 }
-LANG_OF = {"zh": "zh", "cmn": "zh", "cmn_Hani": "zh", "zh_Hani": "zh", "ja": "ja", "jpn": "ja"}
+LANG_OF = {
+    "zh": "zh",
+    "cmn": "zh",
+    "cmn_Hani": "zh",
+    "zh_Hani": "zh",
+    "ja": "ja",
+    "jpn": "ja",
+    "th": "th",
+    "tha": "th",
+    "tha_Thai": "th",
+}
 REF_REASON_NAMES = {
     "gr": "gopher_repetition",
     "gq": "gopher_quality",
@@ -113,9 +126,14 @@ def h16(text: str) -> str:
 def versions():
     import importlib.metadata as md
 
-    return {p: md.version(p) for p in ("datatrove", "spacy", "numpy", "pyarrow")} | {
-        "python": sys.version.split()[0]
-    }
+    out = {}
+    # spacy for en/zh/ja; pythainlp + python-crfsuite (crfcut) for th
+    for p in ("datatrove", "spacy", "numpy", "pyarrow", "pythainlp", "python-crfsuite"):
+        try:
+            out[p] = md.version(p)
+        except md.PackageNotFoundError:
+            pass
+    return out | {"python": sys.version.split()[0]}
 
 
 class Runner:
@@ -185,8 +203,12 @@ class Runner:
 def iter_docs(path: Path, limit=None, lang_rows=None):
     cols = TEXT_COLUMNS.get(path.name, ["text"])
     tbl = pq.read_table(path)
-    if lang_rows and "ref_lang_fasttext176" in tbl.column_names and not path.name.startswith(
+    if lang_rows and "lang" in tbl.column_names:
+        tbl = tbl.filter(pc.equal(tbl["lang"], lang_rows))
+    elif (
         lang_rows
+        and "ref_lang_fasttext176" in tbl.column_names
+        and not path.name.startswith(lang_rows)
     ):
         tbl = tbl.filter(pc.equal(tbl["ref_lang_fasttext176"], lang_rows))
     ids = tbl.column("id").to_pylist()

@@ -21,7 +21,12 @@ def test_lookup_follows_datatrove() -> None:
     assert languages.datatrove_tokenizer("ja") == "SpaCyTokenizer:ja"
     assert languages.datatrove_tokenizer("ab") == "SpaCyTokenizer:xx"  # Abkhazian
     assert languages.is_native("ab") and languages.is_native("ja")
-    assert not languages.is_native("ko")
+    # Thai, its Thai-script proxies, and (datatrove's quirk) plain "ms"/"msa"
+    for lang in ("th", "tha", "tha_Thai", "urk", "ms", "msa"):
+        assert languages.datatrove_tokenizer(lang) == "ThaiTokenizer"
+        assert languages.is_native(lang)
+    assert languages.datatrove_tokenizer("ms_Latn") == "SpaCyTokenizer:ms"
+    assert not languages.is_native("ko") and not languages.is_native("vi")
 
 
 def test_unknown_language_fails_when_the_filter_is_made() -> None:
@@ -35,6 +40,50 @@ def test_language_not_native_yet_names_the_tokenizer() -> None:
         f.verdict(pa.array(["안녕하세요"]))
     # the fast UAX #29 mode works for any language
     assert f.verdict(pa.array(["안녕하세요"]), tokenizer="unicode").num_rows == 1
+
+
+def test_thai_without_pythainlp_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.util
+
+    from qfast import segment
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda n, *a: None if n == "pythainlp" else real(n, *a)
+    )
+    segment._thai.cache_clear()
+    try:
+        with pytest.raises(ConfigError, match=r"pip install \"qfast\[th\]\""):
+            qfast.words(pa.array(["สวัสดีครับ"]), language="th")
+    finally:
+        monkeypatch.undo()
+        segment._thai.cache_clear()
+
+
+def test_thai_everywhere() -> None:
+    """language="th" reaches every filter, words/sentences, the FineWeb chain and MinHash."""
+    pytest.importorskip("pythainlp")
+    doc = "วันนี้อากาศดีมาก ฉันจะไปเที่ยวทะเล แล้วคุณล่ะจะไปไหน"
+    text = pa.array([doc])
+    assert qfast.words(text, language="th").to_pylist()[0][:3] == ["วันนี้", "อากาศ", "ดีมาก"]
+    assert qfast.sentences(text, language="th").to_pylist()[0] == [
+        "วันนี้อากาศดีมาก",
+        " ฉันจะไปเที่ยวทะเล",
+        " แล้วคุณล่ะจะไปไหน",
+    ]
+    n_words = qfast.GopherQuality(language="th").signals(text).column("n_words")[0].as_py()
+    assert n_words == 13
+    for f in (
+        qfast.GopherRepetition(language="th"),
+        qfast.C4Quality(language="th"),
+        qfast.FineWebQuality(language="th"),
+    ):
+        assert f.verdict(text).num_rows == 1
+    assert qfast.Pipeline.fineweb(language="th").run(text).verdict.num_rows == 1
+    # datatrove segments simplify_text's output, which has lost the Thai vowel and tone marks
+    # (remove_diacritics), hence more, shorter words: 17 bigrams, as datatrove's
+    # MinhashDedupSignature(language="th") gives (tests/test_thai_parity.py checks all rows)
+    assert len(qfast.MinHash(language="th", n_grams=2).shingles_of(doc)) == 17
 
 
 def test_pipeline_refuses_steps_needing_different_tokenizers() -> None:

@@ -29,6 +29,7 @@ __all__ = [
     "train_fasttext",
     "JiebaState",
     "SudachiState",
+    "ThaiState",
     "FastTextState",
     "pii_redact",
     "pii_kinds",
@@ -304,6 +305,19 @@ class SudachiState:
         cls, dic_path: str | PathLike[str], char_def: str, unk_def: str, rewrite_def: str
     ) -> SudachiState: ...
 
+@final
+class ThaiState:
+    """PyThaiNLP's dictionary and crfcut sentence model (read from the installed pythainlp's
+    ``corpus/``), for datatrove's Thai tokenizer (newmm-safe words, crfcut sentences)."""
+
+    def __new__(
+        cls, dict_path: str | PathLike[str], model_path: str | PathLike[str]
+    ) -> ThaiState: ...
+    def word_tokenize(self, text: str) -> list[str]: ...
+    def sent_tokenize(self, text: str) -> list[str]: ...
+    def span_tokenize(self, text: str) -> list[tuple[int, int]]: ...
+    def __len__(self) -> int: ...
+
 #: ``"spacy"`` (spaCy en port), ``"spacy_xx"`` (spaCy xx port), ``"unicode"`` (UAX #29), or a
 #: segmenter; None is ``"spacy"``.
-_TokenizerArg = str | JiebaState | SudachiState | None
+_TokenizerArg = str | JiebaState | SudachiState | ThaiState | None

@@ -13,7 +13,8 @@ spaCy ``en``                ``en``, ``eng``, ``eng_Latn``   native port (``"spac
 spaCy ``xx``                ``zh`` (!), ``ru``, ~2000 more  native port (``"spacy_xx"``)
 spaCy ``zh`` (jieba)        ``cmn``, ``zh_Hani``            jieba in core (``qfast[zh]``)
 spaCy ``ja`` (Sudachi A)    ``ja``, ``jpn``, ``jpn_Jpan``   Sudachi in core (``qfast[ja]``)
-others (ko, th, vi, ...)    ``ko``, ``th``, ``vi``          not yet: ``ConfigError``
+ThaiTokenizer (PyThaiNLP)   ``th``, ``tha_Thai``, ``ms``    newmm + crfcut in core (``qfast[th]``)
+others (ko, vi, ...)        ``ko``, ``vi``                  not yet: ``ConfigError``
 ==========================  ==============================  ===============================
 
 Note datatrove's own quirk, kept for parity: ``"zh"`` alone maps to spaCy's multi-language
@@ -37,6 +38,7 @@ _ALIASES = {"english": "en"}
 _NATIVE = {"SpaCyTokenizer:en": "spacy", "SpaCyTokenizer:xx": "spacy_xx"}
 _JIEBA = "SpaCyTokenizer:zh"
 _SUDACHI = "SpaCyTokenizer:ja"
+_THAI = "ThaiTokenizer"
 
 
 @functools.lru_cache(maxsize=1)
@@ -65,12 +67,12 @@ def datatrove_tokenizer(language: str) -> str:
 def is_native(language: str) -> bool:
     """Whether qfast runs datatrove's tokenizer for ``language`` natively."""
     tok = datatrove_tokenizer(language)
-    return tok in _NATIVE or tok in (_JIEBA, _SUDACHI)
+    return tok in _NATIVE or tok in (_JIEBA, _SUDACHI, _THAI)
 
 
 def resolve(language: str, tokenizer: str = "spacy") -> Any:
-    """What the core takes for ``language``: ``"spacy"``, ``"spacy_xx"`` or the jieba
-    segmenter; ``tokenizer="unicode"`` (the fast non-parity mode) is language-independent."""
+    """What the core takes for ``language``: ``"spacy"``, ``"spacy_xx"`` or a segmenter state
+    (jieba, Sudachi, Thai); ``tokenizer="unicode"`` (the fast non-parity mode) is language-independent."""
     if tokenizer == "unicode":
         return "unicode"
     if tokenizer not in ("spacy", "datatrove"):
@@ -89,11 +91,15 @@ def resolve(language: str, tokenizer: str = "spacy") -> Any:
         from .segment import _sudachi
 
         return _sudachi()
+    if tok == _THAI:
+        from .segment import _thai
+
+        return _thai()
     raise ConfigError(
         f"language={language!r}: datatrove tokenizes it with {tok}, which qfast does not run "
         "natively yet (native: spaCy en, spaCy xx and its ~2000 languages, Chinese with jieba "
-        "via 'cmn'/'zh_Hani', Japanese with Sudachi via 'ja'); tokenizer='unicode' gives UAX #29 "
-        "words for any language"
+        "via 'cmn'/'zh_Hani', Japanese with Sudachi via 'ja', Thai with PyThaiNLP's newmm and "
+        "crfcut via 'th'); tokenizer='unicode' gives UAX #29 words for any language"
     )
 
 

@@ -1,6 +1,8 @@
 """Word segmentation for Chinese, inside the core: jieba's default cut (accurate mode, HMM on)
 reproduced from jieba's own dictionary and HMM tables, read from the installed ``jieba``
-package (``pip install "qfast[zh]"``; nothing is downloaded).
+package (``pip install "qfast[zh]"``; nothing is downloaded). The Japanese (Sudachi) and Thai
+(PyThaiNLP newmm + crfcut) states that ``language="ja"``/``"th"`` use are loaded here too, from
+their packages' data files.
 
 >>> qfast.segment.jieba_words(pa.array(["我来到北京清华大学"])).to_pylist()   # doctest: +SKIP
 [['我', '来到', '北京', '清华大学']]
@@ -57,6 +59,24 @@ def _sudachi() -> Any:
             return f.read()
 
     return _qfast.SudachiState(dic, read("char.def"), read("unk.def"), read("rewrite.def"))
+
+
+@functools.lru_cache(maxsize=1)
+def _thai() -> Any:
+    """PyThaiNLP's word dictionary and crfcut sentence model, read from the installed
+    ``pythainlp`` package without importing it (qfast runs its own port of newmm and crfcut;
+    python-crfsuite is not needed)."""
+    spec = importlib.util.find_spec("pythainlp")
+    corpus = None
+    if spec is not None and spec.submodule_search_locations:
+        corpus = os.path.join(list(spec.submodule_search_locations)[0], "corpus")
+    names = ("words_th.txt", "sentenceseg_crfcut.model")
+    if corpus is None or not all(os.path.exists(os.path.join(corpus, n)) for n in names):
+        raise ConfigError(
+            "Thai segmentation reads PyThaiNLP's dictionary and sentence model from the "
+            "'pythainlp' package: pip install \"qfast[th]\""
+        )
+    return _qfast.ThaiState(*(os.path.join(corpus, n) for n in names))
 
 
 def jieba_words(data: Any, column: str = "text") -> pa.Array:

@@ -29,6 +29,7 @@ pub mod rules;
 pub mod signals;
 pub mod spec;
 pub mod sudachi;
+pub mod thai;
 pub mod tokenize;
 pub mod url_filter;
 

@@ -1,4 +1,5 @@
-//! Word segmentation for languages written without spaces (jieba for Chinese) over Arrow.
+//! Word segmentation for languages written without spaces (jieba for Chinese, Sudachi for
+//! Japanese, PyThaiNLP's newmm and crfcut for Thai) over Arrow.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -122,8 +123,75 @@ impl SudachiState {
     }
 }
 
+/// PyThaiNLP's dictionary and sentence model, for datatrove's Thai tokenizer.
+#[pyclass(module = "qfast._qfast", frozen)]
+pub struct ThaiState {
+    inner: Arc<qfast_core::thai::Thai>,
+}
+
+impl ThaiState {
+    /// newmm-safe words and crfcut sentences, for a `Tokenizer`.
+    pub fn segmenter(&self) -> Arc<dyn qfast_core::tokenize::Segmenter> {
+        self.inner.clone()
+    }
+}
+
+#[pymethods]
+impl ThaiState {
+    /// From the paths of PyThaiNLP's `corpus/words_th.txt` and
+    /// `corpus/sentenceseg_crfcut.model`.
+    #[new]
+    fn new(
+        py: Python<'_>,
+        dict_path: std::path::PathBuf,
+        model_path: std::path::PathBuf,
+    ) -> PyResult<Self> {
+        let t = py
+            .detach(|| qfast_core::thai::Thai::from_paths(&dict_path, &model_path))
+            .py_err(py)?;
+        Ok(ThaiState { inner: Arc::new(t) })
+    }
+
+    /// datatrove `ThaiTokenizer.word_tokenize(text)`.
+    fn word_tokenize(&self, py: Python<'_>, text: &str) -> Vec<String> {
+        let spans = py.detach(|| self.inner.words(text));
+        spans.iter().map(|&(a, b)| text[a..b].to_string()).collect()
+    }
+
+    /// datatrove `ThaiTokenizer.sent_tokenize(text)`.
+    fn sent_tokenize(&self, py: Python<'_>, text: &str) -> Vec<String> {
+        let spans = py.detach(|| self.inner.sentences(text));
+        spans.iter().map(|&(a, b)| text[a..b].to_string()).collect()
+    }
+
+    /// datatrove `ThaiTokenizer.span_tokenize(text)`: `(start, end)` in code points.
+    fn span_tokenize(&self, py: Python<'_>, text: &str) -> Vec<(usize, usize)> {
+        py.detach(|| {
+            // Spans are in order: count code points incrementally.
+            let (mut at, mut n) = (0usize, 0usize);
+            let mut cp = |byte: usize| {
+                if byte >= at {
+                    n += qfast_core::pytext::len_cp(&text[at..byte]);
+                } else {
+                    n -= qfast_core::pytext::len_cp(&text[byte..at]);
+                }
+                at = byte;
+                n
+            };
+            let spans = self.inner.spans(text);
+            spans.iter().map(|&(a, b)| (cp(a), cp(b))).collect()
+        })
+    }
+
+    /// Number of dictionary words.
+    fn __len__(&self) -> usize {
+        self.inner.dict_len()
+    }
+}
+
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<JiebaState>()?;
     m.add_class::<SudachiState>()?;
+    m.add_class::<ThaiState>()?;
     Ok(())
 }

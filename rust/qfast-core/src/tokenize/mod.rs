@@ -46,8 +46,9 @@ pub enum TokenizerKind {
     Unicode,
 }
 
-/// A word segmenter for text written without spaces (jieba, Sudachi) as datatrove runs it
-/// through spaCy.
+/// A word segmenter for text written without spaces as datatrove runs it: jieba and Sudachi
+/// through spaCy (sentences from spaCy's sentencizer over the tokens), Thai through PyThaiNLP
+/// (sentences of its own, see [`Segmenter::sentence_spans`]).
 pub trait Segmenter: Send + Sync {
     /// The tokens of the spaCy `Doc` for `text` (byte spans, in order): words, and whitespace
     /// as spaCy keeps it (see [`spacy_words_and_spaces`]).
@@ -64,6 +65,14 @@ pub trait Segmenter: Send + Sync {
     /// path near a line end depends on what follows). Where false, C4 tokenizes each line.
     fn lines_independent(&self) -> bool {
         true
+    }
+
+    /// datatrove's `span_tokenize` as byte spans where it does not come from spaCy's
+    /// sentencizer over [`Segmenter::doc_tokens`] (Thai: a CRF over its own segmentation);
+    /// None (the default) for the sentencizer. Only the span ends matter: datatrove's
+    /// `split_into_sentences` cuts the text at them.
+    fn sentence_spans(&self, _text: &str) -> Option<Vec<(usize, usize)>> {
+        None
     }
 }
 
@@ -176,12 +185,23 @@ impl Tokenizer {
 
     /// datatrove `split_into_sentences`: contiguous pieces covering `text` (1 for empty text).
     pub fn sentences<'a>(&self, text: &'a str) -> Vec<&'a str> {
+        if let Some(spans) = self.own_sentence_spans(text) {
+            return pieces_from_spans(text, &spans);
+        }
         if let Some(seg) = self.chunked(text) {
             return chunked_sentences(seg, text);
         }
         self.with_flags(text, |spans, flags| {
             sentencizer::pieces_from_flags(text, spans, flags)
         })
+    }
+
+    /// The segmenter's own sentence spans (see [`Segmenter::sentence_spans`]), if it has them.
+    fn own_sentence_spans(&self, text: &str) -> Option<Vec<(usize, usize)>> {
+        match &self.engine {
+            Engine::Segmenter(seg) => seg.sentence_spans(text),
+            _ => None,
+        }
     }
 
     /// The segmenter, where it cuts `text` into more than one chunk.
@@ -202,6 +222,9 @@ impl Tokenizer {
 
     /// `(words(text), sentences(text))` from a single tokenization pass.
     pub fn words_and_sentences<'a>(&self, text: &'a str) -> (Vec<&'a str>, Vec<&'a str>) {
+        if let Some(spans) = self.own_sentence_spans(text) {
+            return (self.words(text), pieces_from_spans(text, &spans));
+        }
         if self.chunked(text).is_some() {
             return (self.words(text), self.sentences(text));
         }
@@ -215,6 +238,9 @@ impl Tokenizer {
 
     /// `len(split_into_sentences(text))`.
     pub fn sentence_count(&self, text: &str) -> usize {
+        if let Some(spans) = self.own_sentence_spans(text) {
+            return spans.len().max(1);
+        }
         if self.chunked(text).is_some() {
             return self.sentences(text).len();
         }
@@ -224,6 +250,8 @@ impl Tokenizer {
     /// `(len(split_into_sentences(line)), len(split_into_words(line)))` for the stripped line
     /// `text[start..end]`, from the raw token spans of the whole `text` (sorted, as `tokens`
     /// returns them): no tokenization.
+    /// Only valid where [`Tokenizer::lines_independent`] (not for Thai, whose sentences come
+    /// from its own segmentation and CRF: use [`Tokenizer::sentence_and_word_count`]).
     pub fn sentence_and_word_count_in(
         &self,
         toks: &Tokens,
@@ -243,6 +271,9 @@ impl Tokenizer {
 
     /// `(len(split_into_sentences(text)), len(split_into_words(text)))` from one tokenization.
     pub fn sentence_and_word_count(&self, text: &str) -> (usize, usize) {
+        if let Some(spans) = self.own_sentence_spans(text) {
+            return (spans.len().max(1), self.word_count(text));
+        }
         if self.chunked(text).is_some() {
             return (self.sentences(text).len(), self.words(text).len());
         }
@@ -253,6 +284,20 @@ impl Tokenizer {
             )
         })
     }
+}
+
+/// datatrove's `split_into_sentences` from sentence spans: the text cut at each span's end
+/// except the last (one piece, the whole text, when there are no spans).
+fn pieces_from_spans<'a>(text: &'a str, spans: &[(usize, usize)]) -> Vec<&'a str> {
+    let mut out = Vec::with_capacity(spans.len().max(1));
+    let mut prev = 0usize;
+    for &(_, e) in spans.iter().take(spans.len().saturating_sub(1)) {
+        // Python slicing: an end before the start gives "".
+        out.push(if e >= prev { &text[prev..e] } else { "" });
+        prev = e;
+    }
+    out.push(&text[prev..]);
+    out
 }
 
 fn count_words(flags: &[u8]) -> usize {
