@@ -222,3 +222,21 @@ def test_bad_input_is_refused_clearly(shards: list[Path], table: pa.Table, tmp_p
     other.load_state_dict(ds.state_dict())
     with pytest.raises(ConfigError, match="same ranks and num_workers"):
         next(iter(other))
+
+
+def test_torch_imports_after_qfast_in_a_fresh_process() -> None:
+    """The extension must not use up the process's static TLS: torch's libgomp, loaded after
+    qfast (the usual order in a training script), failed with "cannot allocate memory in static
+    TLS block" when it did (mimalloc's initial-exec TLS put all of ours there)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import qfast, pyarrow as pa\n"
+        "qfast.words(pa.array(['a b c']))\n"
+        "import torch\n"
+        "print(torch.ones(2).sum().item())\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert r.stdout.strip() == "2.0"

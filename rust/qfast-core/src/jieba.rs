@@ -207,7 +207,9 @@ struct Scratch {
 const SCRATCH_KEEP: usize = 1 << 20;
 
 thread_local! {
-    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
+    // Boxed: thread-local storage of an extension module is scarce (a dlopen'ed library that
+    // needs static TLS, e.g. torch's libgomp, fails once it runs out).
+    static SCRATCH: std::cell::RefCell<Box<Scratch>> = std::cell::RefCell::default();
 }
 
 /// jieba's dictionary and HMM.
