@@ -188,8 +188,8 @@ impl Tokenizer {
         if let Some(spans) = self.own_sentence_spans(text) {
             return pieces_from_spans(text, &spans);
         }
-        if let Some(seg) = self.chunked(text) {
-            return chunked_sentences(seg, text);
+        if let Some((seg, chunks)) = self.chunked(text) {
+            return chunked_pass(seg, text, &chunks).pieces;
         }
         self.with_flags(text, |spans, flags| {
             sentencizer::pieces_from_flags(text, spans, flags)
@@ -204,10 +204,13 @@ impl Tokenizer {
         }
     }
 
-    /// The segmenter, where it cuts `text` into more than one chunk.
-    fn chunked(&self, text: &str) -> Option<&dyn Segmenter> {
+    /// The segmenter and its chunks, where it cuts `text` into more than one.
+    fn chunked(&self, text: &str) -> Option<(&dyn Segmenter, Vec<(usize, usize)>)> {
         match &self.engine {
-            Engine::Segmenter(seg) if seg.chunks(text).len() > 1 => Some(seg.as_ref()),
+            Engine::Segmenter(seg) => {
+                let chunks = seg.chunks(text);
+                (chunks.len() > 1).then(|| (seg.as_ref(), chunks))
+            }
             _ => None,
         }
     }
@@ -225,8 +228,9 @@ impl Tokenizer {
         if let Some(spans) = self.own_sentence_spans(text) {
             return (self.words(text), pieces_from_spans(text, &spans));
         }
-        if self.chunked(text).is_some() {
-            return (self.words(text), self.sentences(text));
+        if let Some((seg, chunks)) = self.chunked(text) {
+            let c = chunked_pass(seg, text, &chunks);
+            return (words_of(text, &c.spans, &c.flags), c.pieces);
         }
         self.with_flags(text, |spans, flags| {
             (
@@ -241,8 +245,8 @@ impl Tokenizer {
         if let Some(spans) = self.own_sentence_spans(text) {
             return spans.len().max(1);
         }
-        if self.chunked(text).is_some() {
-            return self.sentences(text).len();
+        if let Some((seg, chunks)) = self.chunked(text) {
+            return chunked_pass(seg, text, &chunks).pieces.len();
         }
         self.with_flags(text, sentencizer::piece_count_from_flags)
     }
@@ -274,8 +278,9 @@ impl Tokenizer {
         if let Some(spans) = self.own_sentence_spans(text) {
             return (spans.len().max(1), self.word_count(text));
         }
-        if self.chunked(text).is_some() {
-            return (self.sentences(text).len(), self.words(text).len());
+        if let Some((seg, chunks)) = self.chunked(text) {
+            let c = chunked_pass(seg, text, &chunks);
+            return (c.pieces.len(), count_words(&c.flags));
         }
         self.with_flags(text, |spans, flags| {
             (
@@ -304,24 +309,37 @@ fn count_words(flags: &[u8]) -> usize {
     flags.iter().filter(|&&f| f & spacy::F_WORD != 0).count()
 }
 
+/// One tokenization of a chunked text: its tokens (byte spans into `text`) with flags, and
+/// datatrove's sentence pieces.
+struct Chunked<'a> {
+    spans: Vec<(usize, usize)>,
+    flags: Vec<u8>,
+    pieces: Vec<&'a str>,
+}
+
 /// datatrove's `split_into_sentences` over chunks tokenized one by one: each chunk's sentences
 /// end where spaCy's do within the chunk, shifted by the end of the previous sentence (not by
 /// the chunk's start: datatrove's `span_tokenize` does so, in code points), and the pieces run
-/// from one end to the next.
-fn chunked_sentences<'a>(seg: &dyn Segmenter, text: &'a str) -> Vec<&'a str> {
+/// from one end to the next. The chunks' tokens come along, so that words and sentences of a
+/// long document cost one segmentation.
+fn chunked_pass<'a>(seg: &dyn Segmenter, text: &'a str, chunks: &[(usize, usize)]) -> Chunked<'a> {
     let r = rules::rules();
     // Code point -> byte offset, for the code point arithmetic datatrove does.
     let mut at: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
     at.push(text.len());
     let cp = |byte: usize| at.partition_point(|&b| b < byte);
     let mut ends: Vec<usize> = Vec::new(); // code points
-    for (a, b) in seg.chunks(text) {
+    let mut all_spans: Vec<(usize, usize)> = Vec::new();
+    let mut all_flags: Vec<u8> = Vec::new();
+    for &(a, b) in chunks {
         let chunk = &text[a..b];
         let spans = seg.doc_tokens(chunk);
         let flags: Vec<u8> = spans
             .iter()
             .map(|&(x, y)| spacy::token_flags(r, &chunk[x..y]))
             .collect();
+        all_spans.extend(spans.iter().map(|&(x, y)| (a + x, a + y)));
+        all_flags.extend_from_slice(&flags);
         let offset = ends.last().copied().unwrap_or(0);
         let chunk_cp = cp(a);
         let rel = |byte_end: usize| cp(a + byte_end) - chunk_cp;
@@ -344,7 +362,11 @@ fn chunked_sentences<'a>(seg: &dyn Segmenter, text: &'a str) -> Vec<&'a str> {
         prev = e;
     }
     out.push(&text[byte(prev)..]);
-    out
+    Chunked {
+        spans: all_spans,
+        flags: all_flags,
+        pieces: out,
+    }
 }
 
 /// The tokens of the spaCy `Doc` that a segmenter's tokens make (spaCy's
