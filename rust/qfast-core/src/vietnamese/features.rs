@@ -111,7 +111,11 @@ pub fn state_scores(m: &CrfModel, fx: &FixedAttrs, ng: &NGrams, syl: &[&str]) ->
         .map(|w| {
             let lower = pystr::lower(w);
             let id = |prefix: &str| m.attr(&format!("{prefix}{lower}"));
-            let lower_ids = [id("word.lower():"), id("-1:word.lower():"), id("+1:word.lower():")];
+            let lower_ids = [
+                id("word.lower():"),
+                id("-1:word.lower():"),
+                id("+1:word.lower():"),
+            ];
             Syl {
                 upper: pystr::isupper(w),
                 title: pystr::istitle(w),

@@ -12,7 +12,9 @@
 
 use crate::pytext::{is_decimal, is_space, is_word};
 
-const LITERALS: [&str; 10] = ["Tp.", "Mr.", "Mrs.", "Ms.", "Dr.", "ThS.", "==>", "->", "...", ">>"];
+const LITERALS: [&str; 10] = [
+    "Tp.", "Mr.", "Mrs.", "Ms.", "Dr.", "ThS.", "==>", "->", "...", ">>",
+];
 
 /// Byte spans of the non-whitespace pieces of `text`, in order.
 pub fn syllables(text: &str) -> Vec<(usize, usize)> {

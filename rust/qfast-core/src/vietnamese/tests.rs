@@ -9,8 +9,19 @@ fn vi_syllables_follow_the_alternation_order() {
     assert_eq!(
         pieces("TP. Hồ Chí Minh, Mr. X ==> a@b.c. 1.234,5 http://x.y/z ..."),
         [
-            "TP.", "Hồ", "Chí", "Minh", ",", "Mr.", "X", "==>", "a@b.c", ".", "1.234,5",
-            "http://x.y/z", "..."
+            "TP.",
+            "Hồ",
+            "Chí",
+            "Minh",
+            ",",
+            "Mr.",
+            "X",
+            "==>",
+            "a@b.c",
+            ".",
+            "1.234,5",
+            "http://x.y/z",
+            "..."
         ]
     );
     assert_eq!(pieces("a@b. x@y.z.w"), ["a", "@", "b", ".", "x@y.z.w"]);
