@@ -76,7 +76,9 @@ def vi_rows(eval_dir: Path) -> tuple[list[str], list[str]]:
     rng = random.Random(7)
     ids.append("long-2")
     texts.append(
-        "".join(rng.choice(grams) + rng.choice([" ", " ", " ", ", ", ". ", "\n"]) for _ in range(3000))
+        "".join(
+            rng.choice(grams) + rng.choice([" ", " ", " ", ", ", ". ", "\n"]) for _ in range(3000)
+        )
     )
     for n, x in enumerate(fuzz_texts(grams)):
         ids.append(f"fuzz-{n:04d}")
