@@ -120,7 +120,7 @@ fn joins(prev: &str, cur: &str) -> bool {
         && !PUNCTUATION.contains(prev)
         && !pystr::isdigit_char(c)
         && !pystr::isdigit_char(p)
-        && !(pystr::istitle_char(c) && !pystr::istitle_char(p))
+        && (!pystr::istitle_char(c) || pystr::istitle_char(p))
 }
 
 impl Segmenter for Vietnamese {

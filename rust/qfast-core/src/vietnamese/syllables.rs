@@ -1,10 +1,15 @@
 //! pyvi's syllabifier as spaCy's Vietnamese tokenizer runs it (`pyvi_sylabelize_with_ws`): a
 //! Python `re.findall` over an ordered alternation, first matching alternative wins:
 //!
-//! 1. a whitespace run; 2. `[A-ZĐ]+\.`; 3. `Tp.`, `Mr.`, `Mrs.`, `Ms.`, `Dr.`, `ThS.`;
-//! 4. `==>`, `->`, `...`, `>>`; 5. a URL `\w+://[^\s]+`; 6. an e-mail
-//! `[a-zA-Z0-9_.+-]+@([a-zA-Z0-9-]+\.)+[a-zA-Z0-9-]+`; 7. a number `\d+([.,_]\d+)+`;
-//! 8. one character that is neither `\w` nor whitespace; 9. a `\w` run.
+//! 1. a whitespace run;
+//! 2. `[A-ZĐ]+\.`;
+//! 3. `Tp.`, `Mr.`, `Mrs.`, `Ms.`, `Dr.`, `ThS.`;
+//! 4. `==>`, `->`, `...`, `>>`;
+//! 5. a URL `\w+://[^\s]+`;
+//! 6. an e-mail `[a-zA-Z0-9_.+-]+@([a-zA-Z0-9-]+\.)+[a-zA-Z0-9-]+`;
+//! 7. a number `\d+([.,_]\d+)+`;
+//! 8. one character that is neither `\w` nor whitespace;
+//! 9. a `\w` run.
 //!
 //! Every character is matched by 1, 8 or 9, so the pieces tile the text. Python `re` semantics:
 //! `\w`, `\d` and `\s` are Unicode (`crate::pytext`), and the greedy backtracking of 6 is
@@ -44,14 +49,7 @@ fn run(cs: &[char], from: usize, pred: impl Fn(char) -> bool) -> usize {
 }
 
 fn starts_with(cs: &[char], p: usize, lit: &str) -> bool {
-    let mut j = p;
-    for c in lit.chars() {
-        if cs.get(j) != Some(&c) {
-            return false;
-        }
-        j += 1;
-    }
-    true
+    (p..).zip(lit.chars()).all(|(j, c)| cs.get(j) == Some(&c))
 }
 
 /// End (exclusive, code points) of the piece starting at non-whitespace `p`.
