@@ -49,13 +49,21 @@ impl NGrams {
         self.bi.len() + self.tri.len()
     }
 
-    fn has(&self, parts: &[&str]) -> bool {
-        let key = parts.join(" ");
-        if parts.len() == 2 {
-            self.bi.contains(key.as_str())
-        } else {
-            self.tri.contains(key.as_str())
+    /// Whether `parts` joined by `' '` is a bigram (two parts) or trigram; `buf` is scratch.
+    fn has(&self, parts: &[&str], buf: &mut String) -> bool {
+        buf.clear();
+        for (i, p) in parts.iter().enumerate() {
+            if i > 0 {
+                buf.push(' ');
+            }
+            buf.push_str(p);
         }
+        let set = if parts.len() == 2 {
+            &self.bi
+        } else {
+            &self.tri
+        };
+        set.contains(buf.as_str())
     }
 }
 
@@ -106,11 +114,17 @@ struct Syl {
 /// Per-syllable state scores (`out[t * L + label]`) for `syl`.
 pub fn state_scores(m: &CrfModel, fx: &FixedAttrs, ng: &NGrams, syl: &[&str]) -> Vec<f64> {
     let l = m.labels().len();
+    let mut buf = String::new();
     let info: Vec<Syl> = syl
         .iter()
         .map(|w| {
             let lower = pystr::lower(w);
-            let id = |prefix: &str| m.attr(&format!("{prefix}{lower}"));
+            let mut id = |prefix: &str| {
+                buf.clear();
+                buf.push_str(prefix);
+                buf.push_str(&lower);
+                m.attr(&buf)
+            };
             let lower_ids = [
                 id("word.lower():"),
                 id("-1:word.lower():"),
@@ -144,10 +158,13 @@ pub fn state_scores(m: &CrfModel, fx: &FixedAttrs, ng: &NGrams, syl: &[&str]) ->
             add(p.lower_ids[1], true);
             add(fx.prev_title, p.title);
             add(fx.prev_upper, p.upper);
-            add(fx.prev_bi, ng.has(&[&p.lower, &w.lower]));
+            add(fx.prev_bi, ng.has(&[&p.lower, &w.lower], &mut buf));
             if i > 1 {
                 let pp = &info[i - 2];
-                add(fx.prev_tri, ng.has(&[&pp.lower, &p.lower, &w.lower]));
+                add(
+                    fx.prev_tri,
+                    ng.has(&[&pp.lower, &p.lower, &w.lower], &mut buf),
+                );
             }
         }
         if i + 1 < n {
@@ -155,10 +172,13 @@ pub fn state_scores(m: &CrfModel, fx: &FixedAttrs, ng: &NGrams, syl: &[&str]) ->
             add(x.lower_ids[2], true);
             add(fx.next_title, x.title);
             add(fx.next_upper, x.upper);
-            add(fx.next_bi, ng.has(&[&w.lower, &x.lower]));
+            add(fx.next_bi, ng.has(&[&w.lower, &x.lower], &mut buf));
             if i + 2 < n {
                 let xx = &info[i + 2];
-                add(fx.next_tri, ng.has(&[&w.lower, &x.lower, &xx.lower]));
+                add(
+                    fx.next_tri,
+                    ng.has(&[&w.lower, &x.lower, &xx.lower], &mut buf),
+                );
             }
         }
     }
