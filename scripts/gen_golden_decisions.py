@@ -21,10 +21,10 @@ A filter value is "keep", the drop reason datatrove returns (e.g. "gopher_short_
 "" for a drop without reason, "ERR:<ExceptionType>" if datatrove raised, "TIMEOUT" if the document
 exceeded --doc-timeout seconds (never happened on eval_data as of writing).
 
-With ``--language L`` (e.g. ``zh``, ``cmn``, ``ja``, ``th``) every filter gets ``language=L`` and
+With ``--language L`` (e.g. ``zh``, ``cmn``, ``ja``, ``th``, ``vi``) every filter gets ``language=L`` and
 only the rows of that language are run: the whole ``zh_reviews_chinesenlpcorpus`` /
 ``ja_kwdlc_web_leads`` file, and the web_html_extracted pages whose ``ref_lang_fasttext176`` is
-zh / ja; for ``th`` the ``lang == "th"`` rows of ``langid_lingua_testdata``; the output goes to
+zh / ja; for ``th`` (``vi``) the ``lang == "th"`` (``"vi"``) rows of ``langid_lingua_testdata``; the output goes to
 ``tests/golden/decisions_<L>/``.
 
 Output, one file per eval file: ``tests/golden/decisions/<file-stem>.jsonl.gz`` (gzip -9).
@@ -91,6 +91,8 @@ LANG_ROWS = {
     "ja": ["ja_kwdlc_web_leads.parquet", "web_html_extracted.parquet"],
     # no web_html_extracted page is th by LID-176: the lingua test rows (lang == "th") only
     "th": ["langid_lingua_testdata.parquet"],
+    # likewise no web_html_extracted page is vi by LID-176
+    "vi": ["langid_lingua_testdata.parquet"],
 }
 LANG_OF = {
     "zh": "zh",
@@ -102,6 +104,9 @@ LANG_OF = {
     "th": "th",
     "tha": "th",
     "tha_Thai": "th",
+    "vi": "vi",
+    "vie": "vi",
+    "vie_Latn": "vi",
 }
 REF_REASON_NAMES = {
     "gr": "gopher_repetition",
@@ -127,8 +132,8 @@ def versions():
     import importlib.metadata as md
 
     out = {}
-    # spacy for en/zh/ja; pythainlp + python-crfsuite (crfcut) for th
-    for p in ("datatrove", "spacy", "numpy", "pyarrow", "pythainlp", "python-crfsuite"):
+    # spacy for en/zh/ja/vi; pythainlp + python-crfsuite (crfcut) for th; pyvi for vi
+    for p in ("datatrove", "spacy", "numpy", "pyarrow", "pythainlp", "python-crfsuite", "pyvi"):
         try:
             out[p] = md.version(p)
         except md.PackageNotFoundError:

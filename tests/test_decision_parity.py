@@ -2,8 +2,8 @@
 scripts/gen_golden_decisions.py): each filter alone, C4's rewritten text, and the FineWeb chain
 as datatrove runs it (C4's rewritten text is what the next step sees). English on every file;
 with ``language="zh"`` (datatrove's spaCy xx) and ``"cmn"`` (jieba) on the Chinese rows, ``"ja"``
-(Sudachi) on the Japanese rows and ``"th"`` (PyThaiNLP newmm-safe + crfcut) on the Thai rows of
-the lingua test data."""
+(Sudachi) on the Japanese rows, ``"th"`` (PyThaiNLP newmm-safe + crfcut) and ``"vi"`` (spaCy vi
+over pyvi's CRF) on the Thai and Vietnamese rows of the lingua test data."""
 
 from __future__ import annotations
 
@@ -68,6 +68,7 @@ def test_golden_files_cover_the_main_eval_files() -> None:
         assert (lang, "web_html_extracted") in have
     assert ("ja", "ja_kwdlc_web_leads") in have
     assert ("th", "langid_lingua_testdata") in have  # no web page is Thai by LID-176
+    assert ("vi", "langid_lingua_testdata") in have  # nor Vietnamese
     # Golden files of a language qfast does not tokenize natively yet would be listed here.
     REPORT.append(f"decision golden files not compared yet: {pending_decision_languages()}")
     assert set(pending_decision_languages()) <= {"ja"}

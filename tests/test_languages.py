@@ -26,7 +26,11 @@ def test_lookup_follows_datatrove() -> None:
         assert languages.datatrove_tokenizer(lang) == "ThaiTokenizer"
         assert languages.is_native(lang)
     assert languages.datatrove_tokenizer("ms_Latn") == "SpaCyTokenizer:ms"
-    assert not languages.is_native("ko") and not languages.is_native("vi")
+    # Vietnamese (spaCy vi over pyvi) and the Vietic/Austroasiatic codes datatrove maps to it
+    for lang in ("vi", "vie", "vie_Latn", "vi_Latn", "cmo"):
+        assert languages.datatrove_tokenizer(lang) == "SpaCyTokenizer:vi"
+        assert languages.is_native(lang)
+    assert not languages.is_native("ko")
 
 
 def test_unknown_language_fails_when_the_filter_is_made() -> None:
@@ -84,6 +88,50 @@ def test_thai_everywhere() -> None:
     # (remove_diacritics), hence more, shorter words: 17 bigrams, as datatrove's
     # MinhashDedupSignature(language="th") gives (tests/test_thai_parity.py checks all rows)
     assert len(qfast.MinHash(language="th", n_grams=2).shingles_of(doc)) == 17
+
+
+def test_vietnamese_without_pyvi_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.util
+
+    from qfast import segment
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda n, *a: None if n == "pyvi" else real(n, *a)
+    )
+    segment._vietnamese.cache_clear()
+    try:
+        with pytest.raises(ConfigError, match=r"pip install \"qfast\[vi\]\""):
+            qfast.words(pa.array(["Xin chào"]), language="vi")
+    finally:
+        monkeypatch.undo()
+        segment._vietnamese.cache_clear()
+
+
+def test_vietnamese_everywhere() -> None:
+    """language="vi" reaches every filter, words/sentences, the FineWeb chain and MinHash."""
+    pytest.importorskip("pyvi")
+    doc = "Hôm nay trời đẹp quá. Tôi sẽ đi du lịch Hà Nội, còn bạn thì sao?"
+    text = pa.array([doc])
+    words = qfast.words(text, language="vi").to_pylist()[0]
+    assert words[:5] == ["Hôm nay", "trời", "đẹp", "quá", "."]
+    assert words[8:10] == ["du lịch", "Hà Nội"]
+    assert qfast.sentences(text, language="vi").to_pylist()[0] == [
+        "Hôm nay trời đẹp quá.",
+        " Tôi sẽ đi du lịch Hà Nội, còn bạn thì sao?",
+    ]
+    n_words = qfast.GopherQuality(language="vi").signals(text).column("n_words")[0].as_py()
+    assert n_words == 16  # datatrove: len(split_into_words(text)), punctuation included
+    for f in (
+        qfast.GopherRepetition(language="vi"),
+        qfast.C4Quality(language="vi"),
+        qfast.FineWebQuality(language="vi"),
+    ):
+        assert f.verdict(text).num_rows == 1
+    assert qfast.Pipeline.fineweb(language="vi").run(text).verdict.num_rows == 1
+    # datatrove's MinhashDedupSignature(language="vi", n_grams=2) gives 15 (on simplify_text's
+    # output, diacritics removed; tests/test_vi_parity.py checks all rows)
+    assert len(qfast.MinHash(language="vi", n_grams=2).shingles_of(doc)) == 15
 
 
 def test_pipeline_refuses_steps_needing_different_tokenizers() -> None:

@@ -30,6 +30,7 @@ __all__ = [
     "JiebaState",
     "SudachiState",
     "ThaiState",
+    "VietnameseState",
     "FastTextState",
     "pii_redact",
     "pii_kinds",
@@ -318,6 +319,17 @@ class ThaiState:
     def span_tokenize(self, text: str) -> list[tuple[int, int]]: ...
     def __len__(self) -> int: ...
 
+@final
+class VietnameseState:
+    """pyvi's CRF word model (read out of the installed pyvi's ``models/pyvi3.pkl`` without
+    unpickling) and ``models/words.txt``, for datatrove's Vietnamese tokenizer (spaCy ``vi``)."""
+
+    def __new__(
+        cls, words_path: str | PathLike[str], pickle_path: str | PathLike[str]
+    ) -> VietnameseState: ...
+    def pyvi_tokenize(self, text: str) -> list[str]: ...
+    def __len__(self) -> int: ...
+
 #: ``"spacy"`` (spaCy en port), ``"spacy_xx"`` (spaCy xx port), ``"unicode"`` (UAX #29), or a
 #: segmenter; None is ``"spacy"``.
-_TokenizerArg = str | JiebaState | SudachiState | ThaiState | None
+_TokenizerArg = str | JiebaState | SudachiState | ThaiState | VietnameseState | None

@@ -14,7 +14,8 @@ spaCy ``xx``                ``zh`` (!), ``ru``, ~2000 more  native port (``"spac
 spaCy ``zh`` (jieba)        ``cmn``, ``zh_Hani``            jieba in core (``qfast[zh]``)
 spaCy ``ja`` (Sudachi A)    ``ja``, ``jpn``, ``jpn_Jpan``   Sudachi in core (``qfast[ja]``)
 ThaiTokenizer (PyThaiNLP)   ``th``, ``tha_Thai``, ``ms``    newmm + crfcut in core (``qfast[th]``)
-others (ko, vi, ...)        ``ko``, ``vi``                  not yet: ``ConfigError``
+spaCy ``vi`` (pyvi)         ``vi``, ``vie``, ``vie_Latn``   pyvi's CRF in core (``qfast[vi]``)
+others (ko, ...)            ``ko``, ``kor_Hang``            not yet: ``ConfigError``
 ==========================  ==============================  ===============================
 
 Note datatrove's own quirk, kept for parity: ``"zh"`` alone maps to spaCy's multi-language
@@ -39,6 +40,7 @@ _NATIVE = {"SpaCyTokenizer:en": "spacy", "SpaCyTokenizer:xx": "spacy_xx"}
 _JIEBA = "SpaCyTokenizer:zh"
 _SUDACHI = "SpaCyTokenizer:ja"
 _THAI = "ThaiTokenizer"
+_VIETNAMESE = "SpaCyTokenizer:vi"
 
 
 @functools.lru_cache(maxsize=1)
@@ -67,12 +69,12 @@ def datatrove_tokenizer(language: str) -> str:
 def is_native(language: str) -> bool:
     """Whether qfast runs datatrove's tokenizer for ``language`` natively."""
     tok = datatrove_tokenizer(language)
-    return tok in _NATIVE or tok in (_JIEBA, _SUDACHI, _THAI)
+    return tok in _NATIVE or tok in (_JIEBA, _SUDACHI, _THAI, _VIETNAMESE)
 
 
 def resolve(language: str, tokenizer: str = "spacy") -> Any:
     """What the core takes for ``language``: ``"spacy"``, ``"spacy_xx"`` or a segmenter state
-    (jieba, Sudachi, Thai); ``tokenizer="unicode"`` (the fast non-parity mode) is language-independent."""
+    (jieba, Sudachi, Thai, Vietnamese); ``tokenizer="unicode"`` (the fast non-parity mode) is language-independent."""
     if tokenizer == "unicode":
         return "unicode"
     if tokenizer not in ("spacy", "datatrove"):
@@ -95,11 +97,15 @@ def resolve(language: str, tokenizer: str = "spacy") -> Any:
         from .segment import _thai
 
         return _thai()
+    if tok == _VIETNAMESE:
+        from .segment import _vietnamese
+
+        return _vietnamese()
     raise ConfigError(
         f"language={language!r}: datatrove tokenizes it with {tok}, which qfast does not run "
         "natively yet (native: spaCy en, spaCy xx and its ~2000 languages, Chinese with jieba "
         "via 'cmn'/'zh_Hani', Japanese with Sudachi via 'ja', Thai with PyThaiNLP's newmm and "
-        "crfcut via 'th'); tokenizer='unicode' gives UAX #29 words for any language"
+        "crfcut via 'th', Vietnamese with pyvi's CRF via 'vi'); tokenizer='unicode' gives UAX #29 words for any language"
     )
 
 

@@ -1,8 +1,8 @@
 """Word segmentation for Chinese, inside the core: jieba's default cut (accurate mode, HMM on)
 reproduced from jieba's own dictionary and HMM tables, read from the installed ``jieba``
 package (``pip install "qfast[zh]"``; nothing is downloaded). The Japanese (Sudachi) and Thai
-(PyThaiNLP newmm + crfcut) states that ``language="ja"``/``"th"`` use are loaded here too, from
-their packages' data files.
+(PyThaiNLP newmm + crfcut) and Vietnamese (pyvi's CRF) states that ``language="ja"``/``"th"``/``"vi"``
+use are loaded here too, from their packages' data files.
 
 >>> qfast.segment.jieba_words(pa.array(["我来到北京清华大学"])).to_pylist()   # doctest: +SKIP
 [['我', '来到', '北京', '清华大学']]
@@ -77,6 +77,24 @@ def _thai() -> Any:
             "'pythainlp' package: pip install \"qfast[th]\""
         )
     return _qfast.ThaiState(*(os.path.join(corpus, n) for n in names))
+
+
+@functools.lru_cache(maxsize=1)
+def _vietnamese() -> Any:
+    """pyvi's word list and CRF model, read from the installed ``pyvi`` package without
+    importing it (qfast runs its own port; the model is read out of ``pyvi3.pkl``'s bytes, the
+    pickle is not loaded, so scikit-learn and sklearn-crfsuite are not needed)."""
+    spec = importlib.util.find_spec("pyvi")
+    models = None
+    if spec is not None and spec.submodule_search_locations:
+        models = os.path.join(list(spec.submodule_search_locations)[0], "models")
+    names = ("words.txt", "pyvi3.pkl")
+    if models is None or not all(os.path.exists(os.path.join(models, n)) for n in names):
+        raise ConfigError(
+            "Vietnamese segmentation reads pyvi's word list and CRF model from the 'pyvi' "
+            'package: pip install "qfast[vi]"'
+        )
+    return _qfast.VietnameseState(*(os.path.join(models, n) for n in names))
 
 
 def jieba_words(data: Any, column: str = "text") -> pa.Array:

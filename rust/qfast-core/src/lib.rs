@@ -6,6 +6,7 @@ pub mod badwords;
 pub mod chars;
 pub mod clean;
 pub mod column;
+pub mod crfsuite;
 pub mod decontam;
 pub mod dedup;
 pub mod dsir;
@@ -32,5 +33,6 @@ pub mod sudachi;
 pub mod thai;
 pub mod tokenize;
 pub mod url_filter;
+pub mod vietnamese;
 
 pub use error::{Error, Result};

@@ -1,5 +1,5 @@
 //! Word segmentation for languages written without spaces (jieba for Chinese, Sudachi for
-//! Japanese, PyThaiNLP's newmm and crfcut for Thai) over Arrow.
+//! Japanese, PyThaiNLP's newmm and crfcut for Thai, pyvi's CRF for Vietnamese) over Arrow.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -189,9 +189,55 @@ impl ThaiState {
     }
 }
 
+/// pyvi's CRF model and n-gram list, for datatrove's Vietnamese tokenizer (spaCy `vi`).
+#[pyclass(module = "qfast._qfast", frozen)]
+pub struct VietnameseState {
+    inner: Arc<qfast_core::vietnamese::Vietnamese>,
+}
+
+impl VietnameseState {
+    /// spaCy `vi` (pyvi's words) with the sentencizer, for a `Tokenizer`.
+    pub fn segmenter(&self) -> Arc<dyn qfast_core::tokenize::Segmenter> {
+        self.inner.clone()
+    }
+}
+
+#[pymethods]
+impl VietnameseState {
+    /// From the paths of pyvi's `models/words.txt` and `models/pyvi3.pkl` (the CRFsuite model
+    /// is read out of the pickle's bytes; nothing is unpickled).
+    #[new]
+    fn new(
+        py: Python<'_>,
+        words_path: std::path::PathBuf,
+        pickle_path: std::path::PathBuf,
+    ) -> PyResult<Self> {
+        let v = py
+            .detach(|| qfast_core::vietnamese::Vietnamese::from_paths(&words_path, &pickle_path))
+            .py_err(py)?;
+        Ok(VietnameseState { inner: Arc::new(v) })
+    }
+
+    /// spaCy's `VietnameseTokenizer.pyvi_tokenize(text)`: pyvi's words, whitespace kept inside
+    /// words of several syllables; a whitespace-only text is one word, as there.
+    fn pyvi_tokenize(&self, py: Python<'_>, text: &str) -> Vec<String> {
+        let spans = py.detach(|| self.inner.words(text));
+        if spans.is_empty() && !text.is_empty() {
+            return vec![text.to_string()];
+        }
+        spans.iter().map(|&(a, b)| text[a..b].to_string()).collect()
+    }
+
+    /// Number of bigrams and trigrams in `words.txt`.
+    fn __len__(&self) -> usize {
+        self.inner.ngram_len()
+    }
+}
+
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<JiebaState>()?;
     m.add_class::<SudachiState>()?;
     m.add_class::<ThaiState>()?;
+    m.add_class::<VietnameseState>()?;
     Ok(())
 }

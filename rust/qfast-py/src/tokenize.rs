@@ -12,7 +12,7 @@ use crate::arrow_io::text_chunks;
 use crate::errors::IntoPy;
 
 /// A tokenizer argument: `"spacy"` (spaCy en), `"spacy_xx"` (spaCy xx), `"unicode"`, or a
-/// segmenter object (`JiebaState`, `SudachiState`, `ThaiState`); None is `"spacy"`.
+/// segmenter object (`JiebaState`, `SudachiState`, `ThaiState`, `VietnameseState`); None is `"spacy"`.
 pub fn tokenizer(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Tokenizer> {
     let Some(obj) = obj else {
         return Ok(Tokenizer::new(TokenizerKind::Spacy));
@@ -26,9 +26,12 @@ pub fn tokenizer(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Tokenizer> {
     if let Ok(seg) = obj.cast::<crate::segment::ThaiState>() {
         return Ok(Tokenizer::with_segmenter(seg.get().segmenter()));
     }
+    if let Ok(seg) = obj.cast::<crate::segment::VietnameseState>() {
+        return Ok(Tokenizer::with_segmenter(seg.get().segmenter()));
+    }
     let name: &str = obj.extract().map_err(|_| {
         PyValueError::new_err(format!(
-            "tokenizer must be a name, a JiebaState, a SudachiState or a ThaiState, got {}",
+            "tokenizer must be a name, a JiebaState, a SudachiState, a ThaiState or a VietnameseState, got {}",
             obj.get_type()
         ))
     })?;

@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use super::crfsuite::CrfModel;
+use crate::crfsuite::CrfModel;
 use crate::pytext::strip;
 
 /// Words that often end a sentence (PyThaiNLP 5.4.0 `crfcut._ENDERS`).

@@ -10,10 +10,9 @@
 //! The dictionary (`words_th.txt`) and the CRF model (`sentenceseg_crfcut.model`) are read from
 //! the installed `pythainlp` package by the caller. Layout: `dict` (trie), `tcc` (cluster
 //! boundaries), `nonthai` (the small regexes, formatted-number rejoin), `newmm` (maximal
-//! matching, safe mode), `crfsuite` (model reader, Viterbi), `crfcut` (features, labels).
+//! matching, safe mode), `crate::crfsuite` (model reader, Viterbi, shared with Vietnamese), `crfcut` (features, labels).
 
 mod crfcut;
-mod crfsuite;
 mod dict;
 mod newmm;
 mod nonthai;
@@ -24,7 +23,7 @@ mod tests;
 
 use std::path::Path;
 
-pub use crfsuite::CrfModel;
+pub use crate::crfsuite::CrfModel;
 pub use dict::Trie;
 
 use crate::error::{Error, Result};
