@@ -205,7 +205,7 @@ impl Tokenizer {
     }
 
     /// The segmenter and its chunks, where it cuts `text` into more than one.
-    fn chunked(&self, text: &str) -> Option<(&dyn Segmenter, Vec<(usize, usize)>)> {
+    fn chunked(&self, text: &str) -> Option<(&dyn Segmenter, Spans)> {
         match &self.engine {
             Engine::Segmenter(seg) => {
                 let chunks = seg.chunks(text);
@@ -308,6 +308,9 @@ fn pieces_from_spans<'a>(text: &'a str, spans: &[(usize, usize)]) -> Vec<&'a str
 fn count_words(flags: &[u8]) -> usize {
     flags.iter().filter(|&&f| f & spacy::F_WORD != 0).count()
 }
+
+/// Byte spans into a text.
+type Spans = Vec<(usize, usize)>;
 
 /// One tokenization of a chunked text: its tokens (byte spans into `text`) with flags, and
 /// datatrove's sentence pieces.
