@@ -10,9 +10,7 @@ the Sudachi port in core here) on the ja rows."""
 from __future__ import annotations
 
 import sys
-import time
 from pathlib import Path
-from typing import Any
 
 import pyarrow as pa
 import pytest
@@ -22,14 +20,7 @@ import qfast
 pytest.importorskip("datatrove")
 pytest.importorskip("jieba")
 pytest.importorskip("sudachipy")
-from datatrove.data import Document  # noqa: E402
-from datatrove.pipeline.filters import (  # noqa: E402
-    C4QualityFilter,
-    FineWebQualityFilter,
-    GopherQualityFilter,
-    GopherRepetitionFilter,
-)
-from datatrove.utils.text import split_into_parts  # noqa: E402
+import langbench  # noqa: E402
 from datatrove.utils.word_tokenizers import load_word_tokenizer  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
@@ -50,25 +41,6 @@ def rows() -> dict[str, list[str]]:
     return {"cmn": zh[:ROWS], "zh": zh[:ROWS], "ja": ja}
 
 
-def _time(fn: Any) -> float:
-    t = time.perf_counter()
-    fn()
-    return time.perf_counter() - t
-
-
-def _datatrove_chain(texts: list[str], language: str) -> int:
-    split_into_parts.cache_clear()
-    gen = iter(Document(text=t, id=str(i)) for i, t in enumerate(texts))
-    for s in (
-        GopherRepetitionFilter(language=language),
-        GopherQualityFilter(language=language),
-        C4QualityFilter(filter_no_terminal_punct=False, language=language),
-        FineWebQualityFilter(language=language),
-    ):
-        gen = s.run(gen)
-    return sum(1 for _ in gen)
-
-
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_fineweb_chain_side_by_side(language, rows, recorder) -> None:  # type: ignore[no-untyped-def]
     texts = rows[language]
@@ -77,14 +49,14 @@ def test_fineweb_chain_side_by_side(language, rows, recorder) -> None:  # type: 
 
     def peer() -> None:
         nonlocal peer_kept
-        peer_kept = _datatrove_chain(texts, language)
+        peer_kept = langbench.datatrove_chain(texts, language)
 
-    peer_s = _time(peer)
+    peer_s = langbench.time_it(peer)
     qfast.set_num_threads(1)
     col = pa.array(texts, type=pa.large_string())
     p = qfast.Pipeline.fineweb(language=language)
     p.run(col)  # warm-up: loads the dictionary once per process
-    qfast_s = min(_time(lambda: p.run(col)) for _ in range(3))
+    qfast_s = min(langbench.time_it(lambda: p.run(col)) for _ in range(3))
     assert len(p.run(col).data) == peer_kept  # same decisions on these rows
     recorder.side_by_side(
         "cjk",
@@ -102,11 +74,11 @@ def test_word_tokenizer_side_by_side(language, rows, recorder) -> None:  # type:
     texts = rows[language]
     tok = load_word_tokenizer(language)
     tok.word_tokenize("预热一下分词器。")
-    peer_s = _time(lambda: [tok.word_tokenize(t) for t in texts])
+    peer_s = langbench.time_it(lambda: [tok.word_tokenize(t) for t in texts])
     qfast.set_num_threads(1)
     col = pa.array(texts, type=pa.large_string())
     qfast.words(col[:10], language=language)
-    qfast_s = min(_time(lambda: qfast.words(col, language=language)) for _ in range(3))
+    qfast_s = min(langbench.time_it(lambda: qfast.words(col, language=language)) for _ in range(3))
     recorder.side_by_side(
         "cjk",
         len(texts),

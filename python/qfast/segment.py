@@ -61,22 +61,33 @@ def _sudachi() -> Any:
     return _qfast.SudachiState(dic, read("char.def"), read("unk.def"), read("rewrite.def"))
 
 
+def _package_files(package: str, folder: str, names: tuple[str, ...], missing: str) -> list[str]:
+    """Paths of data files shipped inside an installed package (found without importing it);
+    ConfigError with ``missing`` when the package or a file is not there."""
+    spec = importlib.util.find_spec(package)
+    base = None
+    if spec is not None and spec.submodule_search_locations:
+        base = os.path.join(list(spec.submodule_search_locations)[0], folder)
+    paths = [os.path.join(base, n) for n in names] if base else []
+    if not paths or not all(os.path.exists(p) for p in paths):
+        raise ConfigError(missing)
+    return paths
+
+
 @functools.lru_cache(maxsize=1)
 def _thai() -> Any:
     """PyThaiNLP's word dictionary and crfcut sentence model, read from the installed
     ``pythainlp`` package without importing it (qfast runs its own port of newmm and crfcut;
     python-crfsuite is not needed)."""
-    spec = importlib.util.find_spec("pythainlp")
-    corpus = None
-    if spec is not None and spec.submodule_search_locations:
-        corpus = os.path.join(list(spec.submodule_search_locations)[0], "corpus")
-    names = ("words_th.txt", "sentenceseg_crfcut.model")
-    if corpus is None or not all(os.path.exists(os.path.join(corpus, n)) for n in names):
-        raise ConfigError(
+    return _qfast.ThaiState(
+        *_package_files(
+            "pythainlp",
+            "corpus",
+            ("words_th.txt", "sentenceseg_crfcut.model"),
             "Thai segmentation reads PyThaiNLP's dictionary and sentence model from the "
-            "'pythainlp' package: pip install \"qfast[th]\""
+            "'pythainlp' package: pip install \"qfast[th]\"",
         )
-    return _qfast.ThaiState(*(os.path.join(corpus, n) for n in names))
+    )
 
 
 @functools.lru_cache(maxsize=1)
@@ -84,17 +95,15 @@ def _vietnamese() -> Any:
     """pyvi's word list and CRF model, read from the installed ``pyvi`` package without
     importing it (qfast runs its own port; the model is read out of ``pyvi3.pkl``'s bytes, the
     pickle is not loaded, so scikit-learn and sklearn-crfsuite are not needed)."""
-    spec = importlib.util.find_spec("pyvi")
-    models = None
-    if spec is not None and spec.submodule_search_locations:
-        models = os.path.join(list(spec.submodule_search_locations)[0], "models")
-    names = ("words.txt", "pyvi3.pkl")
-    if models is None or not all(os.path.exists(os.path.join(models, n)) for n in names):
-        raise ConfigError(
+    return _qfast.VietnameseState(
+        *_package_files(
+            "pyvi",
+            "models",
+            ("words.txt", "pyvi3.pkl"),
             "Vietnamese segmentation reads pyvi's word list and CRF model from the 'pyvi' "
-            'package: pip install "qfast[vi]"'
+            'package: pip install "qfast[vi]"',
         )
-    return _qfast.VietnameseState(*(os.path.join(models, n) for n in names))
+    )
 
 
 def jieba_words(data: Any, column: str = "text") -> pa.Array:
