@@ -32,6 +32,7 @@ pub mod spec;
 pub mod sudachi;
 pub mod thai;
 pub mod tokenize;
+mod unicode_tables;
 pub mod url_filter;
 pub mod vietnamese;
 

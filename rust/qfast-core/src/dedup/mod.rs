@@ -10,7 +10,6 @@ mod minhash;
 mod mt19937;
 mod shingle;
 mod simplify;
-mod tables;
 
 pub use cluster::{
     band_keys, cluster, cluster_with_index, datatrove_clusters, jaccard_sorted, Outcome, UnionFind,

@@ -7,9 +7,9 @@ use std::sync::OnceLock;
 
 use unicode_normalization::UnicodeNormalization;
 
-use super::tables::{MN_RANGES, ND_RANGES};
 use crate::chars::is_punctuation;
-use crate::pytext::{is_space, strip};
+use crate::pytext::{in_ranges, is_decimal, is_space, strip};
+use crate::unicode_tables::{MN, ND_NEWER};
 
 /// datatrove `TextNormConfig`, same names and defaults.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -37,25 +37,16 @@ impl Default for TextNorm {
     }
 }
 
-fn in_ranges(table: &[(u32, u32)], c: char) -> bool {
-    let c = c as u32;
-    let i = table.partition_point(|&(_, hi)| hi < c);
-    table.get(i).is_some_and(|&(lo, _)| lo <= c)
-}
-
-/// `regex`'s `\p{Nd}`.
+/// `regex`'s `\p{Nd}`: CPython's decimal digits plus those `regex`'s newer Unicode added.
 #[inline]
 fn is_nd(c: char) -> bool {
-    if c.is_ascii() {
-        return c.is_ascii_digit();
-    }
-    in_ranges(ND_RANGES, c)
+    is_decimal(c) || (!c.is_ascii() && in_ranges(ND_NEWER, c as u32))
 }
 
 /// `unicodedata.category(c) == "Mn"`.
 #[inline]
 fn is_mn(c: char) -> bool {
-    (c as u32) >= 0x300 && in_ranges(MN_RANGES, c)
+    (c as u32) >= 0x300 && in_ranges(MN, c as u32)
 }
 
 /// The decimal separators of datatrove's `NUMBERS_PATTERN`.

@@ -10,12 +10,11 @@
 //!
 //! pyvi's data is read from the installed package by the caller: `models/words.txt` (bigram
 //! and trigram membership features) and the model file embedded in `models/pyvi3.pkl`
-//! (`pickle`: extracted without unpickling). Python `str` semantics: `pystr`, `pytables`.
+//! (`pickle`: extracted without unpickling). Python `str` semantics: `pystr`.
 
 mod features;
 mod pickle;
 mod pystr;
-mod pytables;
 mod syllables;
 
 #[cfg(test)]

@@ -1,30 +1,25 @@
 //! Python `str` predicates pyvi's features and merge rules use, with CPython 3.11's tables
-//! (`pytables`): `isupper`, `istitle`, `isdigit`, and `lower()`.
+//! (`crate::unicode_tables`): `isupper`, `istitle`, `isdigit`, and `lower()`.
 
-use super::pytables::{DIGIT, LOWER, TITLE, UPPER};
-
-fn in_ranges(table: &[(u32, u32)], c: char) -> bool {
-    let c = c as u32;
-    let i = table.partition_point(|&(_, hi)| hi < c);
-    table.get(i).is_some_and(|&(lo, _)| lo <= c)
-}
+use crate::pytext::{in_ranges, is_decimal};
+use crate::unicode_tables::{DIGIT_NOT_DECIMAL, LOWER, TITLE, UPPER};
 
 fn is_upper_char(c: char) -> bool {
     if c.is_ascii() {
         return c.is_ascii_uppercase();
     }
-    in_ranges(UPPER, c)
+    in_ranges(UPPER, c as u32)
 }
 
 fn is_lower_char(c: char) -> bool {
     if c.is_ascii() {
         return c.is_ascii_lowercase();
     }
-    in_ranges(LOWER, c)
+    in_ranges(LOWER, c as u32)
 }
 
 fn is_title_char(c: char) -> bool {
-    !c.is_ascii() && in_ranges(TITLE, c)
+    !c.is_ascii() && in_ranges(TITLE, c as u32)
 }
 
 /// `s.isupper()`: no lowercase or titlecase letter, at least one uppercase one.
@@ -70,10 +65,7 @@ pub fn istitle_char(c: char) -> bool {
 
 /// `c.isdigit()` for one character (Numeric_Type Digit or Decimal).
 pub fn isdigit_char(c: char) -> bool {
-    if c.is_ascii() {
-        return c.is_ascii_digit();
-    }
-    in_ranges(DIGIT, c)
+    is_decimal(c) || (!c.is_ascii() && in_ranges(DIGIT_NOT_DECIMAL, c as u32))
 }
 
 /// `s.isdigit()`.
