@@ -270,3 +270,23 @@ def test_dedup_steps_in_a_pipeline(corpus: pa.Table) -> None:
     assert kept.column("id").to_pylist() == res.data.column("id").to_pylist()
     with pytest.raises(ConfigError, match="two passes"):
         list(p.run_batches([table]))
+
+
+def test_band_keys_are_what_dedup_clusters_by() -> None:
+    """Two documents are candidates exactly when they share a band key at one band index."""
+    m = qfast.MinHash.fast()
+    base = " ".join(f"w{i}" for i in range(200))
+    texts = [
+        base,
+        base.replace("w100", "x"),
+        "too short",
+        None,
+        " ".join(f"v{i}" for i in range(200)),
+    ]
+    keys = m.band_keys(pa.array(texts))
+    assert keys.type.list_size == m.bands and keys.null_count == 2
+    rows = keys.to_pylist()
+    share = lambda a, b: any(x == y for x, y in zip(rows[a], rows[b]))  # noqa: E731
+    assert share(0, 1) and not share(0, 4)
+    _, res = qfast.MinHashDedup(m).run(pa.array(texts))
+    assert res.table["is_duplicate"].to_pylist() == [False, True, False, False, False]

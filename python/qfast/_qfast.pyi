@@ -91,6 +91,8 @@ class MinHashSpec:
         """The permutation parameters ``(a, b)``."""
     def shingles(self, text: str) -> list[int]:
         """Shingle hashes of one text (duplicates kept, in order)."""
+    def band_keys(self, data: Any, column: str = "text") -> pa.FixedSizeListArray:
+        """LSH band keys of every row (``fixed_size_list<uint64>[bands]``); null without shingles."""
     def signatures(self, data: Any, column: str = "text") -> pa.FixedSizeListArray:
         """Signatures of every row; null without shingles."""
 

@@ -142,6 +142,19 @@ class MinHash:
             raise ConfigError(str(exc)) from exc
         return spec.signatures(col, column)
 
+    def band_keys(self, data: Any, column: str = "text") -> pa.FixedSizeListArray:
+        """The LSH band keys ``MinHashDedup`` clusters by: ``fixed_size_list<uint64>[bands]`` per
+        row (null when the row has no signature). Documents sharing a key at the same band
+        index are candidate duplicates; with ``keep`` other than ``"datatrove"`` and no
+        ``threshold``, the clusters are the connected components of that relation (what
+        :mod:`qfast.ray` computes over a cluster)."""
+        _, col = text_column(data, column)
+        try:
+            spec = self._spec()
+        except ValueError as exc:
+            raise ConfigError(str(exc)) from exc
+        return spec.band_keys(col, column)
+
     def shingles_of(self, text: str) -> list[int]:
         """The shingle hashes of one text, in order, duplicates kept (for inspection/tests)."""
         return list(self._spec().shingles(text))

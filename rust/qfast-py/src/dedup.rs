@@ -19,8 +19,8 @@ use pyo3_arrow::input::AnyArray;
 use pyo3_arrow::PyArray;
 use qfast_core::column::gather_rows;
 use qfast_core::dedup::{
-    doc_hash128, simplify_text as core_simplify, BatchDocs, Dedup, DocId, Keep, LineDedup,
-    LshIndex, MinHashConfig, MinHasher, Scratch, Shingling, TextNorm, INDEXED,
+    doc_band_keys, doc_hash128, simplify_text as core_simplify, BatchDocs, Dedup, DocId, Keep,
+    LineDedup, LshIndex, MinHashConfig, MinHasher, Scratch, Shingling, TextNorm, INDEXED,
 };
 use qfast_core::{arrow_out, parallel, Error};
 
@@ -166,6 +166,37 @@ impl MinHashSpec {
         let mut out = Vec::new();
         self.hasher.shingles(text, &mut out);
         out
+    }
+
+    /// The LSH band keys `MinHashDedup` clusters by, one row per text as
+    /// `fixed_size_list<uint64>[bands]`; null for a null text or one without shingles. Two
+    /// documents are candidates when they share a key at the same band index.
+    #[pyo3(signature = (data, column = "text"))]
+    fn band_keys(&self, py: Python<'_>, data: AnyArray, column: &str) -> PyResult<Py<PyAny>> {
+        let chunks = text_chunks(py, data, column)?;
+        let h = &self.hasher;
+        let (k, bands) = (h.config().num_perm(), h.config().bands);
+        let out = py
+            .detach(|| -> Result<ArrayRef, Error> {
+                let rows = gather_rows(&chunks, column)?;
+                let mut flat = vec![0u64; rows.len() * bands];
+                let valid = parallel::fill_rows(&rows, bands, &mut flat, |t, row| {
+                    let (mut shingles, mut sig, mut keys) = (Vec::new(), vec![0u64; k], Vec::new());
+                    let signed = doc_band_keys(h, t, &mut shingles, &mut sig, &mut keys);
+                    if signed {
+                        row.copy_from_slice(&keys);
+                    }
+                    signed
+                })?;
+                let values: ArrayRef = Arc::new(UInt64Array::from(flat));
+                let field = Arc::new(Field::new("item", DataType::UInt64, false));
+                let nulls = NullBuffer::from(valid);
+                let arr = FixedSizeListArray::try_new(field, bands as i32, values, Some(nulls))
+                    .map_err(|e| Error::Config(e.to_string()))?;
+                Ok(Arc::new(arr))
+            })
+            .py_err(py)?;
+        to_py(py, out)
     }
 
     /// Signatures of every row as `fixed_size_list<uint32|uint64>[bands * rows]`; null for a null

@@ -58,6 +58,29 @@ pub struct Dedup {
     shingle_sets: Vec<Box<[u64]>>,
 }
 
+/// A document's LSH band keys as `Dedup` clusters them (its shingles, their 64-bit signature,
+/// one key per band), left in `keys`; false (keys empty) when the text is null or has no
+/// shingle. `shingles` and `sig` (`num_perm` long) are scratch; `shingles` is left holding the
+/// shingle hashes.
+pub fn doc_band_keys(
+    hasher: &MinHasher,
+    text: Option<&str>,
+    shingles: &mut Vec<u64>,
+    sig: &mut [u64],
+    keys: &mut Vec<u64>,
+) -> bool {
+    keys.clear();
+    let signed = text.is_some_and(|t| {
+        hasher.shingles(t, shingles);
+        hasher.sign_shingles(shingles, sig)
+    });
+    if signed {
+        let cfg = hasher.config();
+        band_keys(sig, cfg.bands, cfg.rows, keys);
+    }
+    signed
+}
+
 impl Dedup {
     pub fn new(hasher: MinHasher, keep: Keep, threshold: Option<f64>) -> Result<Self> {
         if keep == Keep::Datatrove {
@@ -115,24 +138,20 @@ impl Dedup {
     /// Pass 1: sign a batch (on the core pool) and remember what clustering needs.
     pub fn add(&mut self, batch: BatchDocs<'_>) -> Result<()> {
         let k = self.hasher.config().num_perm();
-        let (bands, rows) = (self.hasher.config().bands, self.hasher.config().rows);
+        let bands = self.hasher.config().bands;
         let datatrove = self.keep == Keep::Datatrove;
         let want_sets = self.threshold.is_some();
         let hasher = &self.hasher;
         let per_doc = map_rows(batch.texts, |t| {
             let mut shingles = Vec::new();
             let mut sig = vec![0u64; k];
-            let signed = t.is_some_and(|t| {
-                hasher.shingles(t, &mut shingles);
-                hasher.sign_shingles(&shingles, &mut sig)
-            });
+            let mut keys = Vec::with_capacity(bands);
+            let signed = doc_band_keys(hasher, t, &mut shingles, &mut sig, &mut keys);
             let vals = if !signed {
                 vec![0u64; if datatrove { k } else { bands }]
             } else if datatrove {
                 sig
             } else {
-                let mut keys = Vec::with_capacity(bands);
-                band_keys(&sig, bands, rows, &mut keys);
                 keys
             };
             let set: Box<[u64]> = if want_sets && signed {

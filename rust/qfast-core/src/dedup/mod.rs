@@ -16,7 +16,7 @@ pub use cluster::{
     INDEXED,
 };
 pub use exact::{doc_hash128, LineDedup, Removed};
-pub use index::{BatchDocs, Dedup, DocId, Keep};
+pub use index::{doc_band_keys, BatchDocs, Dedup, DocId, Keep};
 pub use kernel::sketch32;
 pub use lsh_index::{IndexParams, LshIndex};
 pub use minhash::{Config as MinHashConfig, MinHasher, Scratch, Shingling, MERSENNE_61};

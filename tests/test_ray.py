@@ -1,0 +1,212 @@
+"""qfast on Ray Data: a real local Ray cluster (``ray.init(num_cpus=2)``) started by the tests.
+
+Every Ray result is compared with the local run on the same rows: the kept rows (by id), the
+statistics, and for dedup the cluster of every duplicate.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+import pytest
+
+import qfast
+
+ray = pytest.importorskip("ray")
+import qfast.ray as qray  # noqa: E402
+
+
+@pytest.fixture(scope="module", autouse=True)
+def cluster() -> Iterator[None]:
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, configure_logging=False)
+    ctx = ray.data.DataContext.get_current()
+    ctx.enable_progress_bars = False
+    ctx.print_on_execution_start = False
+    yield
+    ray.shutdown()
+
+
+def _dataset(t: pa.Table, blocks: int = 5) -> ray.data.Dataset:
+    """``t`` as a Ray dataset of ``blocks`` blocks, in order."""
+    step = -(-t.num_rows // blocks)
+    return ray.data.from_arrow([t.slice(i, step) for i in range(0, t.num_rows, step)])
+
+
+def _ids(ds: ray.data.Dataset, column: str = "id") -> list[str]:
+    return sorted(r[column] for r in ds.select_columns([column]).take_all())
+
+
+@pytest.fixture(scope="module")
+def web(eval_data: Path) -> pa.Table:
+    t = pq.read_table(eval_data / "web_dclm_human_quality.parquet", columns=["id", "text"])
+    return t.filter(pc.is_valid(t["text"]))
+
+
+def test_positions_follow_dataset_order(web: pa.Table) -> None:
+    got = qray.with_positions(_dataset(web, 7)).take_all()
+    assert [r[qray.POS] for r in got] == list(range(web.num_rows))
+    assert [r["id"] for r in got] == web["id"].to_pylist()
+
+
+def test_pipeline_same_rows_stats_and_exclusions(web: pa.Table, tmp_path: Path) -> None:
+    local = qfast.Pipeline.fineweb()
+    want = local.run(web)
+    p = qfast.Pipeline.fineweb()
+    out = qray.apply(_dataset(web), p, exclusions=str(tmp_path / "removed"))
+    assert _ids(out.data) == sorted(want.data["id"].to_pylist())
+    assert 0 < out.data.count() < web.num_rows
+    assert out.stats == local.stats
+    assert p.stats == local.stats
+    # C4 rewrites texts: the kept rows carry the rewritten text, as locally.
+    kept = {r["id"]: r["text"] for r in out.data.take_all()}
+    assert kept == dict(zip(want.data["id"].to_pylist(), want.data["text"].to_pylist()))
+    # The exclusion output: every dropped row once, with the local reason and step name.
+    removed = pq.read_table(tmp_path / "removed")
+    verdict = want.verdict
+    names = [s.name for s in local.steps]
+    dropped = pc.invert(verdict["keep"])
+    want_reasons = dict(
+        zip(
+            pc.filter(web["id"], dropped).to_pylist(),
+            zip(
+                pc.filter(verdict["reason"], dropped).to_pylist(),
+                [names[s] for s in pc.filter(verdict["step"], dropped).to_pylist()],
+            ),
+        )
+    )
+    got_reasons = dict(
+        zip(
+            removed["id"].to_pylist(),
+            zip(removed["qfast_reason"].to_pylist(), removed["qfast_step"].to_pylist()),
+        )
+    )
+    assert got_reasons == want_reasons
+    assert removed.num_rows + out.data.count() == web.num_rows
+
+
+def test_pipeline_with_dedup_is_refused(web: pa.Table) -> None:
+    p = qfast.Pipeline([qfast.GopherQuality(), qfast.ExactDedup()])
+    with pytest.raises(qfast.errors.ConfigError, match="dedup"):
+        qray.apply(_dataset(web), p)
+
+
+def _edit(text: str, rng: random.Random, frac: float) -> str:
+    words = text.split()
+    for _ in range(max(1, int(len(words) * frac))):
+        words[rng.randrange(len(words))] = rng.choice(["lorem", "ipsum", "qfast"])
+    return " ".join(words)
+
+
+@pytest.fixture(scope="module")
+def neardup(web: pa.Table) -> pa.Table:
+    """Unique web documents, near-copies (2% of words replaced, some edited again from the
+    copy: chains), exact copies, and a score column, shuffled."""
+    texts = sorted({x for x in web["text"].to_pylist() if len(x.split()) >= 50})
+    rng = random.Random(11)
+    rows = [(f"o{i:04d}", x) for i, x in enumerate(texts)]
+    for i, x in enumerate(texts[:80]):
+        near = _edit(x, rng, 0.02)
+        rows.append((f"n{i:04d}", near))
+        if i % 4 == 0:
+            rows.append((f"m{i:04d}", _edit(near, rng, 0.02)))
+    rows += [(f"c{i:04d}", x) for i, x in enumerate(texts[80:100])]
+    rng.shuffle(rows)
+    return pa.table(
+        {
+            "id": [r[0] for r in rows],
+            "text": [r[1] for r in rows],
+            "score": [rng.random() for _ in rows],
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("keep", "id_column"),
+    [("first", None), ("first", "id"), ("longest", None), ("highest", None)],
+)
+def test_minhash_dedup_same_as_local(neardup: pa.Table, keep: str, id_column: str | None) -> None:
+    def make() -> qfast.MinHashDedup:
+        return qfast.MinHashDedup(
+            qfast.MinHash.fast(),
+            keep=keep,  # type: ignore[arg-type]
+            id_column=id_column,
+            score_column="score" if keep == "highest" else None,
+        )
+
+    local = make()
+    kept, res = local.run(neardup)
+    assert res.n_duplicates >= 60  # the fixture's copies are found
+    out = qray.minhash_dedup(_dataset(neardup), make())
+    assert _ids(out.data) == sorted(kept["id"].to_pylist())
+    assert out.stats["dropped_minhash_duplicate"] == res.n_duplicates
+    # Every document of a cluster: same cluster (kept document) and size as locally.
+    t = res.table
+    multi = pc.greater(t["cluster_size"], 1)
+    want = {
+        p: (c, s)
+        for p, c, s in zip(
+            pc.filter(pa.array(range(t.num_rows)), multi).to_pylist(),
+            pc.filter(t["cluster_id"], multi).to_pylist(),
+            pc.filter(t["cluster_size"], multi).to_pylist(),
+        )
+    }
+    got = {r["position"]: (r["cluster_id"], r["cluster_size"]) for r in out.duplicates.take_all()}
+    assert got == want
+    assert out.stats["clusters_with_duplicates"] == local.stats["clusters_with_duplicates"]
+
+
+def test_minhash_dedup_on_eval_data(eval_data: Path) -> None:
+    """Every document of eval_data's near-duplicate pairs file (the files present here), as one
+    corpus: the kept set on Ray equals the local one."""
+    pairs = pq.read_table(eval_data / "neardup_pairs_exact_jaccard.parquet")
+    want: dict[str, set[str]] = {}
+    for side in ("a", "b"):
+        for f, i in zip(pairs[f"file_{side}"].to_pylist(), pairs[f"id_{side}"].to_pylist()):
+            want.setdefault(f, set()).add(i)
+    parts = []
+    for f, ids in sorted(want.items()):
+        if (eval_data / f).exists():
+            t = pq.read_table(eval_data / f, columns=["id", "text"])
+            parts.append(t.filter(pc.is_in(t["id"], pa.array(sorted(ids)))))
+    corpus = pa.concat_tables(parts)
+    corpus = corpus.filter(pc.is_valid(corpus["text"]))
+    kept, res = qfast.MinHashDedup(qfast.MinHash.fast()).run(corpus)
+    assert corpus.num_rows > 1000 and res.n_duplicates > 300
+    out = qray.minhash_dedup(_dataset(corpus, 6), qfast.MinHashDedup(qfast.MinHash.fast()))
+    assert _ids(out.data) == sorted(kept["id"].to_pylist())
+    assert out.stats["dropped_minhash_duplicate"] == res.n_duplicates
+
+
+def test_exact_dedup_same_as_local(neardup: pa.Table) -> None:
+    t = pa.concat_tables([neardup, neardup.slice(0, 40)])
+    t = t.set_column(0, "id", pa.array([f"r{i:05d}" for i in range(t.num_rows)]))
+    want = qfast.ExactDedup().run(t)
+    out = qray.exact_dedup(_dataset(t))
+    assert _ids(out.data) == sorted(want["id"].to_pylist())
+    assert out.stats["dropped_exact_duplicate"] == t.num_rows - want.num_rows >= 60
+
+
+def test_connected_components_of_a_chain_and_a_star() -> None:
+    # A chain 0-1-...-12 (pointer jumping takes rounds), a star around 100, and a
+    # component whose smallest node is only reached through larger ones.
+    edges = [(i + 1, i) for i in range(12)] + [(100 + k, 100) for k in range(1, 6)]
+    edges += [(300, 250), (300, 200), (400, 300)]
+    ds = ray.data.from_arrow(pa.table({"u": [e[0] for e in edges], "v": [e[1] for e in edges]}))
+    got = {r["node"]: r["label"] for r in qray.connected_components(ds, 3).take_all()}
+    want = {i: 0 for i in range(13)} | {100 + k: 100 for k in range(6)}
+    want |= {200: 200, 250: 200, 300: 200, 400: 200}
+    assert got == want
+
+
+def test_unsupported_options_are_refused(neardup: pa.Table) -> None:
+    for d in (
+        qfast.MinHashDedup(qfast.MinHash.fast(), threshold=0.8),
+        qfast.MinHashDedup(keep="datatrove"),
+    ):
+        with pytest.raises(qfast.errors.ConfigError):
+            qray.minhash_dedup(_dataset(neardup), d)
