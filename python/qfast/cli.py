@@ -286,6 +286,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     r.add_argument("-o", "--output", help="output directory (kept shards, excluded/, stats.json)")
     r.add_argument("--column", default=None, help="text column (default: text)")
     r.add_argument("--quiet", action="store_true", help="no progress line")
+    r.add_argument(
+        "--ray",
+        metavar="ADDRESS",
+        help="run on a Ray cluster (qfast[ray]): 'auto', 'ray://HEAD:10001', or 'local' to start "
+        "one on this machine; an exact_dedup step must then be the last step",
+    )
     rep = sub.add_parser(
         "report",
         help="write OUT/report.html: funnel, reasons, lengths, languages, removed samples",
@@ -336,6 +342,13 @@ def _run_command(args: argparse.Namespace) -> int:
     if not out:
         raise ConfigError("no output directory given (-o OUT or 'output:' in the pipeline file)")
     column = args.column or cfg.get("column") or "text"
+    if args.ray:
+        from .cli_ray import run_on_ray
+
+        summary = run_on_ray(args.ray, pipeline, expand_inputs(pats), Path(out), column=column)
+        kept = summary["kept"]
+        print(f"qfast: {summary['files']} files on Ray, {kept} rows kept -> {out}")
+        return 0
     summary = run(pipeline, expand_inputs(pats), Path(out), column=column, quiet=args.quiet)
     kept = summary["steps"][-1].get("kept", 0) if summary["steps"] else 0
     print(

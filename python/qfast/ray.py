@@ -102,7 +102,9 @@ def _add_positions(t: pa.Table, start: int) -> pa.Table:
 def with_positions(ds: ray.data.Dataset) -> ray.data.Dataset:
     """``ds`` materialized with an ``int64`` column ``__qfast_pos``: each row's position in the
     dataset's order (0, 1, 2, ... over its blocks in order). Only per-block row counts pass
-    through the driver."""
+    through the driver. (Sets ``preserve_order`` on ``ds``'s execution options: without it,
+    Ray hands blocks over in completion order and "first" would vary from run to run.)"""
+    ds.context.execution_options.preserve_order = True
     refs = ds.to_arrow_refs()
     if not refs:
         raise ConfigError("the dataset has no blocks (no rows to deduplicate)")
@@ -122,7 +124,7 @@ def _run_block(t: pa.Table, pipeline: Pipeline, column: str, threads: int) -> pa
     if t.num_rows == 0:
         return (
             t.append_column(_REASON, pa.array([], pa.large_utf8()))
-            .append_column(_STEP, pa.array([], pa.large_utf8()))
+            .append_column(_STEP, pa.array([], pa.int32()))
             .append_column(_STATS, pa.array([], pa.large_utf8()))
         )
     res = pipeline.run(t, column=column)
@@ -131,13 +133,12 @@ def _run_block(t: pa.Table, pipeline: Pipeline, column: str, threads: int) -> pa
     dropped = t.filter(gone)
     if kept.schema != dropped.schema:
         dropped = dropped.cast(kept.schema)
-    names = [s.name for s in pipeline.steps]
-    steps = [names[s] for s in pc.filter(res.verdict["step"], gone).to_pylist()]
+    steps = pc.filter(res.verdict["step"], gone).to_pylist()
     reasons = pc.filter(res.verdict["reason"], gone).to_pylist()
     none = [None] * kept.num_rows
     out = pa.concat_tables([kept, dropped])
     out = out.append_column(_REASON, pa.array(none + reasons, pa.large_utf8()))
-    out = out.append_column(_STEP, pa.array(none + steps, pa.large_utf8()))
+    out = out.append_column(_STEP, pa.array(none + steps, pa.int32()))
     stats = [json.dumps(res.stats)] + [None] * (out.num_rows - 1)
     return out.append_column(_STATS, pa.array(stats, pa.large_utf8()))
 
@@ -148,7 +149,8 @@ class RayRunResult:
 
     #: The kept rows (text as the steps left it), materialized in the object store.
     data: ray.data.Dataset
-    #: The dropped rows with ``qfast_reason`` and ``qfast_step`` (the step's name).
+    #: The dropped rows with ``qfast_reason`` and ``qfast_step`` (the index of the dropping
+    #: step, as in ``Pipeline.run``'s verdict and ``qfast run``'s ``excluded/``).
     excluded: ray.data.Dataset
     #: Per-step statistics summed over every block, as ``Pipeline.stats``.
     stats: list[dict[str, Any]] = field(default_factory=list)
@@ -166,7 +168,8 @@ def apply(
 
     Each task uses ``threads_per_task`` Ray CPUs and as many core threads. The dropped rows, with
     their reason, are written as Parquet to ``exclusions`` when given (any path
-    ``Dataset.write_parquet`` takes) and are in :attr:`RayRunResult.excluded` either way. The
+    ``Dataset.write_parquet`` takes) and are in :attr:`RayRunResult.excluded` either way. Kept
+    rows stay in the input's order (``preserve_order`` is set on ``ds``). The
     statistics are those of ``Pipeline.stats``, summed over all blocks (and added to
     ``pipeline``'s own)."""
     if any(isinstance(s, (ExactDedup, MinHashDedup)) for s in pipeline.steps):
@@ -177,6 +180,8 @@ def apply(
         )
     if threads_per_task < 1:
         raise ConfigError(f"threads_per_task must be >= 1, got {threads_per_task}")
+    # Kept rows in the input's order (what a dedup's "first" reads after this).
+    ds.context.execution_options.preserve_order = True
     marked = ds.map_batches(
         partial(_run_block, pipeline=pipeline, column=column, threads=threads_per_task),
         batch_format="pyarrow",
@@ -212,6 +217,8 @@ class RayDedupResult:
 
     #: The kept rows (input columns only), in Ray's order.
     data: ray.data.Dataset
+    #: The dropped rows (input columns only).
+    removed: ray.data.Dataset
     #: One row per document of a cluster with two or more members: ``position`` (in the input
     #: dataset's order), ``cluster_id`` (position of the kept document), ``cluster_size``,
     #: ``is_duplicate``.
@@ -220,19 +227,27 @@ class RayDedupResult:
     stats: dict[str, int]
 
 
-def _drop_marked(
+def _split_marked(
     indexed: ray.data.Dataset, dup_pos: ray.data.Dataset, n_dup: int, parts: int
-) -> ray.data.Dataset:
-    """``indexed`` without the rows whose position is in ``dup_pos`` (column ``dup``)."""
+) -> tuple[ray.data.Dataset, ray.data.Dataset]:
+    """``indexed`` split into the rows whose position is not in ``dup_pos`` (column ``dup``)
+    and those that are, without the helper columns."""
+
+    def strip(t: pa.Table) -> pa.Table:
+        return t.drop_columns([c for c in (POS, "dup", "dup_flag") if c in t.column_names])
+
     if n_dup == 0:
-        return indexed.map_batches(lambda t: t.drop_columns([POS]), batch_format="pyarrow")
+        kept = indexed.map_batches(strip, batch_format="pyarrow")
+        return kept, kept.limit(0)
     joined = indexed.join(dup_pos, "left_outer", parts, on=(POS,), right_on=("dup",))
-    return joined.map_batches(
-        lambda t: _keep_rows(t, pc.is_null(t["dup_flag"])).drop_columns(
-            [c for c in (POS, "dup", "dup_flag") if c in t.column_names]
-        ),
-        batch_format="pyarrow",
+    joined = joined.materialize()
+    kept = joined.map_batches(
+        lambda t: strip(_keep_rows(t, pc.is_null(t["dup_flag"]))), batch_format="pyarrow"
     )
+    removed = joined.map_batches(
+        lambda t: strip(_keep_rows(t, pc.is_valid(t["dup_flag"]))), batch_format="pyarrow"
+    )
+    return kept, removed
 
 
 def _hash_rows(t: pa.Table, column: str, simplify: bool) -> pa.Table:
@@ -272,7 +287,7 @@ def exact_dedup(
     if n_groups == 0:
         empty = ray.data.from_arrow(_dup_table([], [], [], []))
         return RayDedupResult(
-            _drop_marked(indexed, empty, 0, parts),
+            *_split_marked(indexed, empty, 0, parts),
             empty,
             {
                 "rows_in": rows_in,
@@ -329,7 +344,7 @@ def _finish(
     ).materialize()
     n_dup = dup_pos.count()
     return RayDedupResult(
-        _drop_marked(indexed, dup_pos, n_dup, parts),
+        *_split_marked(indexed, dup_pos, n_dup, parts),
         members,
         {
             "rows_in": rows_in,
@@ -434,7 +449,7 @@ def minhash_dedup(
     if groups.count() == 0:
         empty = ray.data.from_arrow(_dup_table([], [], [], []))
         return RayDedupResult(
-            _drop_marked(indexed, empty, 0, parts),
+            *_split_marked(indexed, empty, 0, parts),
             empty,
             {
                 "rows_in": rows_in,
