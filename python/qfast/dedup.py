@@ -136,11 +136,7 @@ class MinHash:
         """One signature per row, ``fixed_size_list<uint32|uint64>[bands * rows]`` (band-major);
         null for a null text or one with fewer than ``n_grams`` words/chars."""
         _, col = text_column(data, column)
-        try:
-            spec = self._spec()
-        except ValueError as exc:
-            raise ConfigError(str(exc)) from exc
-        return spec.signatures(col, column)
+        return self._checked_spec().signatures(col, column)
 
     def band_keys(self, data: Any, column: str = "text") -> pa.FixedSizeListArray:
         """The LSH band keys ``MinHashDedup`` clusters by: ``fixed_size_list<uint64>[bands]`` per
@@ -149,11 +145,13 @@ class MinHash:
         ``threshold``, the clusters are the connected components of that relation (what
         :mod:`qfast.ray` computes over a cluster)."""
         _, col = text_column(data, column)
+        return self._checked_spec().band_keys(col, column)
+
+    def _checked_spec(self) -> Any:
         try:
-            spec = self._spec()
+            return self._spec()
         except ValueError as exc:
             raise ConfigError(str(exc)) from exc
-        return spec.band_keys(col, column)
 
     def shingles_of(self, text: str) -> list[int]:
         """The shingle hashes of one text, in order, duplicates kept (for inspection/tests)."""

@@ -285,17 +285,7 @@ def exact_dedup(
     n_groups = groups.count()
     rows_in = indexed.count()
     if n_groups == 0:
-        empty = ray.data.from_arrow(_dup_table([], [], [], []))
-        return RayDedupResult(
-            *_split_marked(indexed, empty, 0, parts),
-            empty,
-            {
-                "rows_in": rows_in,
-                "kept": rows_in,
-                "dropped_exact_duplicate": 0,
-                "clusters_with_duplicates": 0,
-            },
-        )
+        return _no_duplicates(indexed, rows_in, "exact_duplicate")
     members = (
         hashes.join(groups, "inner", parts, on=("h1", "h2"))
         .map_batches(
@@ -315,6 +305,20 @@ def _dup_table(pos: Any, cid: Any, size: Any, dup: Any) -> pa.Table:
             "cluster_size": pa.array(size, pa.int64()),
             "is_duplicate": pa.array(dup, pa.bool_()),
         }
+    )
+
+
+def _no_duplicates(indexed: ray.data.Dataset, rows_in: int, reason: str) -> RayDedupResult:
+    empty = ray.data.from_arrow(_dup_table([], [], [], []))
+    return RayDedupResult(
+        *_split_marked(indexed, empty, 0, 1),
+        empty,
+        {
+            "rows_in": rows_in,
+            "kept": rows_in,
+            f"dropped_{reason}": 0,
+            "clusters_with_duplicates": 0,
+        },
     )
 
 
@@ -447,17 +451,7 @@ def minhash_dedup(
         .materialize()
     )
     if groups.count() == 0:
-        empty = ray.data.from_arrow(_dup_table([], [], [], []))
-        return RayDedupResult(
-            *_split_marked(indexed, empty, 0, parts),
-            empty,
-            {
-                "rows_in": rows_in,
-                "kept": rows_in,
-                "dropped_minhash_duplicate": 0,
-                "clusters_with_duplicates": 0,
-            },
-        )
+        return _no_duplicates(indexed, rows_in, "minhash_duplicate")
     edges = bands.join(groups, "inner", parts, on=("band", "key")).map_batches(
         lambda t: _unique_edges(t[POS], t["root"]), batch_format="pyarrow"
     )

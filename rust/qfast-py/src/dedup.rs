@@ -188,12 +188,7 @@ impl MinHashSpec {
                     }
                     signed
                 })?;
-                let values: ArrayRef = Arc::new(UInt64Array::from(flat));
-                let field = Arc::new(Field::new("item", DataType::UInt64, false));
-                let nulls = NullBuffer::from(valid);
-                let arr = FixedSizeListArray::try_new(field, bands as i32, values, Some(nulls))
-                    .map_err(|e| Error::Config(e.to_string()))?;
-                Ok(Arc::new(arr))
+                fixed_lists(Arc::new(UInt64Array::from(flat)), bands, valid)
             })
             .py_err(py)?;
         to_py(py, out)
@@ -226,15 +221,20 @@ impl MinHashSpec {
                     })?;
                     (Arc::new(UInt32Array::from(flat)), valid)
                 };
-                let field = Arc::new(Field::new("item", values.data_type().clone(), false));
-                let nulls = NullBuffer::from(valid);
-                let arr = FixedSizeListArray::try_new(field, k as i32, values, Some(nulls))
-                    .map_err(|e| Error::Config(e.to_string()))?;
-                Ok(Arc::new(arr))
+                fixed_lists(values, k, valid)
             })
             .py_err(py)?;
         to_py(py, out)
     }
+}
+
+/// `fixed_size_list<values' type>[width]` over `values` (rows of `width`), null where `!valid`.
+fn fixed_lists(values: ArrayRef, width: usize, valid: Vec<bool>) -> Result<ArrayRef, Error> {
+    let field = Arc::new(Field::new("item", values.data_type().clone(), false));
+    let arr =
+        FixedSizeListArray::try_new(field, width as i32, values, Some(NullBuffer::from(valid)))
+            .map_err(|e| Error::Config(e.to_string()))?;
+    Ok(Arc::new(arr))
 }
 
 fn keep_policy(keep: &str) -> PyResult<Keep> {
