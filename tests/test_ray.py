@@ -129,10 +129,12 @@ def neardup(web: pa.Table) -> pa.Table:
 
 
 @pytest.mark.parametrize(
-    ("keep", "id_column"),
-    [("first", None), ("first", "id"), ("longest", None), ("highest", None)],
+    ("keep", "id_column", "band_slices"),
+    [("first", None, 1), ("first", "id", 1), ("longest", None, 3), ("highest", None, 1)],
 )
-def test_minhash_dedup_same_as_local(neardup: pa.Table, keep: str, id_column: str | None) -> None:
+def test_minhash_dedup_same_as_local(
+    neardup: pa.Table, keep: str, id_column: str | None, band_slices: int
+) -> None:
     def make() -> qfast.MinHashDedup:
         return qfast.MinHashDedup(
             qfast.MinHash.fast(),
@@ -144,7 +146,7 @@ def test_minhash_dedup_same_as_local(neardup: pa.Table, keep: str, id_column: st
     local = make()
     kept, res = local.run(neardup)
     assert res.n_duplicates >= 60  # the fixture's copies are found
-    out = qray.minhash_dedup(_dataset(neardup), make())
+    out = qray.minhash_dedup(_dataset(neardup), make(), band_slices=band_slices)
     assert _ids(out.data) == sorted(kept["id"].to_pylist())
     assert out.stats["dropped_minhash_duplicate"] == res.n_duplicates
     # Every document of a cluster: same cluster (kept document) and size as locally.

@@ -374,20 +374,53 @@ class _Params:
         return cls(d.minhash, d.column, d.keep_policy, d.id_column, d.score_column)
 
 
-def _band_rows(t: pa.Table, dedup: _Params) -> pa.Table:
+def _band_keys(t: pa.Table, dedup: _Params) -> pa.Table:
+    """Position and band keys (``fixed_size_list<int64>[bands]``) of each signed document. The
+    keys are int64 views of the uint64 keys: same equality, and Ray sorts them natively."""
     _threads(1)
     keys = dedup.minhash.band_keys(t, column=dedup.column)
     valid = pc.is_valid(keys)
     keys = keys.filter(valid)
-    bands = dedup.minhash.bands
-    flat = keys.flatten().to_numpy(zero_copy_only=False)
-    pos = t[POS].filter(valid).to_numpy()
+    flat = keys.flatten().to_numpy(zero_copy_only=False).astype(np.uint64).view(np.int64)
+    lists = pa.FixedSizeListArray.from_arrays(pa.array(flat), dedup.minhash.bands)
+    return pa.table({POS: t[POS].filter(valid), "keys": lists})
+
+
+def _band_rows(t: pa.Table, lo: int, hi: int) -> pa.Table:
+    """One ``(band, key, position)`` row per document and band in ``[lo, hi)``."""
+    width = t.schema.field("keys").type.list_size
+    flat = t["keys"].combine_chunks().flatten().to_numpy().reshape(-1, width)[:, lo:hi]
+    pos = t[POS].to_numpy()
     return pa.table(
         {
-            "band": np.tile(np.arange(bands, dtype=np.int32), len(pos)),
-            "key": flat.astype(np.uint64).view(np.int64),  # same equality; sorts natively
-            POS: np.repeat(pos, bands),
+            "band": np.tile(np.arange(lo, hi, dtype=np.int32), len(pos)),
+            "key": flat.reshape(-1),
+            POS: np.repeat(pos, hi - lo),
         }
+    )
+
+
+def _edges_of_bands(
+    keys: ray.data.Dataset, lo: int, hi: int, parts: int
+) -> ray.data.Dataset | None:
+    """Star edges ``(position, smallest position)`` of the documents sharing a key in one of
+    the bands ``[lo, hi)``; None when no key repeats."""
+    bands = keys.map_batches(partial(_band_rows, lo=lo, hi=hi), batch_format="pyarrow")
+    bands = bands.materialize()
+    groups = (
+        _grouped(bands, ["band", "key"], parts)
+        .aggregate(Count(alias_name="n"), Min(POS, alias_name="root"))
+        .map_batches(lambda t: _keep_rows(t, pc.greater_equal(t["n"], 2)), batch_format="pyarrow")
+        .materialize()
+    )
+    if groups.count() == 0:
+        return None
+    # Materialized here: joins left lazy would run side by side, and each holds its shuffle
+    # actors' CPUs (two pending joins on a 2-CPU cluster wait on each other forever).
+    return (
+        bands.join(groups, "inner", parts, on=("band", "key"))
+        .map_batches(lambda t: _unique_edges(t[POS], t["root"]), batch_format="pyarrow")
+        .materialize()
     )
 
 
@@ -421,13 +454,18 @@ def minhash_dedup(
     ds: ray.data.Dataset,
     dedup: MinHashDedup | None = None,
     num_partitions: int | None = None,
+    band_slices: int = 1,
 ) -> RayDedupResult:
     """Near-duplicate removal over a Ray dataset with ``dedup``'s parameters (default
     ``MinHashDedup(MinHash.fast())``): the same kept rows as ``dedup.run`` on the whole
     dataset in one process, for ``keep`` = ``"first"``, ``"longest"`` or ``"highest"``.
     ``threshold``, ``index`` and ``keep="datatrove"`` are not supported on Ray (they raise
     :class:`qfast.errors.ConfigError`). ``num_partitions``: shuffle partitions (default twice
-    the cluster's CPUs)."""
+    the cluster's CPUs). ``band_slices``: group the bands in that many slices, one shuffle
+    each, so a shuffle holds ``bands / band_slices`` rows per document instead of ``bands``
+    (less memory per worker, more rounds); the result is the same."""
+    if band_slices < 1:
+        raise ConfigError(f"band_slices must be >= 1, got {band_slices}")
     dedup = MinHashDedup(MinHash.fast()) if dedup is None else dedup
     if dedup.keep_policy == "datatrove":
         raise ConfigError(
@@ -442,19 +480,16 @@ def minhash_dedup(
     parts = _partitions(num_partitions)
     indexed = with_positions(ds)
     rows_in = indexed.count()
-    bands = indexed.map_batches(partial(_band_rows, dedup=params), batch_format="pyarrow")
-    bands = bands.materialize()
-    groups = (
-        _grouped(bands, ["band", "key"], parts)
-        .aggregate(Count(alias_name="n"), Min(POS, alias_name="root"))
-        .map_batches(lambda t: _keep_rows(t, pc.greater_equal(t["n"], 2)), batch_format="pyarrow")
-        .materialize()
-    )
-    if groups.count() == 0:
+    keys = indexed.map_batches(partial(_band_keys, dedup=params), batch_format="pyarrow")
+    keys = keys.materialize()
+    nb = dedup.minhash.bands
+    per = -(-nb // max(1, min(band_slices, nb)))
+    found = [
+        e for lo in range(0, nb, per) if (e := _edges_of_bands(keys, lo, min(nb, lo + per), parts))
+    ]
+    if not found:
         return _no_duplicates(indexed, rows_in, "minhash_duplicate")
-    edges = bands.join(groups, "inner", parts, on=("band", "key")).map_batches(
-        lambda t: _unique_edges(t[POS], t["root"]), batch_format="pyarrow"
-    )
+    edges = found[0].union(*found[1:]) if len(found) > 1 else found[0]
     labels = connected_components(edges, parts)
     attrs = indexed.map_batches(partial(_rank_columns, dedup=params), batch_format="pyarrow")
     comp = labels.join(attrs, "inner", parts, on=("node",), right_on=(POS,))
