@@ -15,6 +15,11 @@ def _fmt(x: float | None, spec: str) -> str:
     return "—" if x is None else format(x, spec)
 
 
+def _ratio(x: float | None) -> str:
+    # Small ratios (thread and worker scaling) need their decimals.
+    return _fmt(x, ".2f" if x is not None and x < 10 else ".0f")
+
+
 def table() -> str:
     rows = [
         "| bench | step | threads | docs | MB | qfast MB/s | peer | peer MB/s | ratio | peak RSS MB |",
@@ -30,7 +35,7 @@ def table() -> str:
             rows.append(
                 f"| {r['bench']} | {r['params'].get('step', '')} | {r['threads']} | {r['docs']} | "
                 f"{mb:.2f} | {r['qfast_mb_s']:.1f} | {r.get('peer') or '—'} | "
-                f"{_fmt(peer_mb_s, '.2f')} | {_fmt(r.get('ratio'), '.0f')} | {r['peak_rss_mb']:.0f} |"
+                f"{_fmt(peer_mb_s, '.2f')} | {_ratio(r.get('ratio'))} | {r['peak_rss_mb']:.0f} |"
             )
     return "\n".join(rows)
 

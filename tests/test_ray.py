@@ -11,6 +11,7 @@ import random
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -147,7 +148,9 @@ def test_minhash_dedup_same_as_local(
     kept, res = local.run(neardup)
     assert res.n_duplicates >= 60  # the fixture's copies are found
     out = qray.minhash_dedup(_dataset(neardup), make(), band_slices=band_slices)
-    assert _ids(out.data) == sorted(kept["id"].to_pylist())
+    # The kept rows in the input order, the dropped ones in `removed`.
+    assert [r["id"] for r in out.data.take_all()] == kept["id"].to_pylist()
+    assert _ids(out.removed) == sorted(set(neardup["id"].to_pylist()) - set(kept["id"].to_pylist()))
     assert out.stats["dropped_minhash_duplicate"] == res.n_duplicates
     # Every document of a cluster: same cluster (kept document) and size as locally.
     t = res.table
@@ -208,6 +211,28 @@ def test_connected_components_of_a_chain_and_a_star() -> None:
     assert got == want
 
 
+def test_connected_components_of_a_random_graph() -> None:
+    """Against a union-find in the test: 6,000 random edges over 8,000 nodes (many components,
+    some long paths), in 4 partitions."""
+    rng = random.Random(3)
+    edges = [(rng.randrange(8000), rng.randrange(8000)) for _ in range(6000)]
+    parent: dict[int, int] = {}
+
+    def find(x: int) -> int:
+        while parent.setdefault(x, x) != x:
+            x = parent[x]
+        return x
+
+    for a, b in edges:
+        ra, rb = find(a), find(b)
+        parent[max(ra, rb)] = min(ra, rb)
+    want = {x: find(x) for a, b in edges for x in (a, b) if a != b}
+    ds = ray.data.from_arrow(pa.table({"u": [e[0] for e in edges], "v": [e[1] for e in edges]}))
+    got = {r["node"]: r["label"] for r in qray.connected_components(ds, 4).take_all()}
+    assert got == want
+    assert len(set(want.values())) > 100
+
+
 def test_unsupported_options_are_refused(neardup: pa.Table) -> None:
     for d in (
         qfast.MinHashDedup(qfast.MinHash.fast(), threshold=0.8),
@@ -258,6 +283,60 @@ def test_worker_killed_mid_run_gives_the_same_result(
     )
     assert (tmp_path / "k2").exists()
     assert _ids(dd.data) == sorted(kept["id"].to_pylist())
+
+
+def _dies_once(t: pa.Table, marker: str, pos: int, fn: Any) -> Any:
+    """``fn(t)``, after SIGKILLing the worker the first time ``t`` holds position ``pos``."""
+    import os
+    import signal
+
+    if pos in t[qray.POS].to_pylist() and not os.path.exists(marker):
+        with open(marker, "w") as f:
+            f.write(str(os.getpid()))
+        os.kill(os.getpid(), signal.SIGKILL)
+    return fn(t)
+
+
+def _same(t: pa.Table) -> pa.Table:
+    return t
+
+
+def test_worker_killed_in_a_dedup_shuffle_gives_the_same_result(tmp_path: Path) -> None:
+    """The dedup's shuffles run as Ray tasks: a worker SIGKILLed inside a split task and
+    another inside a reduce task are retried, and the edges come out identical."""
+    from functools import partial
+
+    import qfast._ray_graph as graph
+
+    rng = random.Random(5)
+    n = 3000
+    rows = pa.table(
+        {
+            "band": [rng.randrange(3) for _ in range(n)],
+            "key": [rng.randrange(400) for _ in range(n)],
+            qray.POS: list(range(n)),
+        }
+    )
+    blocks = [ray.put(rows.slice(i, 500)) for i in range(0, n, 500)]
+    keys = ["band", "key"]
+    route = graph.hash_route(keys, 4)
+    star = partial(graph.star_edges, keys=keys)
+    want, want_n = graph.shuffle(blocks, route, 4, star)
+    got, got_n = graph.shuffle(
+        blocks,
+        route,
+        4,
+        partial(_dies_once, marker=str(tmp_path / "reduce"), pos=1234, fn=star),
+        prepare=partial(_dies_once, marker=str(tmp_path / "split"), pos=2345, fn=_same),
+    )
+    assert (tmp_path / "reduce").exists() and (tmp_path / "split").exists()
+
+    def edges(refs: list[Any]) -> list[tuple[int, int]]:
+        t = pa.concat_tables(ray.get(refs))
+        return sorted(zip(t["u"].to_pylist(), t["v"].to_pylist()))
+
+    assert got_n == want_n and sum(want_n) > 1500
+    assert edges(got) == edges(want)
 
 
 def test_cli_run_on_ray_matches_local_cli(web: pa.Table, tmp_path: Path) -> None:
