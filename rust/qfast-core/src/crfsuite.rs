@@ -64,9 +64,16 @@ impl Reader<'_> {
             return Err(bad("string table smaller than its count"));
         }
         let mut out = Vec::with_capacity(count);
+        // Records of a well-formed table are disjoint: more key bytes than the file holds means
+        // ids share records, which would let a small file expand quadratically.
+        let mut total = 0usize;
         for id in 0..count {
             let rec = at + self.u32(at + bwd_off + 4 * id)? as usize;
             let ksize = self.u32(rec + 4)? as usize;
+            total = total.saturating_add(ksize);
+            if total > self.0.len() {
+                return Err(bad("string table entries overlap"));
+            }
             let key = self
                 .0
                 .get(rec + 8..rec + 8 + ksize.saturating_sub(1))
@@ -84,10 +91,13 @@ impl Reader<'_> {
             return Err(bad("reference chunk smaller than its count"));
         }
         let mut out = Vec::with_capacity(count);
+        // As for string tables: lists are disjoint, so their ids fit in the file.
+        let mut total = 0usize;
         for i in 0..count {
             let off = self.u32(at + 12 + 4 * i)? as usize;
             let k = self.u32(off)? as usize;
-            if k > self.0.len() / 4 {
+            total = total.saturating_add(k);
+            if total > self.0.len() / 4 {
                 return Err(bad("bad reference list"));
             }
             let ids = (0..k)
@@ -113,8 +123,15 @@ impl CrfModel {
         let off_labels = r.u32(32)? as usize;
         let off_attrs = r.u32(36)? as usize;
         let off_attr_refs = r.u32(44)? as usize;
-        if n_labels == 0 || n_labels > 1 << 16 || n_attrs > data.len() {
+        if n_labels == 0 || n_labels > 1 << 16 || n_attrs > data.len() / 4 {
             return Err(bad("implausible label or attribute count"));
+        }
+        // The dense transition matrix is L² weights; real models have a handful of labels, so
+        // refuse a matrix far larger than the file rather than allocate gigabytes for a forged L.
+        if n_labels * n_labels * 8 > 16 * data.len() + (1 << 20) {
+            return Err(bad(&format!(
+                "{n_labels} labels: a transition matrix larger than the file justifies"
+            )));
         }
         r.tag(off_feat, b"FEAT")?;
         let n_feats = r.u32(off_feat + 8)? as usize;

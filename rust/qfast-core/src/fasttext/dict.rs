@@ -126,6 +126,26 @@ impl Dictionary {
             prune,
             params,
         };
+        // Character n-grams are precomputed per word, as fastText does: up to
+        // maxn - max(minn, 1) + 1 ids per byte of a word. A forged maxn over a long word would
+        // need memory quadratic in the file (a 20 KB word with maxn 1000: 80 MB of ids), so the
+        // table is refused past 16 bytes of ids per byte of file (real models need 1-7).
+        let per_byte = if params.maxn == 0 || params.bucket == 0 {
+            0
+        } else {
+            (params.maxn + 1).saturating_sub(params.minn.max(1))
+        };
+        let bytes: usize = words.iter().map(|w| w.len() + 2).sum();
+        let ids = nwords.saturating_add(bytes.saturating_mul(per_byte));
+        if ids.saturating_mul(4) > 16 * r.len() + (1 << 20) {
+            return Err(bad(format!(
+                "dictionary: {nwords} words with character n-grams {}..={} would need {ids} \
+                 subword ids for a {}-byte file",
+                params.minn,
+                params.maxn,
+                r.len()
+            )));
+        }
         let mut subwords = Vec::with_capacity(nwords);
         let mut buf = Vec::new();
         for (i, w) in words.iter().enumerate() {

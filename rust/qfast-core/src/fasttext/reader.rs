@@ -18,6 +18,11 @@ impl<'a> Reader<'a> {
         Reader { buf, pos: 0 }
     }
 
+    /// The whole file's length.
+    pub(super) fn len(&self) -> usize {
+        self.buf.len()
+    }
+
     pub(super) fn pos(&self) -> usize {
         self.pos
     }
