@@ -428,3 +428,39 @@ fn crfsuite_forged_label_count_is_refused() {
     assert!(err.contains("transition matrix"), "{err}");
     assert!(peak <= ALLOC_PER_BYTE * bytes.len() + ALLOC_SLACK);
 }
+
+/// Writes the valid files above as the file targets' fuzz seeds (`fuzz/regressions/<target>/
+/// seed-valid`), which `tests/fuzz_regressions.rs` replays: run by `scripts/fuzz.sh seeds`.
+#[test]
+#[ignore = "writes files; run by scripts/fuzz.sh seeds"]
+fn write_fuzz_seeds() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/regressions");
+    let mut lsh = LshIndex::new(IndexParams {
+        minhash: "seed".into(),
+        bands: 4,
+        key_bits: 64,
+    })
+    .unwrap();
+    lsh.insert(&[&[1, 2, 3, 4], &[5, 6, 7, 8]]);
+    let mut dcn = DecontamIndex::new(4, 2).unwrap();
+    dcn.add(
+        &[Some("what is the capital city of france today")],
+        &["q1".into()],
+    )
+    .unwrap();
+    let seeds = [
+        ("fasttext_model", fasttext_bytes()),
+        ("lsh_index", lsh.to_bytes().unwrap()),
+        ("decontam_index", dcn.to_bytes().unwrap()),
+        ("crfsuite_model", crfsuite_bytes()),
+    ];
+    for (target, bytes) in seeds {
+        let dir = root.join(target);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("seed-valid"), &bytes).unwrap();
+        if target.ends_with("_index") {
+            // Without its checksum: the harness reseals it, so mutations reach the parser.
+            std::fs::write(dir.join("seed-content"), &bytes[..bytes.len() - 8]).unwrap();
+        }
+    }
+}
