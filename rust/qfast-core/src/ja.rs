@@ -121,7 +121,9 @@ pub fn chunk_text_on_bytes(text: &str, max_chunk_size: usize) -> Vec<(usize, usi
     while start < n_chars {
         let rem = n_chars - start;
         let part = guess.min(rem);
-        if bytes(start, part) > max_chunk_size {
+        // `guess > 1`: a single character wider than `max_chunk_size` would never fit; it is
+        // taken alone below instead of looping forever.
+        if bytes(start, part) > max_chunk_size && guess > 1 {
             guess = ((guess as f64 - step_down).max(1.0)) as usize;
             continue;
         }
@@ -132,7 +134,7 @@ pub fn chunk_text_on_bytes(text: &str, max_chunk_size: usize) -> Vec<(usize, usi
             part_len = cut.min(rem);
         }
         if bytes(start, part_len) > max_chunk_size {
-            cut -= increase_by;
+            cut = cut.saturating_sub(increase_by);
         }
         // Python would loop forever on an empty chunk; a one-character step ends it instead.
         let take = cut.clamp(1, rem);
@@ -222,5 +224,7 @@ mod tests {
         }
         assert_eq!(chunk_text_on_bytes("短い", 40_000), [(0, 6)]);
         assert!(chunk_text_on_bytes("", 40_000).is_empty());
+        // Characters wider than the chunk size: one per chunk, not an endless loop.
+        assert_eq!(chunk_text_on_bytes("日本語", 2), [(0, 3), (3, 6), (6, 9)]);
     }
 }

@@ -271,7 +271,8 @@ impl Jieba {
                 ))
             })?;
             words.insert(word, f);
-            total += f;
+            // Saturating: a forged frequency must give an error or a model, not an overflow.
+            total = total.saturating_add(f);
         }
         if total == 0 {
             return Err(Error::Config("the jieba dictionary is empty".into()));

@@ -240,11 +240,15 @@ fn lsh_index_once(data: &[u8]) {
     }
 }
 
-/// A decontamination index that loads must also scan.
+/// A decontamination index that loads must also scan and name what it finds.
 pub fn decontam_index(data: &[u8]) {
     for b in as_is_and_resealed(data) {
         if let Ok(i) = DecontamIndex::from_bytes(&b) {
-            let _ = i.scan("what is the capital city of france today two plus two");
+            let hits = i.scan("what is the capital city of france today two plus two");
+            // Every item a hit names exists (the binding looks its name up).
+            for &item in &hits.items {
+                let _ = i.name(item);
+            }
         }
     }
 }
