@@ -231,7 +231,11 @@ class _Indexed:
     rows: int
 
     def dataset(self) -> ray.data.Dataset:
-        return ray.data.from_arrow_refs(self.blocks)
+        ds = ray.data.from_arrow_refs(self.blocks)
+        # A new dataset gets its own copy of the execution options: order must be asked again,
+        # or the kept rows come back in task completion order.
+        ds.context.execution_options.preserve_order = True
+        return ds
 
 
 def _positions(ds: ray.data.Dataset) -> _Indexed:
