@@ -102,7 +102,30 @@ def test_invalid_utf8_from_a_foreign_producer_is_a_clear_error() -> None:
     data = pa.py_buffer(b"ab\xff\xfecd")
     offsets = pa.array([0, 3, 6], type=pa.int32()).buffers()[1]
     bad = pa.Array.from_buffers(pa.string(), 2, [None, offsets, data])
-    with pytest.raises(InvalidDataError, match="text.*UTF8"):
+    with pytest.raises(InvalidDataError, match='"text".*row 0 is not valid UTF-8'):
         qfast.words(bad)
     with pytest.raises(ValueError):
         qfast.Pipeline.fineweb().run(pa.table({"text": bad}))
+
+
+@pytest.mark.parametrize("dtype", [pa.binary(), pa.large_binary(), pa.binary_view()])
+def test_binary_column_of_utf8_text_is_read_as_text(dtype: pa.DataType) -> None:
+    rows = ["The cat sat on the mat.", None, "", "日本語の文章。"]
+    as_bytes = pa.array([r.encode() if r is not None else None for r in rows], dtype)
+    assert qfast.words(as_bytes).to_pylist() == qfast.words(pa.array(rows)).to_pylist()
+    out = qfast.Pipeline.fineweb().run(pa.table({"text": as_bytes}))
+    ref = qfast.Pipeline.fineweb().run(pa.table({"text": pa.array(rows)}))
+    assert out.stats == ref.stats and out.data.num_rows == ref.data.num_rows
+
+
+def test_invalid_utf8_in_a_binary_column_names_column_and_row() -> None:
+    from qfast.errors import InvalidDataError
+
+    first = pa.array([b"fine", b"also fine"], pa.binary())
+    second = pa.array([None, b"", b"caf\xe9 latin-1"], pa.binary())
+    col = pa.chunked_array([first, second])
+    # Row 4 of the column: the third row of its second chunk.
+    with pytest.raises(InvalidDataError, match='"body".*row 4 is not valid UTF-8'):
+        qfast.Pipeline.fineweb().run(pa.table({"body": col}), column="body")
+    with pytest.raises(InvalidDataError, match="row 4"):
+        qfast.words(col)

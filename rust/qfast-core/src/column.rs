@@ -1,7 +1,12 @@
 //! Read-only view over an Arrow string column (Utf8, LargeUtf8, Utf8View), sliced or not,
 //! possibly in several chunks. Text bytes are never copied: rows are `&str` into the buffers.
+//! A binary column (Binary, LargeBinary, BinaryView: text stored as bytes, as some datasets
+//! do) is read as text when every row is UTF-8; otherwise the error names the first bad row.
 
-use arrow_array::{Array, ArrayRef, LargeStringArray, StringArray, StringViewArray};
+use arrow_array::{
+    Array, ArrayRef, BinaryArray, BinaryViewArray, LargeBinaryArray, LargeStringArray, StringArray,
+    StringViewArray,
+};
 use arrow_schema::DataType;
 
 use crate::error::{Error, Result};
@@ -12,6 +17,59 @@ pub enum StrChunk<'a> {
     Utf8(&'a StringArray),
     LargeUtf8(&'a LargeStringArray),
     Utf8View(&'a StringViewArray),
+    /// Binary chunks whose every non-null row was checked to be UTF-8 in [`StrChunk::new`].
+    Binary(Utf8Checked<&'a BinaryArray>),
+    LargeBinary(Utf8Checked<&'a LargeBinaryArray>),
+    BinaryView(Utf8Checked<&'a BinaryViewArray>),
+}
+
+/// A binary array whose non-null rows are all UTF-8. Only [`StrChunk::new`] makes one (the
+/// field is private), after checking; Arrow arrays are immutable, so the check stays true.
+#[derive(Clone, Copy, Debug)]
+pub struct Utf8Checked<T>(T);
+
+/// The first non-null row of a binary array that is not UTF-8, with the error.
+fn first_non_utf8<'a>(
+    len: usize,
+    valid: impl Fn(usize) -> bool,
+    value: impl Fn(usize) -> &'a [u8],
+) -> Option<(usize, std::str::Utf8Error)> {
+    (0..len)
+        .filter(|&i| valid(i))
+        .find_map(|i| match simdutf8::basic::from_utf8(value(i)) {
+            Ok(_) => None,
+            // The compat pass only for the failing row: it says where and what.
+            Err(_) => std::str::from_utf8(value(i)).err().map(|e| (i, e)),
+        })
+}
+
+/// The first row of `array` (any string or binary type, layout already valid) that is not
+/// UTF-8, by reading its buffers as bytes.
+fn bad_row(array: &dyn Array) -> Option<(usize, std::str::Utf8Error)> {
+    let binary_type = match array.data_type() {
+        DataType::Utf8 | DataType::Binary => DataType::Binary,
+        DataType::LargeUtf8 | DataType::LargeBinary => DataType::LargeBinary,
+        DataType::Utf8View | DataType::BinaryView => DataType::BinaryView,
+        _ => return None,
+    };
+    // Same buffers, typed as bytes: `build` checks the layout, not UTF-8.
+    let data = array
+        .to_data()
+        .into_builder()
+        .data_type(binary_type)
+        .build()
+        .ok()?;
+    let bytes = arrow_array::make_array(data);
+    let any = bytes.as_any();
+    if let Some(a) = any.downcast_ref::<BinaryArray>() {
+        first_non_utf8(a.len(), |i| a.is_valid(i), |i| a.value(i))
+    } else if let Some(a) = any.downcast_ref::<LargeBinaryArray>() {
+        first_non_utf8(a.len(), |i| a.is_valid(i), |i| a.value(i))
+    } else if let Some(a) = any.downcast_ref::<BinaryViewArray>() {
+        first_non_utf8(a.len(), |i| a.is_valid(i), |i| a.value(i))
+    } else {
+        None
+    }
 }
 
 /// What `validate_full` checks for a Utf8/LargeUtf8 array, with the UTF-8 pass done by
@@ -55,6 +113,22 @@ impl<'a> StrChunk<'a> {
     /// validated (UTF-8, offsets, views) first: Arrow data imported through the C interface is
     /// not checked by its producer, and reading unchecked bytes as `str` would be undefined.
     pub fn new(array: &'a dyn Array, column: &str) -> Result<Self> {
+        Self::new_at(array, column, 0)
+    }
+
+    /// [`StrChunk::new`] for a chunk whose first row is row `first_row` of the column (for the
+    /// row number in errors).
+    pub fn new_at(array: &'a dyn Array, column: &str, first_row: usize) -> Result<Self> {
+        let invalid = |detail: String| Error::InvalidData {
+            column: column.to_string(),
+            detail,
+        };
+        let not_utf8 = |(row, e): (usize, std::str::Utf8Error)| {
+            invalid(format!(
+                "row {} is not valid UTF-8 text ({e})",
+                first_row + row
+            ))
+        };
         let data = array.to_data();
         let checked = match array.data_type() {
             DataType::Utf8 => quick_check::<i32>(&data),
@@ -67,10 +141,21 @@ impl<'a> StrChunk<'a> {
                 DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View
             )
         {
-            data.validate_full().map_err(|e| Error::InvalidData {
-                column: column.to_string(),
-                detail: e.to_string(),
-            })?;
+            if let Err(e) = data.validate_full() {
+                return Err(match bad_row(array) {
+                    Some(bad) => not_utf8(bad),
+                    None => invalid(e.to_string()),
+                });
+            }
+        }
+        if matches!(
+            array.data_type(),
+            DataType::Binary | DataType::LargeBinary | DataType::BinaryView
+        ) {
+            data.validate_full().map_err(|e| invalid(e.to_string()))?;
+            if let Some(bad) = bad_row(array) {
+                return Err(not_utf8(bad));
+            }
         }
         let any = array.as_any();
         let chunk = match array.data_type() {
@@ -81,6 +166,16 @@ impl<'a> StrChunk<'a> {
             DataType::Utf8View => any
                 .downcast_ref::<StringViewArray>()
                 .map(StrChunk::Utf8View),
+            // Checked above: `bad_row` found no row that is not UTF-8.
+            DataType::Binary => any
+                .downcast_ref::<BinaryArray>()
+                .map(|a| StrChunk::Binary(Utf8Checked(a))),
+            DataType::LargeBinary => any
+                .downcast_ref::<LargeBinaryArray>()
+                .map(|a| StrChunk::LargeBinary(Utf8Checked(a))),
+            DataType::BinaryView => any
+                .downcast_ref::<BinaryViewArray>()
+                .map(|a| StrChunk::BinaryView(Utf8Checked(a))),
             _ => None,
         };
         chunk.ok_or_else(|| Error::NotAStringColumn {
@@ -94,6 +189,9 @@ impl<'a> StrChunk<'a> {
             StrChunk::Utf8(a) => a.len(),
             StrChunk::LargeUtf8(a) => a.len(),
             StrChunk::Utf8View(a) => a.len(),
+            StrChunk::Binary(a) => a.0.len(),
+            StrChunk::LargeBinary(a) => a.0.len(),
+            StrChunk::BinaryView(a) => a.0.len(),
         }
     }
 
@@ -103,19 +201,30 @@ impl<'a> StrChunk<'a> {
 
     /// Row `i`, or `None` for a null.
     pub fn get(&self, i: usize) -> Option<&'a str> {
-        match self {
-            StrChunk::Utf8(a) => a.is_valid(i).then(|| a.value(i)),
-            StrChunk::LargeUtf8(a) => a.is_valid(i).then(|| a.value(i)),
-            StrChunk::Utf8View(a) => a.is_valid(i).then(|| a.value(i)),
-        }
+        let bytes = match self {
+            StrChunk::Utf8(a) => return a.is_valid(i).then(|| a.value(i)),
+            StrChunk::LargeUtf8(a) => return a.is_valid(i).then(|| a.value(i)),
+            StrChunk::Utf8View(a) => return a.is_valid(i).then(|| a.value(i)),
+            StrChunk::Binary(a) => a.0.is_valid(i).then(|| a.0.value(i)),
+            StrChunk::LargeBinary(a) => a.0.is_valid(i).then(|| a.0.value(i)),
+            StrChunk::BinaryView(a) => a.0.is_valid(i).then(|| a.0.value(i)),
+        }?;
+        // SAFETY: a non-null row of a `Utf8Checked` array, whose every such row `new_at`
+        // checked to be UTF-8 before making it (its field is private to this module).
+        Some(unsafe { std::str::from_utf8_unchecked(bytes) })
     }
 }
 
 /// All rows of a (possibly chunked) string column, as borrowed slices in row order.
 pub fn gather_rows<'a>(chunks: &'a [ArrayRef], column: &str) -> Result<Vec<Option<&'a str>>> {
+    let mut first_row = 0;
     let views = chunks
         .iter()
-        .map(|c| StrChunk::new(c.as_ref(), column))
+        .map(|c| {
+            let v = StrChunk::new_at(c.as_ref(), column, first_row);
+            first_row += c.len();
+            v
+        })
         .collect::<Result<Vec<_>>>()?;
     let total = views.iter().map(StrChunk::len).sum();
     let mut rows = Vec::with_capacity(total);
@@ -194,7 +303,33 @@ mod tests {
         let chunks: [ArrayRef; 1] = [Arc::new(bad)];
         let err = gather_rows(&chunks, "text").unwrap_err().to_string();
         assert!(
-            err.contains("invalid string data") && err.contains("UTF8"),
+            err.contains("\"text\"") && err.contains("row 0 is not valid UTF-8"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn binary_columns_are_text_when_utf8_and_name_the_bad_row_otherwise() {
+        use arrow_array::{BinaryArray, BinaryViewArray, LargeBinaryArray};
+        let ok: ArrayRef = Arc::new(BinaryArray::from(vec![Some(&b"ab"[..]), None]));
+        let large: ArrayRef = Arc::new(LargeBinaryArray::from(vec![Some("中".as_bytes())]));
+        let view: ArrayRef = Arc::new(BinaryViewArray::from(vec![Some(&b"x"[..])]));
+        let bad: ArrayRef = Arc::new(BinaryViewArray::from(vec![
+            Some(&b"fine"[..]),
+            None,
+            Some(&b"a\xffb"[..]),
+        ]));
+        let chunks = [ok, large, view];
+        assert_eq!(
+            gather_rows(&chunks, "text").unwrap(),
+            vec![Some("ab"), None, Some("中"), Some("x")]
+        );
+        let mut chunks = chunks.to_vec();
+        chunks.push(bad);
+        let err = gather_rows(&chunks, "text").unwrap_err().to_string();
+        // Row 6 of the column: 4 rows before the bad chunk, then its third row.
+        assert!(
+            err.contains("\"text\"") && err.contains("row 6 is not valid UTF-8"),
             "{err}"
         );
     }
