@@ -13,7 +13,8 @@ class QfastError(Exception):
 
 
 class ColumnTypeError(QfastError, TypeError):
-    """The input column is not a string column (utf8, large_utf8 or utf8_view)."""
+    """The input column is neither a string column (utf8, large_utf8, utf8_view) nor a binary
+    one (binary, large_binary, binary_view), which is read as UTF-8 text."""
 
 
 class ColumnNotFoundError(QfastError, KeyError):
@@ -24,8 +25,9 @@ class ColumnNotFoundError(QfastError, KeyError):
 
 
 class InvalidDataError(QfastError, ValueError):
-    """The column's Arrow buffers are not valid string data (invalid UTF-8, bad offsets).
-    Producers of Arrow data through the C interface do not always validate it."""
+    """The column's Arrow buffers are not valid string data (bad offsets, or invalid UTF-8:
+    the message names the first bad row). Producers of Arrow data through the C interface do
+    not always validate it, and a binary column may hold text in another encoding."""
 
 
 class ConfigError(QfastError, ValueError):

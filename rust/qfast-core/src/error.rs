@@ -5,7 +5,7 @@ use thiserror::Error;
 #[derive(Debug, Error)]
 pub enum Error {
     /// The input column is not a string column.
-    #[error("column {column:?} has type {dtype}, expected a string type (utf8, large_utf8 or utf8_view)")]
+    #[error("column {column:?} has type {dtype}, expected a string type (utf8, large_utf8 or utf8_view) or binary holding UTF-8 text")]
     NotAStringColumn { column: String, dtype: String },
     /// A non-text column (ids, scores) has a type the operation cannot use.
     #[error("column {column:?} has type {dtype}, expected {expected}")]
