@@ -10,6 +10,7 @@ step, named like datatrove's (``rows_in``, ``bytes_in``, ``kept``, ``dropped``,
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -128,6 +129,9 @@ class Pipeline:
         self._spec = json.dumps([s._spec() for s in self.steps if isinstance(s, Filter)])
         self._has_dedup = any(not isinstance(s, Filter) for s in self.steps)
         self._stats: list[dict[str, Any]] = [{"name": s.name} for s in self.steps]
+        # Threads may share a pipeline (the kernels release the GIL): the running totals are
+        # read-modify-write, so updates take a lock rather than lose counts.
+        self._stats_lock = threading.Lock()
 
     @classmethod
     def fineweb(cls, tokenizer: Tokenizer = "spacy", language: str = "en") -> Pipeline:
@@ -154,10 +158,12 @@ class Pipeline:
     @property
     def stats(self) -> list[dict[str, Any]]:
         """Statistics accumulated over every call, one dict per step."""
-        return [dict(s) for s in self._stats]
+        with self._stats_lock:
+            return [dict(s) for s in self._stats]
 
     def reset_stats(self) -> None:
-        self._stats = [{"name": s.name} for s in self.steps]
+        with self._stats_lock:
+            self._stats = [{"name": s.name} for s in self.steps]
 
     def verdict(self, data: Any, column: str = "text") -> pa.Table:
         """``keep``, ``reason`` and ``step`` per row (plus ``text`` if a step rewrites it)."""
@@ -172,7 +178,8 @@ class Pipeline:
 
     def _run_kernel(self, col: Any, column: str) -> dict[str, Any]:
         out = _qfast.run_steps(col, self._spec, column, self._tok)
-        _merge_stats(self._stats, out["stats"])
+        with self._stats_lock:
+            _merge_stats(self._stats, out["stats"])
         return out
 
     def __call__(self, batch: Any, column: str = "text") -> Any:
@@ -287,7 +294,8 @@ class Pipeline:
                 "step": pa.array(step, type=pa.int32()),
             }
         )
-        _merge_stats(self._stats, call_stats)
+        with self._stats_lock:
+            _merge_stats(self._stats, call_stats)
         kept: Any = cur if table is not None else cur.column(column)
         if table is not None and not rewritten:
             kept = filter_rows(table, verdict.column("keep"))
@@ -311,7 +319,7 @@ class Pipeline:
     def report(self) -> str:
         """The accumulated statistics as a plain-text table."""
         lines = []
-        for s in self._stats:
+        for s in self.stats:
             drops = {k: v for k, v in s.items() if k.startswith("dropped_")}
             lines.append(
                 f"{s['name']}: rows_in={s.get('rows_in', 0)} kept={s.get('kept', 0)} "
