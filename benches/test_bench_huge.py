@@ -2,8 +2,9 @@
 from the kernel (``ru_maxrss`` of the child): a Parquet file of QFAST_HUGE_GB gigabytes of text
 (default 5) streamed batch by batch with ``Pipeline.run_batches`` to a Parquet output, one
 200 MB document, a ``large_string`` column past 2 GiB in a single array, and a batch of 10M tiny
-rows. Results: benches/results/huge.json. The streamed run must stay under 1.5 GB peak RSS
-whatever the file size (flat memory); the others record what they need.
+rows; and ``qfast run`` over the same Parquet file. Results: benches/results/huge.json. The
+streamed runs must stay under 1.5 GB peak RSS whatever the file size (flat memory); the others
+record what they need.
 
 Run: ``pytest benches/test_bench_huge.py -s`` (several minutes; ~11 GB of temporary disk)."""
 
@@ -91,6 +92,15 @@ s = out.stats
 dropped = sum(v for k, v in s[-1].items() if k.startswith("dropped_"))
 done(seconds=time.perf_counter() - t0, rows=len(col), kept=out.data.num_rows,
      bytes=pc.sum(pc.binary_length(col)).as_py(), counted=s[0]["rows_in"])
+"""
+
+
+CLI = """
+from qfast import cli
+t0 = time.perf_counter()
+assert cli.main(["run", "--preset", "fineweb", sys.argv[1], "-o", sys.argv[2], "--quiet"]) == 0
+steps = json.load(open(sys.argv[2] + "/stats.json"))["steps"]
+done(seconds=time.perf_counter() - t0, rows=steps[0]["rows_in"], kept=steps[-1]["kept"])
 """
 
 
@@ -183,5 +193,32 @@ def test_huge_inputs(huge_parquet: Path, tmp_path: Path) -> None:
     assert r["counted"] == r["rows"]
     records.append(_record("10M tiny rows (nulls and empty strings among them)", r))
     print(records[-1])
+    _save(records, cli=False)
+
+
+def _save(records: list[dict[str, Any]], cli: bool) -> None:
+    """Writes ``records`` to huge.json in place of the saved records of the same test (the CLI
+    test owns the "qfast run" case, the other test the rest)."""
+    path = RESULTS / "huge.json"
+    old = json.loads(path.read_text()) if path.exists() else []
+    others = [r for r in old if r["params"]["case"].startswith("qfast run") != cli]
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "huge.json").write_text(json.dumps(records, indent=2) + "\n")
+    path.write_text(json.dumps(others + records, indent=2) + "\n")
+
+
+def test_cli_streams_a_huge_parquet_file(huge_parquet: Path, tmp_path: Path) -> None:
+    meta = pq.ParquetFile(huge_parquet).metadata
+    r = _run(CLI, str(huge_parquet), str(tmp_path / "out"))
+    assert r["rows"] == meta.num_rows
+    r["bytes"] = sum(
+        meta.row_group(i).column(0).total_uncompressed_size for i in range(meta.num_row_groups)
+    )
+    rec = _record(
+        "qfast run --preset fineweb on the Parquet file (streamed, kept and excluded shards)",
+        r,
+        file_gb=round(huge_parquet.stat().st_size / 1e9, 2),
+        flat_limit_mb=FLAT_LIMIT_MB,
+    )
+    print(rec)
+    assert r["peak_rss_mb"] < FLAT_LIMIT_MB, r
+    _save([rec], cli=True)

@@ -132,3 +132,25 @@ def test_sigkill_then_rerun_gives_the_uninterrupted_output(table: pa.Table, tmp_
     print(
         f"\nCLI: killed after {done_before}/150 shards; the rerun skipped them and matches an uninterrupted run"
     )
+
+
+def test_parquet_streamed_in_batches_gives_the_whole_file_result(
+    table: pa.Table, tmp_path: Path
+) -> None:
+    from qfast import cli
+
+    src = tmp_path / "big.parquet"
+    pq.write_table(table, src, row_group_size=128)
+    # 50-row batches across 128-row row groups: many batches, none aligned with a row group.
+    cli.run(qfast.Pipeline.fineweb(), [src], tmp_path / "out", quiet=True, batch_rows=50)
+    want = qfast.Pipeline.fineweb().run(table)
+    got = _kept(tmp_path / "out")
+    assert got.equals(want.data.cast(got.schema))
+    excluded = pq.read_table(next((tmp_path / "out" / "excluded").glob("*.parquet")))
+    dropped = pa.compute.invert(want.verdict["keep"])
+    assert excluded["id"].to_pylist() == table.filter(dropped)["id"].to_pylist()
+    assert excluded["qfast_reason"].to_pylist() == (
+        want.verdict.filter(dropped)["reason"].to_pylist()
+    )
+    stats = json.loads((tmp_path / "out" / "stats.json").read_text())["steps"]
+    assert [{k: v for k, v in s.items() if k != "name"} for s in stats] == want.stats

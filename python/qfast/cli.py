@@ -27,6 +27,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -187,10 +188,96 @@ class _Progress:
             sys.stderr.write("\n")
 
 
+def _text_bytes(data: Any, column: str) -> int:
+    return int(pc.sum(pc.binary_length(data[column].cast(pa.large_string()))).as_py() or 0)
+
+
+def _excluded(data: pa.Table, verdict: pa.Table) -> pa.Table:
+    """The dropped rows of ``data`` with the step and reason that dropped them."""
+    drop = pc.invert(verdict["keep"])
+    out = data.filter(drop).append_column("qfast_step", pc.filter(verdict["step"], drop))
+    return out.append_column("qfast_reason", pc.filter(verdict["reason"], drop))
+
+
+@dataclass
+class _Shard:
+    """One input file's outputs. Written in this order, the kept shard last: a shard counts as
+    finished once its stats and kept file both exist."""
+
+    excluded: Path
+    stats: Path
+    kept: Path
+
+    def write_stats(self, stats: list[dict[str, Any]]) -> None:
+        tmp = self.stats.with_name(self.stats.name + ".tmp")
+        tmp.write_text(json.dumps(stats))
+        os.replace(tmp, self.stats)
+
+
+def _run_whole(pipeline: Any, path: Path, column: str, shard: _Shard) -> tuple[int, int]:
+    table = read_file(path)
+    if column not in table.column_names:
+        raise ConfigError(f"{path}: no column {column!r}; columns: {table.column_names}")
+    pipeline.reset_stats()
+    res = pipeline.run(table, column=column)
+    _write_atomic(_excluded(table, res.verdict), shard.excluded)
+    shard.write_stats(res.stats)
+    _write_atomic(res.data, shard.kept)
+    return table.num_rows, _text_bytes(table, column)
+
+
+def _run_streamed(
+    pipeline: Any, path: Path, column: str, shard: _Shard, batch_rows: int
+) -> tuple[int, int]:
+    """A Parquet file through ``pipeline`` one batch at a time, its outputs written as they
+    come (to temporary files renamed when complete). ``pre_buffer=False``: pyarrow's default
+    pre-buffering keeps every row group read until the reader closes (a 5 GB file peaked at
+    5.4 GB of RSS with it, 0.5 GB without)."""
+    try:
+        f = pq.ParquetFile(path, pre_buffer=False, buffer_size=1 << 20)
+    except pa.ArrowInvalid as e:
+        raise ConfigError(f"{path}: not a readable Parquet file: {e}") from e
+    if column not in f.schema_arrow.names:
+        raise ConfigError(f"{path}: no column {column!r}; columns: {f.schema_arrow.names}")
+    if f.metadata.num_rows == 0:
+        return _run_whole(pipeline, path, column, shard)
+    pipeline.reset_stats()
+    tmp_excluded = shard.excluded.with_name(f".{shard.excluded.name}.tmp-{os.getpid()}")
+    tmp_kept = shard.kept.with_name(f".{shard.kept.name}.tmp-{os.getpid()}")
+    writers: list[pq.ParquetWriter] = []
+    rows = nbytes = 0
+    try:
+        for batch in f.iter_batches(batch_size=batch_rows):
+            table = pa.Table.from_batches([batch])
+            res = pipeline.run(table, column=column)
+            outputs = [(tmp_excluded, _excluded(table, res.verdict)), (tmp_kept, res.data)]
+            if not writers:
+                writers = [pq.ParquetWriter(p, t.schema) for p, t in outputs]
+            for w, (_, t) in zip(writers, outputs):
+                # The first batch fixes each output's schema (a column of nulls may type as null).
+                w.write_table(t.cast(w.schema))
+            rows += table.num_rows
+            nbytes += _text_bytes(table, column)
+    finally:
+        for w in writers:
+            w.close()
+    os.replace(tmp_excluded, shard.excluded)
+    shard.write_stats(pipeline.stats)
+    os.replace(tmp_kept, shard.kept)
+    return rows, nbytes
+
+
 def run(
-    pipeline: Any, inputs: Sequence[Path], out_dir: Path, column: str = "text", quiet: bool = False
+    pipeline: Any,
+    inputs: Sequence[Path],
+    out_dir: Path,
+    column: str = "text",
+    quiet: bool = False,
+    batch_rows: int = 8192,
 ) -> dict[str, Any]:
-    """Filter every input file into ``out_dir``; returns (and writes) the merged stats."""
+    """Filter every input file into ``out_dir``; returns (and writes) the merged stats. Parquet
+    files are streamed ``batch_rows`` rows at a time (flat memory) unless the pipeline has a
+    dedup step."""
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "excluded").mkdir(exist_ok=True)
     (out_dir / ".stats").mkdir(exist_ok=True)
@@ -212,24 +299,16 @@ def run(
             skipped += 1
             progress.update(0, 0)
             continue
-        table = read_file(path)
-        if column not in table.column_names:
-            raise ConfigError(f"{path}: no column {column!r}; columns: {table.column_names}")
-        pipeline.reset_stats()
-        res = pipeline.run(table, column=column)
-        drop = pc.invert(res.verdict["keep"])
-        excluded = table.filter(drop).append_column(
-            "qfast_step", pc.filter(res.verdict["step"], drop)
+        shard = _Shard(out_dir / "excluded" / name, stats_path, kept_path)
+        # Parquet streams batch by batch at flat memory; a dedup step's state is per call, so a
+        # pipeline with one sees each file whole (as does JSON, which pyarrow reads whole).
+        streamed = path.name.lower().endswith(".parquet") and not has_dedup
+        rows, nbytes = (
+            _run_streamed(pipeline, path, column, shard, batch_rows)
+            if streamed
+            else _run_whole(pipeline, path, column, shard)
         )
-        excluded = excluded.append_column("qfast_reason", pc.filter(res.verdict["reason"], drop))
-        _write_atomic(excluded, out_dir / "excluded" / name)
-        # Stats before the kept shard: a shard counts as finished once both exist.
-        tmp = stats_path.with_name(stats_path.name + ".tmp")
-        tmp.write_text(json.dumps(res.stats))
-        os.replace(tmp, stats_path)
-        _write_atomic(res.data, kept_path)
-        nbytes = int(pc.sum(pc.binary_length(table[column].cast(pa.large_string()))).as_py() or 0)
-        progress.update(table.num_rows, nbytes)
+        progress.update(rows, nbytes)
     progress.close()
     merged: list[dict[str, Any]] = [{"name": s.name} for s in pipeline.steps]
     for i, path in enumerate(inputs):
