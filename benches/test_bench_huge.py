@@ -142,6 +142,13 @@ def huge_parquet() -> Path:
     return path
 
 
+def _text_bytes(meta: pq.FileMetaData) -> int:
+    """The text column's bytes (the file is uncompressed, one column)."""
+    return sum(
+        meta.row_group(i).column(0).total_uncompressed_size for i in range(meta.num_row_groups)
+    )
+
+
 def _record(case: str, r: dict[str, Any], **params: Any) -> dict[str, Any]:
     return {
         "bench": "huge",
@@ -161,9 +168,7 @@ def _record(case: str, r: dict[str, Any], **params: Any) -> dict[str, Any]:
 def test_huge_inputs(huge_parquet: Path, tmp_path: Path) -> None:
     records = []
     meta = pq.ParquetFile(huge_parquet).metadata
-    nbytes = sum(
-        meta.row_group(i).column(0).total_uncompressed_size for i in range(meta.num_row_groups)
-    )
+    nbytes = _text_bytes(meta)
     r = _run(STREAM, str(huge_parquet), str(tmp_path / "kept.parquet"))
     r["bytes"] = nbytes
     assert r["rows"] == meta.num_rows
@@ -210,9 +215,7 @@ def test_cli_streams_a_huge_parquet_file(huge_parquet: Path, tmp_path: Path) -> 
     meta = pq.ParquetFile(huge_parquet).metadata
     r = _run(CLI, str(huge_parquet), str(tmp_path / "out"))
     assert r["rows"] == meta.num_rows
-    r["bytes"] = sum(
-        meta.row_group(i).column(0).total_uncompressed_size for i in range(meta.num_row_groups)
-    )
+    r["bytes"] = _text_bytes(meta)
     rec = _record(
         "qfast run --preset fineweb on the Parquet file (streamed, kept and excluded shards)",
         r,
