@@ -1,8 +1,13 @@
-//! The 32-bit MinHash sketch kernel alone: K = 128 lanes of `min (a * h + b) mod 2^32` over a
+//! The 32-bit `MinHash` sketch kernel alone: K = 128 lanes of `min (a * h + b) mod 2^32` over a
 //! document's shingle hashes. Throughput is in shingles, so criterion reports the time per
 //! shingle (invert the elements/s figure; the harness also prints it as "time per element").
 //!
 //! Run: `cargo bench -p qfast-core --bench sketch`
+
+#![allow(
+    clippy::cast_possible_truncation,
+    reason = "random words are truncated to 32 bits on purpose"
+)]
 
 use std::hint::black_box;
 
@@ -34,7 +39,7 @@ fn bench_sketch32(c: &mut Criterion) {
             bch.iter(|| {
                 sketch32(black_box(h), black_box(&a), black_box(&b), &mut out);
                 black_box(&out);
-            })
+            });
         });
     }
     group.finish();

@@ -5,7 +5,7 @@
 //! `cargo run --release -p qfast-core --example bench_filters -- corpus.bin`
 //!
 //! Environment: `REPS=n` (default 5) runs per measurement, `ONLY=substring` measures only the
-//! matching benches, `CHECK=1` prints a fingerprint of every gopher_repetition signal and
+//! matching benches, `CHECK=1` prints a fingerprint of every `gopher_repetition` signal and
 //! decision instead (to compare builds).
 
 mod common;
@@ -57,7 +57,7 @@ fn main() {
         let mut k = 0;
         for (t, w) in texts.iter().zip(&words) {
             let s = gopher_quality::signals(t, w, &gq);
-            k += gopher_quality::verdict(&s, &gq).is_none() as usize;
+            k += usize::from(gopher_quality::verdict(&s, &gq).is_none());
         }
         k
     });
@@ -66,14 +66,14 @@ fn main() {
         let mut k = 0;
         for (t, w) in texts.iter().zip(&words) {
             let s = gopher_repetition::signals(t, w, &gr);
-            k += gopher_repetition::verdict(&s, &gr).is_none() as usize;
+            k += usize::from(gopher_repetition::verdict(&s, &gr).is_none());
         }
         k
     });
     bench("gopher_repetition filter", &mut || {
         let mut k = 0;
         for (t, w) in texts.iter().zip(&words) {
-            k += gopher_repetition::filter(t, w, &gr).is_none() as usize;
+            k += usize::from(gopher_repetition::filter(t, w, &gr).is_none());
         }
         k
     });
@@ -81,7 +81,7 @@ fn main() {
     bench("c4 apply", &mut || {
         let mut k = 0;
         for t in &texts {
-            k += c4::apply(t, &c4c, &tok).verdict.is_none() as usize;
+            k += usize::from(c4::apply(t, &c4c, &tok).verdict.is_none());
         }
         k
     });
@@ -90,7 +90,7 @@ fn main() {
         let mut k = 0;
         for (t, w) in texts.iter().zip(&words) {
             let s = fineweb::signals(t, w.len(), &fw);
-            k += fineweb::verdict(&s, &fw).is_none() as usize;
+            k += usize::from(fineweb::verdict(&s, &fw).is_none());
         }
         k
     });

@@ -1,4 +1,4 @@
-//! Single-thread MinHash signing throughput (fast mode, 16 x 8, word 5-grams, 32-bit) over a
+//! Single-thread `MinHash` signing throughput (fast mode, 16 x 8, word 5-grams, 32-bit) over a
 //! corpus file of length-prefixed UTF-8 texts (`<u32 LE byte length><bytes>`...).
 //!
 //! `cargo run --release -p qfast-core --example bench_minhash -- corpus.bin` (`REPS=n`).

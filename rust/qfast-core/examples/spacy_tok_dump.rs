@@ -1,7 +1,7 @@
 //! Parity/throughput helper: reads JSON-lines strings, writes `[words, sentences]` per line.
-//! usage: spacy_tok_dump [spacy|unicode] < texts.jsonl > out.jsonl
-//!        spacy_tok_dump bench|bench-unicode < texts.jsonl   (prints throughput per on-CPU second)
-//!        spacy_tok_dump full < texts.jsonl   (`[tokens, words, sentences]`, all APIs checked)
+//! usage: `spacy_tok_dump` [spacy|unicode] < texts.jsonl > out.jsonl
+//!        `spacy_tok_dump` bench|bench-unicode < texts.jsonl   (prints throughput per on-CPU second)
+//!        `spacy_tok_dump` full < texts.jsonl   (`[tokens, words, sentences]`, all APIs checked)
 use std::io::{BufRead, Write};
 
 use qfast_core::tokenize::{Tokenizer, TokenizerKind};
@@ -11,8 +11,7 @@ fn cpu_secs(t0: std::time::Instant) -> f64 {
     std::fs::read_to_string("/proc/thread-self/schedstat")
         .ok()
         .and_then(|s| s.split_whitespace().next()?.parse::<f64>().ok())
-        .map(|ns| ns / 1e9)
-        .unwrap_or_else(|| t0.elapsed().as_secs_f64())
+        .map_or_else(|| t0.elapsed().as_secs_f64(), |ns| ns / 1e9)
 }
 
 fn main() {
@@ -32,7 +31,7 @@ fn main() {
         .filter_map(|l| serde_json::from_str::<String>(&l).ok())
         .collect();
     if mode.starts_with("bench") {
-        let bytes: usize = texts.iter().map(|t| t.len()).sum();
+        let bytes: usize = texts.iter().map(std::string::String::len).sum();
         let iters: usize = std::env::var("BENCH_ITERS")
             .ok()
             .and_then(|v| v.parse().ok())

@@ -1,4 +1,4 @@
-//! Arrow out: result columns built from per-row values. New text columns are LargeUtf8.
+//! Arrow out: result columns built from per-row values. New text columns are `LargeUtf8`.
 
 use std::sync::Arc;
 
@@ -9,7 +9,10 @@ use arrow_array::{
 use arrow_buffer::{NullBuffer, OffsetBuffer};
 use arrow_schema::{DataType, Field, Fields};
 
+use crate::error::{Error, Result};
+
 /// `list<large_utf8>`; `None` rows are null lists.
+#[must_use]
 pub fn string_lists<S: AsRef<str>>(rows: &[Option<Vec<S>>]) -> ArrayRef {
     let mut b = GenericListBuilder::<i32, _>::new(LargeStringBuilder::new());
     for row in rows {
@@ -29,25 +32,29 @@ pub fn string_lists<S: AsRef<str>>(rows: &[Option<Vec<S>>]) -> ArrayRef {
 pub fn large_strings<S: AsRef<str>>(rows: &[Option<S>]) -> ArrayRef {
     Arc::new(
         rows.iter()
-            .map(|r| r.as_ref().map(|s| s.as_ref()))
+            .map(|r| r.as_ref().map(std::convert::AsRef::as_ref))
             .collect::<LargeStringArray>(),
     )
 }
 
+#[must_use]
 pub fn bools(rows: &[bool]) -> ArrayRef {
     Arc::new(BooleanArray::from(rows.to_vec()))
 }
 
+#[must_use]
 pub fn f64s(rows: &[Option<f64>]) -> ArrayRef {
     Arc::new(rows.iter().copied().collect::<Float64Array>())
 }
 
+#[must_use]
 pub fn u32s(rows: &[Option<u32>]) -> ArrayRef {
     Arc::new(rows.iter().copied().collect::<UInt32Array>())
 }
 
-/// `list<struct<start: uint32, end: uint32>>`; `None` rows are null lists.
-pub fn span_lists(rows: &[Option<Vec<(u32, u32)>>]) -> ArrayRef {
+/// `list<struct<start: uint32, end: uint32>>`; `None` rows are null lists. Fails when the
+/// batch holds 2^31 spans or more (a list array's offsets are `i32`).
+pub fn span_lists(rows: &[Option<Vec<(u32, u32)>>]) -> Result<ArrayRef> {
     let (mut starts, mut ends) = (Vec::new(), Vec::new());
     let mut offsets = Vec::with_capacity(rows.len() + 1);
     offsets.push(0i32);
@@ -56,7 +63,9 @@ pub fn span_lists(rows: &[Option<Vec<(u32, u32)>>]) -> ArrayRef {
             starts.push(s);
             ends.push(e);
         }
-        offsets.push(starts.len() as i32);
+        offsets.push(i32::try_from(starts.len()).map_err(|_| {
+            Error::Config("2^31 spans or more in one batch: pass smaller batches".into())
+        })?);
     }
     let fields = Fields::from(vec![
         Field::new("start", DataType::UInt32, false),
@@ -71,10 +80,10 @@ pub fn span_lists(rows: &[Option<Vec<(u32, u32)>>]) -> ArrayRef {
         None,
     );
     let nulls = NullBuffer::from(rows.iter().map(Option::is_some).collect::<Vec<_>>());
-    Arc::new(ListArray::new(
+    Ok(Arc::new(ListArray::new(
         Arc::new(Field::new("item", DataType::Struct(fields), false)),
         OffsetBuffer::new(offsets.into()),
         Arc::new(values),
         Some(nulls),
-    ))
+    )))
 }

@@ -132,9 +132,8 @@ impl BadWords {
         let seed = seed.unwrap_or_else(|| {
             let t = std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_nanos())
-                .unwrap_or(0);
-            t ^ (std::process::id() as u128) << 64
+                .map_or(0, |d| d.as_nanos());
+            t ^ u128::from(std::process::id()) << 64
         });
         Ok(BadWords {
             lists: m,
@@ -143,11 +142,13 @@ impl BadWords {
         })
     }
 
+    #[must_use]
     pub fn has_language(&self, lang: &str) -> bool {
         self.lists.contains_key(lang)
     }
 
     /// Whether `text` (any case) contains a word of `lang`'s list; `None`: no list for `lang`.
+    #[must_use]
     pub fn found(&self, text: &str, lang: &str) -> Option<bool> {
         let m = self.lists.get(lang)?;
         Some(m.hit(&text.to_lowercase()))
@@ -182,7 +183,7 @@ mod tests {
     use super::*;
 
     fn bw(lang: &str, words: &[&str]) -> BadWords {
-        let w = words.iter().map(|s| s.to_string()).collect();
+        let w = words.iter().map(std::string::ToString::to_string).collect();
         BadWords::new(&[(lang.to_string(), w)], 0.0, Some(0)).expect("lists")
     }
 

@@ -1,5 +1,5 @@
-//! datatrove's character classes (`utils/text.py`): PUNCTUATION, TERMINAL_PUNCTUATION,
-//! PUNCTUATION_SET, with O(1)-ish membership (ASCII bitmask, then a `match` on the few non-ASCII
+//! datatrove's character classes (`utils/text.py`): PUNCTUATION, `TERMINAL_PUNCTUATION`,
+//! `PUNCTUATION_SET`, with O(1)-ish membership (ASCII bitmask, then a `match` on the few non-ASCII
 //! members, which the compiler lowers to range checks / jump tables).
 
 /// datatrove `PUNCTUATION` (129 code points, in datatrove's order): the visible characters followed
@@ -199,6 +199,7 @@ const ASCII_PUNCT: u128 = {
 
 /// `c in PUNCTUATION`.
 #[inline]
+#[must_use]
 pub fn is_punctuation(c: char) -> bool {
     let u = c as u32;
     if u < 0x80 {
@@ -241,6 +242,7 @@ pub fn is_punctuation(c: char) -> bool {
 
 /// `c in TERMINAL_PUNCTUATION`. ASCII members: `! . ?` only.
 #[inline]
+#[must_use]
 pub fn is_terminal_punctuation(c: char) -> bool {
     let u = c as u32;
     if u < 0x80 {
@@ -252,14 +254,16 @@ pub fn is_terminal_punctuation(c: char) -> bool {
     TERMINAL_PUNCTUATION.binary_search(&c).is_ok()
 }
 
-/// `c in PUNCTUATION_SET` (= set(PUNCTUATION) | TERMINAL_PUNCTUATION, 281 code points).
+/// `c in PUNCTUATION_SET` (= set(PUNCTUATION) | `TERMINAL_PUNCTUATION`, 281 code points).
 #[inline]
+#[must_use]
 pub fn is_punctuation_set(c: char) -> bool {
     is_punctuation(c) || is_terminal_punctuation(c)
 }
 
 /// `any(ch not in PUNCTUATION_SET for ch in w)`: the Gopher "non-symbol word" test.
 #[inline]
+#[must_use]
 pub fn has_non_punctuation(w: &str) -> bool {
     if w.is_ascii() {
         // ASCII members of PUNCTUATION_SET are exactly ASCII_PUNCT.
@@ -273,7 +277,7 @@ mod tests {
     use super::*;
 
     fn all_chars() -> impl Iterator<Item = char> {
-        (0..0x110000u32).filter_map(char::from_u32)
+        (0..0x0011_0000_u32).filter_map(char::from_u32)
     }
 
     #[test]
@@ -282,7 +286,7 @@ mod tests {
         // len(TERMINAL_PUNCTUATION) == 159, len(PUNCTUATION_SET) == 281.
         assert_eq!(PUNCTUATION.chars().count(), 129);
         let mut p: Vec<char> = PUNCTUATION.chars().collect();
-        p.sort();
+        p.sort_unstable();
         p.dedup();
         assert_eq!(p.len(), 129);
         assert_eq!(all_chars().filter(|&c| is_punctuation(c)).count(), 129);
@@ -293,10 +297,10 @@ mod tests {
         assert_eq!(all_chars().filter(|&c| is_punctuation_set(c)).count(), 281);
         // The predicate agrees with the constants.
         for c in PUNCTUATION.chars() {
-            assert!(is_punctuation(c), "{:?}", c);
+            assert!(is_punctuation(c), "{c:?}");
         }
         let mut t = TERMINAL_PUNCTUATION.to_vec();
-        t.sort();
+        t.sort_unstable();
         assert_eq!(t, TERMINAL_PUNCTUATION.to_vec());
         for c in TERMINAL_PUNCTUATION {
             assert!(is_terminal_punctuation(c));
@@ -309,10 +313,10 @@ mod tests {
         for c in [
             '\x0b', '\r', '\x00', '\x7f', '\u{85}', '\u{9f}', '１', '’', '…', '►', '#', '`',
         ] {
-            assert!(is_punctuation(c), "{:?}", c);
+            assert!(is_punctuation(c), "{c:?}");
         }
         for c in ['\t', '\n', ' ', '‘', '\u{a0}', 'a', '0', '２', '\u{a0}'] {
-            assert!(!is_punctuation(c), "{:?}", c);
+            assert!(!is_punctuation(c), "{c:?}");
         }
         // TERMINAL: ASCII members are only ! . ?
         let ascii: String = (0u8..128)

@@ -1,6 +1,6 @@
-//! Read-only view over an Arrow string column (Utf8, LargeUtf8, Utf8View), sliced or not,
+//! Read-only view over an Arrow string column (Utf8, `LargeUtf8`, `Utf8View`), sliced or not,
 //! possibly in several chunks. Text bytes are never copied: rows are `&str` into the buffers.
-//! A binary column (Binary, LargeBinary, BinaryView: text stored as bytes, as some datasets
+//! A binary column (Binary, `LargeBinary`, `BinaryView`: text stored as bytes, as some datasets
 //! do) is read as text when every row is UTF-8; otherwise the error names the first bad row.
 
 use arrow_array::{
@@ -10,6 +10,33 @@ use arrow_array::{
 use arrow_schema::DataType;
 
 use crate::error::{Error, Result};
+
+/// The largest document qfast reads, in bytes (4 GiB - 1). Kernels keep positions inside a
+/// document as `u32`; a larger row of a `LargeUtf8`/`LargeBinary` column is refused up front,
+/// naming the row, rather than having its offsets wrap. (Utf8, Binary and view columns cannot
+/// hold a larger row.)
+pub const MAX_DOC_BYTES: usize = u32::MAX as usize;
+
+/// The first row longer than [`MAX_DOC_BYTES`] of a 64-bit-offset column, with its length.
+/// Reads only the offsets (so that it can run before the values are validated); offsets that
+/// are out of range or decreasing are left to the validation that follows.
+fn oversized_row(data: &arrow_data::ArrayData) -> Option<(usize, u64)> {
+    if !matches!(
+        data.data_type(),
+        DataType::LargeUtf8 | DataType::LargeBinary
+    ) {
+        return None;
+    }
+    let offsets = data
+        .buffers()
+        .first()?
+        .typed_data::<i64>()
+        .get(data.offset()..data.offset() + data.len() + 1)?;
+    offsets.windows(2).enumerate().find_map(|(row, w)| {
+        let len = u64::try_from(w[1].checked_sub(w[0])?).ok()?;
+        (len > MAX_DOC_BYTES as u64 && data.is_valid(row)).then_some((row, len))
+    })
+}
 
 /// One chunk of a string column.
 #[derive(Clone, Copy, Debug)]
@@ -130,6 +157,13 @@ impl<'a> StrChunk<'a> {
             ))
         };
         let data = array.to_data();
+        if let Some((row, len)) = oversized_row(&data) {
+            return Err(invalid(format!(
+                "row {} holds {len} bytes; qfast reads documents of up to {MAX_DOC_BYTES} bytes \
+                 (4 GiB - 1): split it first",
+                first_row + row
+            )));
+        }
         let checked = match array.data_type() {
             DataType::Utf8 => quick_check::<i32>(&data),
             DataType::LargeUtf8 => quick_check::<i64>(&data),
@@ -184,6 +218,7 @@ impl<'a> StrChunk<'a> {
         })
     }
 
+    #[must_use]
     pub fn len(&self) -> usize {
         match self {
             StrChunk::Utf8(a) => a.len(),
@@ -195,11 +230,13 @@ impl<'a> StrChunk<'a> {
         }
     }
 
+    #[must_use]
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
 
     /// Row `i`, or `None` for a null.
+    #[must_use]
     pub fn get(&self, i: usize) -> Option<&'a str> {
         let bytes = match self {
             StrChunk::Utf8(a) => return a.is_valid(i).then(|| a.value(i)),
@@ -239,6 +276,37 @@ mod tests {
     use super::*;
     use arrow_array::Int32Array;
     use std::sync::Arc;
+
+    #[test]
+    fn a_row_over_4_gib_is_refused_by_row() {
+        use arrow_buffer::{Buffer, MutableBuffer};
+        use arrow_data::ArrayData;
+        let big = MAX_DOC_BYTES as i64 + 1;
+        // Zeroed and never touched: the check reads offsets only, so no page is committed.
+        let values: Buffer = MutableBuffer::from_len_zeroed(3 + big as usize).into();
+        for dtype in [DataType::LargeUtf8, DataType::LargeBinary] {
+            let b = ArrayData::builder(dtype)
+                .len(2)
+                .add_buffer(Buffer::from_slice_ref([0i64, 3, 3 + big]))
+                .add_buffer(values.clone());
+            // SAFETY: the array is only handed to `new_at`, which refuses it before reading rows.
+            let array = arrow_array::make_array(unsafe { b.build_unchecked() });
+            let err = StrChunk::new_at(array.as_ref(), "text", 10)
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains("text") && err.contains("row 11"), "{err}");
+            assert!(err.contains(&big.to_string()), "{err}");
+        }
+        // An ordinary row of the same type passes.
+        let ok = [0i64, 3];
+        let b = ArrayData::builder(DataType::LargeUtf8)
+            .len(1)
+            .add_buffer(Buffer::from_slice_ref(ok))
+            .add_buffer(Buffer::from_slice_ref(b"abc"));
+        // SAFETY: valid offsets and UTF-8.
+        let array = arrow_array::make_array(unsafe { b.build_unchecked() });
+        assert!(StrChunk::new(array.as_ref(), "text").is_ok());
+    }
 
     #[test]
     fn quick_check_agrees_with_arrow_on_broken_buffers() {

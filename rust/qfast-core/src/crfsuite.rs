@@ -1,4 +1,4 @@
-//! A reader for CRFsuite's first-order linear-chain model files (`lCRF`/`FOMC`) and its
+//! A reader for `CRFsuite`'s first-order linear-chain model files (`lCRF`/`FOMC`) and its
 //! Viterbi decoder, as python-crfsuite's `Tagger.tag` runs them (`docs/dev/thai-spec.md`
 //! sections 2.4 and 2.5). Only what tagging needs: attribute name -> state features, and the
 //! transition matrix.
@@ -45,11 +45,11 @@ impl Reader<'_> {
         Ok(f64::from_le_bytes(a))
     }
 
-    fn tag(&self, at: usize, tag: &[u8; 4]) -> Result<()> {
+    fn tag(&self, at: usize, tag: [u8; 4]) -> Result<()> {
         if self.0.get(at..at + 4) != Some(&tag[..]) {
             return Err(bad(&format!(
                 "missing {} chunk",
-                String::from_utf8_lossy(tag)
+                String::from_utf8_lossy(&tag)
             )));
         }
         Ok(())
@@ -57,7 +57,7 @@ impl Reader<'_> {
 
     /// The strings of a CQDB chunk at `at`, by id (`count` ids), via its backward array.
     fn cqdb(&self, at: usize, count: usize) -> Result<Vec<String>> {
-        self.tag(at, b"CQDB")?;
+        self.tag(at, *b"CQDB")?;
         let bwd_size = self.u32(at + 16)? as usize;
         let bwd_off = self.u32(at + 20)? as usize;
         if bwd_size < count {
@@ -84,7 +84,7 @@ impl Reader<'_> {
     }
 
     /// The feature id lists of a `LFRF`/`AFRF` chunk at `at` (`count` lists).
-    fn refs(&self, at: usize, tag: &[u8; 4], count: usize) -> Result<Vec<Vec<u32>>> {
+    fn refs(&self, at: usize, tag: [u8; 4], count: usize) -> Result<Vec<Vec<u32>>> {
         self.tag(at, tag)?;
         let m = self.u32(at + 8)? as usize;
         if m < count {
@@ -113,7 +113,7 @@ impl CrfModel {
     /// Parses a model file's bytes.
     pub fn from_bytes(data: &[u8]) -> Result<CrfModel> {
         let r = Reader(data);
-        r.tag(0, b"lCRF")?;
+        r.tag(0, *b"lCRF")?;
         if data.get(8..12) != Some(&b"FOMC"[..]) {
             return Err(bad("not a first-order (FOMC) model"));
         }
@@ -133,7 +133,7 @@ impl CrfModel {
                 "{n_labels} labels: a transition matrix larger than the file justifies"
             )));
         }
-        r.tag(off_feat, b"FEAT")?;
+        r.tag(off_feat, *b"FEAT")?;
         let n_feats = r.u32(off_feat + 8)? as usize;
         if n_feats > data.len() / 20 {
             return Err(bad("implausible feature count"));
@@ -145,7 +145,7 @@ impl CrfModel {
         }
         let labels = r.cqdb(off_labels, n_labels)?;
         let attr_names = r.cqdb(off_attrs, n_attrs)?;
-        let attr_refs = r.refs(off_attr_refs, b"AFRF", n_attrs)?;
+        let attr_refs = r.refs(off_attr_refs, *b"AFRF", n_attrs)?;
         let mut trans = vec![0.0; n_labels * n_labels];
         for &(ty, src, dst, w) in &feats {
             if ty == 1 {
@@ -160,7 +160,8 @@ impl CrfModel {
         let mut attr_ranges = Vec::with_capacity(n_attrs);
         let mut state_feats = Vec::new();
         for (a, (name, ids)) in attr_names.into_iter().zip(attr_refs).enumerate() {
-            let start = state_feats.len() as u32;
+            let too_many = || bad("more than 2^32 state features");
+            let start = u32::try_from(state_feats.len()).map_err(|_| too_many())?;
             for fid in ids {
                 let &(ty, _, dst, w) = feats
                     .get(fid as usize)
@@ -170,8 +171,10 @@ impl CrfModel {
                 }
                 state_feats.push((dst, w));
             }
-            attr_ranges.push((start, state_feats.len() as u32));
-            attrs.insert(name.into_boxed_str(), a as u32);
+            let end = u32::try_from(state_feats.len()).map_err(|_| too_many())?;
+            attr_ranges.push((start, end));
+            let a = u32::try_from(a).map_err(|_| bad("more than 2^32 attributes"))?;
+            attrs.insert(name.into_boxed_str(), a);
         }
         Ok(CrfModel {
             labels,
@@ -182,16 +185,19 @@ impl CrfModel {
         })
     }
 
+    #[must_use]
     pub fn labels(&self) -> &[String] {
         &self.labels
     }
 
     /// The id of label `name`.
+    #[must_use]
     pub fn label_id(&self, name: &str) -> Option<usize> {
         self.labels.iter().position(|l| l == name)
     }
 
-    /// The attribute id of `name` as CRFsuite looks it up (a C string: cut at the first NUL).
+    /// The attribute id of `name` as `CRFsuite` looks it up (a C string: cut at the first NUL).
+    #[must_use]
     pub fn attr(&self, name: &str) -> Option<u32> {
         let name = name.split('\0').next().unwrap_or("");
         self.attrs.get(name).copied()
@@ -211,7 +217,8 @@ impl CrfModel {
     }
 
     /// Viterbi over per-item state scores (`state[t * L + l]`): the best label ids.
-    /// Ties go to the lower label, as CRFsuite's strict `>` scans do.
+    /// Ties go to the lower label, as `CRFsuite`'s strict `>` scans do.
+    #[must_use]
     pub fn viterbi(&self, state: &[f64]) -> Vec<usize> {
         let l = self.labels.len();
         let t_len = state.len() / l;

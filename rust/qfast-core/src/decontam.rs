@@ -200,19 +200,23 @@ impl DecontamIndex {
         })
     }
 
+    #[must_use]
     pub fn n(&self) -> usize {
         self.n
     }
 
+    #[must_use]
     pub fn min_words(&self) -> usize {
         self.min_words
     }
 
+    #[must_use]
     pub fn stats(&self) -> &IndexStats {
         &self.stats
     }
 
     /// The name of item `i`.
+    #[must_use]
     pub fn name(&self, i: u32) -> &str {
         &self.names[i as usize]
     }
@@ -237,10 +241,8 @@ impl DecontamIndex {
         })?;
         for (ws, name) in per_row.iter().zip(names) {
             let Some(ws) = ws else { continue };
-            if self.names.len() >= u32::MAX as usize {
-                return Err(Error::Config("more than 2^32 evaluation items".into()));
-            }
-            let item = self.names.len() as u32;
+            let item = u32::try_from(self.names.len())
+                .map_err(|_| Error::Config("more than 2^32 evaluation items".into()))?;
             self.names.push(name.clone());
             self.stats.items += 1;
             let m = if ws.len() >= self.n {
@@ -263,6 +265,7 @@ impl DecontamIndex {
     }
 
     /// Where `text` overlaps the index.
+    #[must_use]
     pub fn scan(&self, text: &str) -> Hits {
         let mut ws = Vec::new();
         words(text, &mut ws);
@@ -326,7 +329,7 @@ impl DecontamIndex {
         }
         let count = u64::from_le_bytes(body[..8].try_into().map_err(|_| "short")?);
         let rest = &body[8..];
-        if (count as u128) * 12 != rest.len() as u128 {
+        if u128::from(count) * 12 != rest.len() as u128 {
             return Err(format!(
                 "{count} grams do not fit the {} bytes left",
                 rest.len()
@@ -338,7 +341,8 @@ impl DecontamIndex {
         if h.short_lens.iter().any(|&m| m < h.min_words || m >= h.n) {
             return Err("short item lengths outside min_words..n".into());
         }
-        idx.grams.reserve(count as usize);
+        idx.grams
+            .reserve(usize::try_from(count).map_err(|_| "gram count too large".to_string())?);
         let mut prev = None;
         for c in rest.chunks_exact(12) {
             let k = u64::from_le_bytes(c[..8].try_into().map_err(|_| "short")?);
@@ -346,7 +350,7 @@ impl DecontamIndex {
             if prev.is_some_and(|p| p >= k) {
                 return Err("gram keys not sorted".into());
             }
-            if v as u64 >= h.stats.items {
+            if u64::from(v) >= h.stats.items {
                 return Err(format!(
                     "gram names item {v}, the index has {}",
                     h.stats.items

@@ -16,6 +16,7 @@ use sha2::{Digest, Sha256};
 use xxhash_rust::xxh3::xxh3_64;
 
 use crate::error::{Error, Result};
+use crate::narrow::{id32, low32, low64};
 use crate::parallel::{map_items, map_rows};
 use crate::pcg64::Pcg64;
 
@@ -29,16 +30,16 @@ pub struct Features {
 /// `int(hashlib.sha256(s).hexdigest(), 16) % buckets`.
 fn bucket(s: &[u8], buckets: u32) -> u32 {
     let d = Sha256::digest(s);
-    let m = buckets as u64;
+    let m = u64::from(buckets);
     // The digest's eight big-endian 32-bit digits times 2^(32 k) mod m, summed in 128 bits:
     // one wide division instead of one per digit.
     let mut pow = 1u64 % m;
     let mut acc = 0u128;
     for c in d.chunks_exact(4).rev() {
-        acc += u32::from_be_bytes([c[0], c[1], c[2], c[3]]) as u128 * pow as u128;
+        acc += u128::from(u32::from_be_bytes([c[0], c[1], c[2], c[3]])) * u128::from(pow);
         pow = (pow << 32) % m;
     }
-    (acc % m as u128) as u32
+    low32(low64(acc % u128::from(m))) // < m, a u32
 }
 
 /// Buckets of features seen recently on this thread: words and word pairs repeat (Zipf), and
@@ -127,6 +128,7 @@ impl Features {
         Ok(Features { n, buckets })
     }
 
+    #[must_use]
     pub fn buckets(&self) -> u32 {
         self.buckets
     }
@@ -213,7 +215,7 @@ impl Features {
             t.map(|t| {
                 let mut w = 0.0;
                 let n = self.each(t, |b| w += log_diff[b as usize]);
-                (w, n.min(u32::MAX as usize) as u32)
+                (w, u32::try_from(n).unwrap_or(u32::MAX))
             })
         })
     }
@@ -247,7 +249,7 @@ pub fn gumbel_top_k(weights: &[Option<f64>], k: usize, seed: Option<u128>) -> Re
             Some(r) => gumbel(r),
             None => 0.0,
         };
-        keyed.push((w + g, i as u32));
+        keyed.push((w + g, id32(i))); // row of one batch
     }
     if k > keyed.len() {
         return Err(Error::Config(format!(
@@ -308,7 +310,7 @@ mod tests {
                 if i % 7 == 0 {
                     None
                 } else {
-                    Some(i as f64 / 10.0)
+                    Some(f64::from(i) / 10.0)
                 }
             })
             .collect();

@@ -11,10 +11,15 @@ use xxhash_rust::xxh3::xxh3_64;
 use crate::error::{Error, Result};
 
 /// The framed bytes of `header` and `body`.
+#[must_use]
 pub fn write(magic: &[u8; 8], version: u32, header: &[u8], body: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(16 + header.len() + body.len() + 8);
     out.extend_from_slice(magic);
     out.extend_from_slice(&version.to_le_bytes());
+    #[allow(
+        clippy::cast_possible_truncation,
+        reason = "headers are small JSON parameter records we write ourselves"
+    )]
     out.extend_from_slice(&(header.len() as u32).to_le_bytes());
     out.extend_from_slice(header);
     out.extend_from_slice(body);

@@ -1,9 +1,10 @@
 //! datatrove's Japanese word tokenizer (`load_word_tokenizer("ja")`: spaCy 3.8.18 `ja` over
-//! SudachiPy mode A, text cut into chunks of at most 40,000 bytes) over the native Sudachi port.
+//! `SudachiPy` mode A, text cut into chunks of at most 40,000 bytes) over the native Sudachi port.
 //! See `docs/dev/sudachi-spec.md` sections 9 and 10 for the rules ported here.
 
 use std::sync::Arc;
 
+use crate::narrow::floor_usize;
 use crate::pytext::is_space;
 use crate::sudachi::{Morpheme, Sudachi};
 use crate::tokenize::Segmenter;
@@ -17,6 +18,7 @@ pub struct JaSegmenter {
 }
 
 impl JaSegmenter {
+    #[must_use]
     pub fn new(sudachi: Arc<Sudachi>) -> Self {
         JaSegmenter { sudachi }
     }
@@ -50,6 +52,7 @@ fn all_space(s: &str) -> bool {
 /// `get_dtokens_and_spaces`): empty surfaces go; of a run of whitespace 空白 morphemes only the
 /// first stays; words are kept, whitespace between them becomes one gap token, except one
 /// `" "` that the next morpheme is exactly, which becomes the word's trailing space.
+#[must_use]
 pub fn spacy_ja_tokens(text: &str, morphemes: &[Morpheme]) -> Vec<(usize, usize)> {
     let mut dtokens: Vec<(usize, usize, bool)> = Vec::with_capacity(morphemes.len());
     for m in morphemes.iter().filter(|m| m.end > m.start) {
@@ -96,6 +99,7 @@ pub fn spacy_ja_tokens(text: &str, morphemes: &[Morpheme]) -> Vec<(usize, usize)
 
 /// datatrove's `chunk_text_on_bytes(text, max_chunk_size)`, ported literally (lengths in code
 /// points, sizes in UTF-8 bytes, the same guesses and steps), as byte ranges of `text`.
+#[must_use]
 pub fn chunk_text_on_bytes(text: &str, max_chunk_size: usize) -> Vec<(usize, usize)> {
     if text.len() <= max_chunk_size {
         // The port below gives one chunk for these too; skip its bookkeeping.
@@ -111,9 +115,9 @@ pub fn chunk_text_on_bytes(text: &str, max_chunk_size: usize) -> Vec<(usize, usi
     at.push(text.len());
     let factor = n_chars as f64 / text.len() as f64;
     let max = max_chunk_size as f64;
-    let increase_by = (max * 0.1).clamp(1.0, 10.0) as usize;
+    let increase_by = floor_usize((max * 0.1).clamp(1.0, 10.0));
     let step_down = (max * 0.001).min(10.0);
-    let mut guess = (max * factor - 10.0).max(1.0) as usize;
+    let mut guess = floor_usize((max * factor - 10.0).max(1.0));
     let mut out = Vec::new();
     let mut start = 0usize; // code point where `remaining` starts
                             // bytes of remaining[:k]
@@ -124,7 +128,7 @@ pub fn chunk_text_on_bytes(text: &str, max_chunk_size: usize) -> Vec<(usize, usi
         // `guess > 1`: a single character wider than `max_chunk_size` would never fit; it is
         // taken alone below instead of looping forever.
         if bytes(start, part) > max_chunk_size && guess > 1 {
-            guess = ((guess as f64 - step_down).max(1.0)) as usize;
+            guess = floor_usize((guess as f64 - step_down).max(1.0));
             continue;
         }
         let mut cut = guess;

@@ -15,6 +15,7 @@
 use ahash::AHashMap;
 
 use crate::error::{Error, Result};
+use crate::narrow::{doc32, id32, low32};
 use crate::pytext::is_decimal;
 
 const MIN_FLOAT: f64 = -3.14e100;
@@ -82,11 +83,11 @@ impl Trie {
             for c in w.chars() {
                 node = *edges.entry((node, c)).or_insert_with(|| {
                     code.push(0);
-                    (code.len() - 1) as u32
+                    id32(code.len() - 1) // trie nodes of the dictionary
                 });
             }
             if f > 0 {
-                code[node as usize] = freqs.binary_search(&f).map_or(0, |i| i as u32 + 1);
+                code[node as usize] = freqs.binary_search(&f).map_or(0, |i| id32(i) + 1);
             }
         }
         let cap = (edges.len() * 2).next_power_of_two().max(16);
@@ -117,13 +118,13 @@ impl Trie {
                     // Root edges in the array: the child still needs an id of its own.
                     let i = t.free_slot(slot_key(ROOT, c));
                     t.slots[i] = (u64::from(word) << KEY_BITS) | slot_key(ROOT, c);
-                    t.root[c as usize] = (i as u32, word);
-                    i as u32
+                    t.root[c as usize] = (id32(i), word); // slots: a table sized for the dictionary
+                    id32(i)
                 } else {
                     let key = slot_key(id[p as usize], c);
                     let i = t.free_slot(key);
                     t.slots[i] = (u64::from(word) << KEY_BITS) | key;
-                    i as u32
+                    id32(i)
                 };
                 queue.push_back(ch);
             }
@@ -151,7 +152,7 @@ impl Trie {
         loop {
             let s = self.slots[i];
             if s & KEY_MASK == key {
-                return Some((i as u32, (s >> KEY_BITS) as u32));
+                return Some((id32(i), low32(s >> KEY_BITS)));
             }
             if s == EMPTY {
                 return None;
@@ -300,6 +301,7 @@ impl Jieba {
     }
 
     /// The words of `text`, as `jieba.cut(text)` gives them.
+    #[must_use]
     pub fn cut<'a>(&self, text: &'a str) -> Vec<&'a str> {
         SCRATCH.with(|sc| self.cut_with(text, &mut sc.borrow_mut()))
     }
@@ -347,9 +349,9 @@ impl Jieba {
         for (k, &c) in chars.iter().enumerate() {
             if let Some((child, word)) = t.step(ROOT, c) {
                 if word != 0 {
-                    found.push((k as u32, k as u32, t.logp[word as usize - 1]));
+                    found.push((doc32(k), doc32(k), t.logp[word as usize - 1]));
                 }
-                sc.walks.push((k as u32, child));
+                sc.walks.push((doc32(k), child));
             }
         }
         let mut depth = 1;
@@ -365,7 +367,7 @@ impl Jieba {
                 let Some(&c) = chars.get(i) else { continue };
                 if let Some((child, word)) = t.step(node, c) {
                     if word != 0 {
-                        found.push((k, i as u32, t.logp[word as usize - 1]));
+                        found.push((k, doc32(i), t.logp[word as usize - 1]));
                     }
                     sc.next.push((k, child));
                 }
@@ -419,6 +421,10 @@ impl Jieba {
             let mut best = (f64::NEG_INFINITY, 0usize);
             for &(x, lp) in &ends[first[idx]..first[idx + 1]] {
                 let p = lp + route[x + 1].0;
+                #[allow(
+                    clippy::float_cmp,
+                    reason = "jieba's max over (prob, index) tuples breaks exact ties"
+                )]
                 if p > best.0 || (p == best.0 && x > best.1) {
                     best = (p, x);
                 }
@@ -489,13 +495,17 @@ impl Jieba {
                 for &y0 in &PREV[y] {
                     let p = v[y0] + self.trans[y0][y] + e;
                     // Python's max over (prob, state): ties go to the later state.
+                    #[allow(
+                        clippy::float_cmp,
+                        reason = "exact ties, as Python compares the tuples"
+                    )]
                     if first || p > best.0 || (p == best.0 && y0 > best.1) {
                         best = (p, y0);
                         first = false;
                     }
                 }
                 nv[y] = best.0;
-                bk[y] = best.1 as u8;
+                bk[y] = u8::try_from(best.1).unwrap_or(0); // one of the 4 states
             }
             v = nv;
             back.push(bk);

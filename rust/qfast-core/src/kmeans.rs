@@ -11,6 +11,7 @@ use ahash::AHashMap;
 
 use crate::decontam::{words, Word};
 use crate::error::{Error, Result};
+use crate::narrow::{floor_usize, id32, low32};
 use crate::parallel::{map_items, map_rows};
 use crate::pcg64::Pcg64;
 
@@ -22,7 +23,7 @@ fn vector(text: &str, dim: u32) -> Sparse {
     words(text, &mut ws);
     let mut tf: AHashMap<u32, u32> = AHashMap::new();
     for w in &ws {
-        *tf.entry((w.hash % dim as u64) as u32).or_default() += 1;
+        *tf.entry(low32(w.hash % u64::from(dim))).or_default() += 1; // < dim, a u32
     }
     let mut v: Sparse = tf
         .into_iter()
@@ -48,7 +49,7 @@ fn nearest(v: &Sparse, centres: &[Vec<f32>]) -> (u32, f32) {
     for (c, centre) in centres.iter().enumerate() {
         let s = dot(v, centre);
         if s > best.1 {
-            best = (c as u32, s);
+            best = (id32(c), s); // c < k, and kmeans() keeps k * dim <= 2^30
         }
     }
     best
@@ -74,10 +75,10 @@ pub fn kmeans(
     }
     let k = k.min(live.len());
     // Centres are dense: refuse sizes that would not fit in memory rather than abort.
-    if (k as u128) * (dim as u128) > 1 << 30 {
+    if (k as u128) * u128::from(dim) > 1 << 30 {
         return Err(Error::Config(format!(
             "k-means centres of k={k} x dim={dim} need {} GB: lower k or dim",
-            (k as u128 * dim as u128 * 4) >> 30
+            (k as u128 * u128::from(dim) * 4) >> 30
         )));
     }
     let mut rng = Pcg64::new(seed);
@@ -90,12 +91,12 @@ pub fn kmeans(
     };
     // k-means++: each next centre drawn with probability proportional to its squared distance
     // (2 - 2 cos for unit vectors) to the nearest centre so far.
-    let first = (rng.uniform() * live.len() as f64) as usize;
+    let first = floor_usize(rng.uniform() * live.len() as f64);
     let mut centres = vec![dense(live[first.min(live.len() - 1)])];
     let mut d2: Vec<f64> = vec![f64::INFINITY; live.len()];
     while centres.len() < k {
-        let last = centres.last().map(Vec::as_slice).unwrap_or(&[]);
-        let new_d = map_items(&live, |v| (2.0 - 2.0 * dot(v, last) as f64).max(0.0))?;
+        let last = centres.last().map_or(&[][..], Vec::as_slice);
+        let new_d = map_items(&live, |v| (2.0 - 2.0 * f64::from(dot(v, last))).max(0.0))?;
         for (a, b) in d2.iter_mut().zip(new_d) {
             *a = a.min(b);
         }
@@ -109,7 +110,7 @@ pub fn kmeans(
             }
             i
         } else {
-            (rng.uniform() * live.len() as f64) as usize % live.len()
+            floor_usize(rng.uniform() * live.len() as f64) % live.len()
         };
         centres.push(dense(live[pick]));
     }
@@ -125,7 +126,7 @@ pub fn kmeans(
         let mut counts = vec![0usize; k];
         for (v, &c) in live.iter().zip(&assign) {
             counts[c as usize] += 1;
-            for &(d, x) in v.iter() {
+            for &(d, x) in *v {
                 sums[c as usize][d as usize] += x;
             }
         }

@@ -1,5 +1,5 @@
 //! n-gram language models: interpolated modified Kneser-Ney training (Chen & Goodman 1998, as
-//! KenLM's `lmplz` estimates it), ARPA files in and out, and scoring as KenLM's `Model.score`
+//! `KenLM`'s `lmplz` estimates it), ARPA files in and out, and scoring as `KenLM`'s `Model.score`
 //! does (whitespace tokens, `<s>` context, `</s>` predicted, backoff through shorter contexts).
 //!
 //! Training: raw counts of every order-`N` n-gram of `<s> w1 .. wk </s>` per line; adjusted
@@ -9,7 +9,7 @@
 //! probabilities interpolated down to a uniform distribution over the vocabulary (with `<unk>`);
 //! the interpolation weight of a context is its ARPA backoff weight.
 //!
-//! Lookups key n-grams by a 64-bit hash of their word ids, as KenLM's probing tables do.
+//! Lookups key n-grams by a 64-bit hash of their word ids, as `KenLM`'s probing tables do.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -17,6 +17,7 @@ use std::fmt::Write as _;
 use ahash::AHashMap;
 
 use crate::error::{Error, Result};
+use crate::narrow::{f64_to_f32, id32, usize64};
 
 pub const BOS: &str = "<s>";
 pub const EOS: &str = "</s>";
@@ -47,7 +48,7 @@ pub struct NgramModel {
 fn key(ids: &[u32]) -> u64 {
     let mut h = 0xcbf2_9ce4_8422_2325u64 ^ ids.len() as u64;
     for &i in ids {
-        h = (h ^ i as u64).wrapping_mul(0x1000_0000_01b3);
+        h = (h ^ u64::from(i)).wrapping_mul(0x1000_0000_01b3);
         h ^= h >> 29;
     }
     h.wrapping_mul(0x9E37_79B9_7F4A_7C15)
@@ -62,7 +63,7 @@ impl NgramModel {
         let vocab: AHashMap<String, u32> = words
             .iter()
             .enumerate()
-            .map(|(i, w)| (w.clone(), i as u32))
+            .map(|(i, w)| (w.clone(), id32(i))) // from_arpa and train cap the vocabulary
             .collect();
         let id = |w: &str| {
             vocab
@@ -87,10 +88,12 @@ impl NgramModel {
         })
     }
 
+    #[must_use]
     pub fn order(&self) -> usize {
         self.order
     }
 
+    #[must_use]
     pub fn vocab_size(&self) -> usize {
         self.words.len()
     }
@@ -105,7 +108,7 @@ impl NgramModel {
     }
 
     /// log10 p(w | context), context the most recent words last (at most order - 1 used).
-    /// In f32 and in KenLM's order of additions (the matched n-gram's probability, then the
+    /// In f32 and in `KenLM`'s order of additions (the matched n-gram's probability, then the
     /// backoffs of the longer contexts, shortest first), so that sums agree with it bit for bit.
     fn prob(&self, context: &[u32], w: u32) -> f32 {
         let max = context.len().min(self.order - 1);
@@ -130,8 +133,9 @@ impl NgramModel {
         backoffs[1..=max].iter().sum()
     }
 
-    /// log10 probability of a whitespace-tokenised line, as KenLM's `Model.score(line, bos,
+    /// log10 probability of a whitespace-tokenised line, as `KenLM`'s `Model.score(line, bos,
     /// eos)`; returns (log10 prob, tokens scored including `</s>`).
+    #[must_use]
     pub fn score(&self, line: &str, bos: bool, eos: bool) -> (f64, usize) {
         let mut ctx: Vec<u32> = Vec::new();
         if bos {
@@ -157,11 +161,12 @@ impl NgramModel {
             total += self.prob(&ctx, self.eos);
             n += 1;
         }
-        (total as f64, n)
+        (f64::from(total), n)
     }
 
-    /// CCNet's document score: each non-blank line (normalised with [`ccnet_normalize`] when
+    /// `CCNet`'s document score: each non-blank line (normalised with [`ccnet_normalize`] when
     /// `normalize`) scored as a sentence; returns (log10 prob, tokens) summed over the lines.
+    #[must_use]
     pub fn score_doc(&self, text: &str, normalize: bool) -> (f64, usize) {
         let mut total = (0f64, 0usize);
         for line in text.lines() {
@@ -183,6 +188,7 @@ impl NgramModel {
     }
 
     /// The ARPA text of the model.
+    #[must_use]
     pub fn to_arpa(&self) -> String {
         let mut out = String::from("\n\\data\\\n");
         for (n, g) in self.grams.iter().enumerate() {
@@ -294,7 +300,8 @@ impl NgramModel {
                 let id = match vocab.get(w) {
                     Some(&id) => id,
                     None if n == 1 => {
-                        let id = words.len() as u32;
+                        let id = u32::try_from(words.len())
+                            .map_err(|_| bad(i, "more than 2^32 distinct words"))?;
                         words.push(w.to_string());
                         vocab.insert(w.to_string(), id);
                         id
@@ -332,7 +339,7 @@ impl NgramModel {
         let mut vocab: AHashMap<String, u32> = words
             .iter()
             .enumerate()
-            .map(|(i, w)| (w.clone(), i as u32))
+            .map(|(i, w)| (w.clone(), id32(i))) // the 3 markers
             .collect();
         let (bos, eos) = (1u32, 2u32);
         // Raw counts of the highest order (shorter at sentence starts: <s> w1 ... for n < N).
@@ -344,7 +351,8 @@ impl NgramModel {
             sent.clear();
             sent.push(bos);
             for tok in line.split_ascii_whitespace() {
-                let next = words.len() as u32;
+                let next = u32::try_from(words.len())
+                    .map_err(|_| Error::Config("more than 2^32 distinct words".into()))?;
                 let id = *vocab.entry(tok.to_string()).or_insert_with(|| {
                     words.push(tok.to_string());
                     next
@@ -399,7 +407,7 @@ impl NgramModel {
             let mut t = [0f64; 5];
             for &c in a.values() {
                 if (1..=4).contains(&c) {
-                    t[c as usize] += 1.0;
+                    t[usize64(c)] += 1.0;
                 }
             }
             let y = t[1] / (t[1] + 2.0 * t[2]);
@@ -424,7 +432,7 @@ impl NgramModel {
             for (g, &c) in &adj[n] {
                 let e = ctx.entry(&g[..n]).or_default();
                 e.0 += c as f64;
-                e.1[(c as usize).min(3)] += 1.0;
+                e.1[usize64(c.min(3))] += 1.0;
             }
             let gamma_of = |h: &[u32]| {
                 ctx.get(h).map_or(1.0, |(sum, nk)| {
@@ -436,7 +444,7 @@ impl NgramModel {
             for g in keys {
                 let c = adj[n][g];
                 let (sum, _) = ctx[&g[..n]];
-                let u = (c as f64 - d[(c as usize).min(3)]) / sum;
+                let u = (c as f64 - d[usize64(c.min(3))]) / sum;
                 let lower = if n == 0 {
                     1.0 / vocab_size
                 } else {
@@ -463,10 +471,10 @@ impl NgramModel {
                 let prob = if g == [bos] {
                     -99.0
                 } else {
-                    probs[n][&g].log10() as f32
+                    f64_to_f32(probs[n][&g].log10())
                 };
                 let backoff = if n + 1 < order {
-                    gammas[n + 1].get(&g).map_or(0.0, |x| x.log10() as f32)
+                    gammas[n + 1].get(&g).map_or(0.0, |x| f64_to_f32(x.log10()))
                 } else {
                     0.0
                 };
@@ -477,9 +485,10 @@ impl NgramModel {
     }
 }
 
-/// CCNet's text normalisation before LM scoring: strip, lowercase, remove accents (NFD, drop
+/// `CCNet`'s text normalisation before LM scoring: strip, lowercase, remove accents (NFD, drop
 /// combining marks), every digit to `0`, Unicode punctuation to its ASCII form, and
 /// non-printing characters removed.
+#[must_use]
 pub fn ccnet_normalize(line: &str) -> String {
     use unicode_normalization::char::is_combining_mark;
     use unicode_normalization::UnicodeNormalization;
@@ -507,7 +516,7 @@ fn punct_ascii(c: char) -> Option<&'static str> {
     Some(match c {
         '，' | '、' => ",",
         '。' => ". ",
-        '＂' | '“' | '”' | '„' | '«' | '»' => "\"",
+        '＂' | '“' | '”' | '„' | '«' | '»' | '《' | '〈' | '》' | '〉' => "\"",
         '‘' | '’' | '‚' | '´' | '`' => "'",
         '：' => ":",
         '；' => ";",
@@ -517,8 +526,6 @@ fn punct_ascii(c: char) -> Option<&'static str> {
         '）' => ")",
         '［' | '【' => "[",
         '］' | '】' => "]",
-        '《' | '〈' => "\"",
-        '》' | '〉' => "\"",
         '～' => "~",
         '％' => "%",
         '–' | '—' | '−' => "-",
@@ -548,7 +555,7 @@ mod tests {
             "a log on the mat",
         ];
         (0..5)
-            .flat_map(|_| base.iter().map(|s| s.to_string()))
+            .flat_map(|_| base.iter().map(std::string::ToString::to_string))
             .chain([
                 "the bird sang".to_string(),
                 "a bird sat on a log".to_string(),
@@ -573,7 +580,7 @@ mod tests {
         ] {
             let total: f64 = vocab
                 .iter()
-                .map(|&w| 10f64.powf(m.prob(&ctx, w) as f64))
+                .map(|&w| 10f64.powf(f64::from(m.prob(&ctx, w))))
                 .sum();
             assert!((total - 1.0).abs() < 1e-4, "context {ctx:?}: {total}");
         }

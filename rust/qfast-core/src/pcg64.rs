@@ -2,6 +2,8 @@
 //! PCG64 (XSL-RR 128/64) and `Generator.uniform()`, so that seeded sampling decisions match
 //! datatrove's (`C4BadWordsFilter(keep_fraction, seed)`).
 
+use crate::narrow::{low32, low64};
+
 const INIT_A: u32 = 0x43b0_d7e5;
 const MULT_A: u32 = 0x931e_8875;
 const INIT_B: u32 = 0x8b51_f9dd;
@@ -31,7 +33,7 @@ fn seed_state(seed: u128) -> [u64; 4] {
     let mut entropy = Vec::new();
     let mut s = seed;
     loop {
-        entropy.push(s as u32);
+        entropy.push(low32(low64(s)));
         s >>= 32;
         if s == 0 {
             break;
@@ -51,7 +53,7 @@ fn seed_state(seed: u128) -> [u64; 4] {
         }
     }
     for &e in entropy.iter().skip(POOL) {
-        for p in pool.iter_mut() {
+        for p in &mut pool {
             let h = hashmix(e, &mut hc);
             *p = mix(*p, h);
         }
@@ -64,7 +66,7 @@ fn seed_state(seed: u128) -> [u64; 4] {
         v = v.wrapping_mul(hb);
         *w = v ^ (v >> 16);
     }
-    std::array::from_fn(|i| words[2 * i] as u64 | (words[2 * i + 1] as u64) << 32)
+    std::array::from_fn(|i| u64::from(words[2 * i]) | u64::from(words[2 * i + 1]) << 32)
 }
 
 /// A PCG64 stream positioned like `np.random.default_rng(seed)`.
@@ -75,10 +77,11 @@ pub struct Pcg64 {
 }
 
 impl Pcg64 {
+    #[must_use]
     pub fn new(seed: u128) -> Self {
         let v = seed_state(seed);
-        let initstate = (v[0] as u128) << 64 | v[1] as u128;
-        let initseq = (v[2] as u128) << 64 | v[3] as u128;
+        let initstate = u128::from(v[0]) << 64 | u128::from(v[1]);
+        let initseq = u128::from(v[2]) << 64 | u128::from(v[3]);
         let mut g = Pcg64 {
             state: 0,
             inc: (initseq << 1) | 1,
@@ -96,7 +99,7 @@ impl Pcg64 {
     pub fn next_u64(&mut self) -> u64 {
         self.step();
         let s = self.state;
-        ((s >> 64) as u64 ^ s as u64).rotate_right((s >> 122) as u32)
+        (low64(s >> 64) ^ low64(s)).rotate_right(low32(low64(s >> 122)))
     }
 
     /// `Generator.uniform()` / `random()`: 53 random bits in [0, 1).
@@ -115,11 +118,19 @@ mod tests {
         let cases: [(u128, [f64; 3]); 2] = [
             (
                 0,
-                [0.6369616873214543, 0.2697867137638703, 0.04097352393619469],
+                [
+                    0.636_961_687_321_454_3,
+                    0.269_786_713_763_870_3,
+                    0.040_973_523_936_194_69,
+                ],
             ),
             (
                 42,
-                [0.7739560485559633, 0.4388784397520523, 0.8585979199113825],
+                [
+                    0.773_956_048_555_963_3,
+                    0.438_878_439_752_052_3,
+                    0.858_597_919_911_382_5,
+                ],
             ),
         ];
         for (seed, want) in cases {

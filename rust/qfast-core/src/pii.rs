@@ -1,5 +1,5 @@
 //! PII detection and redaction. Emails and IPv4 addresses reproduce datatrove 0.10.1's
-//! `PIIFormatter` (its regexes, Python's `ipaddress` validity and `is_global` rules of CPython
+//! `PIIFormatter` (its regexes, Python's `ipaddress` validity and `is_global` rules of `CPython`
 //! 3.11.7, round-robin replacements whose counter runs across documents in row order). IPv6,
 //! phone numbers, payment cards (Luhn-checked) and IBANs (mod-97-checked) are extra detectors,
 //! off by default, each replaced by a fixed token. Every replacement is counted per row.
@@ -9,6 +9,7 @@ use std::net::Ipv6Addr;
 use std::sync::OnceLock;
 
 use crate::error::{Error, Result};
+use crate::narrow::doc32;
 
 /// The kinds of PII (the index of each is its slot in `Config` and in the counts).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -31,6 +32,7 @@ pub const KINDS: [Kind; 6] = [
 ];
 
 impl Kind {
+    #[must_use]
     pub fn name(self) -> &'static str {
         match self {
             Kind::Email => "email",
@@ -54,7 +56,11 @@ pub struct Config {
 impl Default for Config {
     /// datatrove's `PIIFormatter()` defaults: emails and public IPv4 addresses.
     fn default() -> Self {
-        let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        let s = |v: &[&str]| {
+            v.iter()
+                .map(std::string::ToString::to_string)
+                .collect::<Vec<_>>()
+        };
         Config {
             enabled: [true, true, false, false, false, false],
             only_public_ips: true,
@@ -111,24 +117,23 @@ fn regexes() -> &'static [Regex; 6] {
     })
 }
 
-/// CPython 3.11.7 `ipaddress.ip_address(s)` for a dotted quad: `None` when it raises (an
+/// `CPython` 3.11.7 `ipaddress.ip_address(s)` for a dotted quad: `None` when it raises (an
 /// octet with a leading zero or above 255), else the address.
 fn parse_ipv4(s: &str) -> Option<[u8; 4]> {
     let mut out = [0u8; 4];
     let mut parts = s.split('.');
-    for o in out.iter_mut() {
+    for o in &mut out {
         let p = parts.next()?;
         if p.is_empty() || p.len() > 3 || (p.len() > 1 && p.starts_with('0')) {
             return None;
         }
-        *o = p.parse::<u16>().ok().filter(|&v| v <= 255)? as u8;
+        *o = p.parse::<u8>().ok()?;
     }
     parts.next().is_none().then_some(out)
 }
 
-/// CPython 3.11.7 `IPv4Address.is_global`: not in 100.64.0.0/10 and not in its private list.
+/// `CPython` 3.11.7 `IPv4Address.is_global`: not in 100.64.0.0/10 and not in its private list.
 fn ipv4_is_global(a: [u8; 4]) -> bool {
-    let v = u32::from_be_bytes(a);
     const NETS: [(u32, u32); 15] = [
         (0x6440_0000, 10), // 100.64.0.0/10 (shared address space)
         (0x0000_0000, 8),
@@ -146,6 +151,7 @@ fn ipv4_is_global(a: [u8; 4]) -> bool {
         (0xF000_0000, 4),
         (0xFFFF_FFFF, 32),
     ];
+    let v = u32::from_be_bytes(a);
     !NETS.iter().any(|&(net, bits)| {
         let mask = if bits == 0 {
             0
@@ -204,8 +210,8 @@ fn iban_valid(s: &str) -> bool {
     let mut rem: u32 = 0;
     for &b in c[4..].iter().chain(&c[..4]) {
         let v = match b {
-            b'0'..=b'9' => (b - b'0') as u32,
-            b'A'..=b'Z' => (b - b'A') as u32 + 10,
+            b'0'..=b'9' => u32::from(b - b'0'),
+            b'A'..=b'Z' => u32::from(b - b'A') + 10,
             _ => return false,
         };
         rem = if v >= 10 {
@@ -226,7 +232,7 @@ fn accept(k: Kind, m: &str, cfg: &Config) -> bool {
             .parse::<Ipv6Addr>()
             .is_ok_and(|a| !cfg.only_public_ips || ipv6_is_global(a)),
         Kind::Phone => {
-            let n = m.chars().filter(|c| c.is_ascii_digit()).count();
+            let n = m.chars().filter(char::is_ascii_digit).count();
             (9..=15).contains(&n)
         }
         Kind::Card => luhn(m),
@@ -306,7 +312,7 @@ pub fn redact(text: &str, cfg: &Config, counters: &mut [usize; 6]) -> (Option<St
             last = b;
         }
         out.push_str(&src[last..]);
-        counts[ki] = sp.len() as u32;
+        counts[ki] = doc32(sp.len()); // spans of one document
         cur = Some(out);
     }
     (cur, counts)

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use crate::error::Result;
 use crate::filters::{c4, fineweb, gopher_quality, gopher_repetition, Reason};
+use crate::narrow::{id32, usize64};
 use crate::parallel::map_rows;
 use crate::tokenize::{Tokenizer, Tokens};
 
@@ -49,6 +50,7 @@ pub struct Doc<'a> {
 }
 
 impl<'a> Doc<'a> {
+    #[must_use]
     pub fn new(text: &'a str) -> Self {
         Doc {
             text: Cow::Borrowed(text),
@@ -58,6 +60,7 @@ impl<'a> Doc<'a> {
         }
     }
 
+    #[must_use]
     pub fn text(&self) -> &str {
         &self.text
     }
@@ -74,20 +77,17 @@ impl<'a> Doc<'a> {
     /// `f(text, words)` for the current text (tokenized once per text; the words of the input
     /// text are built once and shared by every step).
     pub fn with_words<R>(&mut self, tok: &Tokenizer, f: impl FnOnce(&str, &[&str]) -> R) -> R {
-        match self.text {
-            Cow::Borrowed(text) => {
-                if self.words.is_none() {
-                    let toks = self
-                        .tokens
-                        .get_or_insert_with(|| tok.tokens_with_flags(text));
-                    self.words = Some(toks.words(text));
-                }
-                f(text, self.words.as_deref().unwrap_or(&[]))
+        if let Cow::Borrowed(text) = self.text {
+            if self.words.is_none() {
+                let toks = self
+                    .tokens
+                    .get_or_insert_with(|| tok.tokens_with_flags(text));
+                self.words = Some(toks.words(text));
             }
-            Cow::Owned(_) => {
-                let (text, toks) = self.text_and_tokens(tok);
-                f(text, &toks.words(text))
-            }
+            f(text, self.words.as_deref().unwrap_or(&[]))
+        } else {
+            let (text, toks) = self.text_and_tokens(tok);
+            f(text, &toks.words(text))
         }
     }
 
@@ -134,14 +134,13 @@ pub fn eval_step(step: &Step, doc: &mut Doc<'_>, tok: &Tokenizer) -> Option<Reas
             } else {
                 c4::apply(doc.text(), cfg, tok)
             };
-            match out.verdict {
-                Some(r) => Some(r),
-                None => {
-                    if let Some(t) = out.text {
-                        doc.rewrite(t, out.n_words.map(|n| n as usize));
-                    }
-                    None
+            if let Some(r) = out.verdict {
+                Some(r)
+            } else {
+                if let Some(t) = out.text {
+                    doc.rewrite(t, out.n_words.map(usize64));
                 }
+                None
             }
         }
         Step::And(parts) => parts.iter().find_map(|p| eval_step(p, doc, tok)),
@@ -213,7 +212,7 @@ fn run_row(steps: &[Step], text: Option<&str>, tok: &Tokenizer) -> RowOutcome {
         bytes_in.push(doc.text().len() as u64);
         if let Some(reason) = eval_step(step, &mut doc, tok) {
             return RowOutcome {
-                step: Some(i as u32),
+                step: Some(id32(i)), // a step of the pipeline
                 reason: Some(reason),
                 text: None,
                 bytes_in,
@@ -257,7 +256,7 @@ pub fn run(steps: &[Step], rows: &[Option<&str>], tok: &Tokenizer) -> Result<Pip
                     let out_bytes = next.unwrap_or_else(|| {
                         o.text
                             .as_ref()
-                            .map_or(row.map_or(0, |t| t.len()), |t| t.len())
+                            .map_or(row.map_or(0, str::len), std::string::String::len)
                             as u64
                     });
                     stats[i].bytes_kept += out_bytes;

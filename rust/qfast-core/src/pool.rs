@@ -18,14 +18,17 @@ static POOL: Mutex<Option<PoolState>> = Mutex::new(None);
 static REQUESTED: Mutex<Option<usize>> = Mutex::new(None);
 
 fn default_threads() -> usize {
-    if let Some(n) = *REQUESTED.lock().unwrap_or_else(|e| e.into_inner()) {
+    if let Some(n) = *REQUESTED
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+    {
         return n;
     }
     std::env::var("QFAST_NUM_THREADS")
         .ok()
         .and_then(|v| v.trim().parse::<usize>().ok())
         .filter(|&n| n > 0)
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, std::num::NonZero::get))
 }
 
 fn build(threads: usize) -> Result<Arc<ThreadPool>> {
@@ -39,7 +42,9 @@ fn build(threads: usize) -> Result<Arc<ThreadPool>> {
 
 /// The process's pool, built (or rebuilt after `fork`) on demand.
 pub fn pool() -> Result<Arc<ThreadPool>> {
-    let mut guard = POOL.lock().unwrap_or_else(|e| e.into_inner());
+    let mut guard = POOL
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let pid = std::process::id();
     if let Some(state) = guard.as_ref() {
         if state.pid == pid {
@@ -59,19 +64,25 @@ pub fn pool() -> Result<Arc<ThreadPool>> {
 /// Sets the number of worker threads used by every later kernel call (0 = CPU count).
 pub fn set_num_threads(threads: usize) -> Result<()> {
     let n = if threads == 0 {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
+        std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
     } else {
         threads
     };
-    *REQUESTED.lock().unwrap_or_else(|e| e.into_inner()) = Some(n);
-    let mut guard = POOL.lock().unwrap_or_else(|e| e.into_inner());
+    *REQUESTED
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(n);
+    let mut guard = POOL
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     *guard = None;
     Ok(())
 }
 
 /// The number of threads the pool has (or will have when next built).
 pub fn num_threads() -> usize {
-    let guard = POOL.lock().unwrap_or_else(|e| e.into_inner());
+    let guard = POOL
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     match guard.as_ref() {
         Some(s) if s.pid == std::process::id() => s.threads,
         _ => {

@@ -29,6 +29,7 @@ fn rule_of(line: &str) -> Option<&str> {
 impl SuffixList {
     /// Parse the PSL text (`public_suffix_list.dat`); rules after
     /// `// ===BEGIN PRIVATE DOMAINS===` are left out.
+    #[must_use]
     pub fn parse(text: &str) -> Self {
         let public = text
             .split("// ===BEGIN PRIVATE DOMAINS===")
@@ -41,14 +42,13 @@ impl SuffixList {
             if let Some(rule) = rule_of(line) {
                 let mut node = 0;
                 for label in rule.rsplit('.') {
-                    let next = match s.nodes[node].matches.get(label) {
-                        Some(&n) => n,
-                        None => {
-                            s.nodes.push(Node::default());
-                            let n = s.nodes.len() - 1;
-                            s.nodes[node].matches.insert(label.to_string(), n);
-                            n
-                        }
+                    let next = if let Some(&n) = s.nodes[node].matches.get(label) {
+                        n
+                    } else {
+                        s.nodes.push(Node::default());
+                        let n = s.nodes.len() - 1;
+                        s.nodes[node].matches.insert(label.to_string(), n);
+                        n
                     };
                     node = next;
                 }
@@ -87,6 +87,7 @@ impl SuffixList {
     }
 
     /// tldextract's `(registered_domain, fqdn)` of `url` (empty strings when it has none).
+    #[must_use]
     pub fn domains(&self, url: &str) -> (String, String) {
         let netloc = lenient_netloc(url).replace(['\u{3002}', '\u{ff0e}', '\u{ff61}'], ".");
         let n = netloc.chars().count();
@@ -193,7 +194,7 @@ mod tests {
             d("http://forums.bbc.co.uk/path"),
             ("bbc.co.uk".into(), "forums.bbc.co.uk".into())
         );
-        assert_eq!(d("http://localhost:8080"), ("".into(), "".into()));
+        assert_eq!(d("http://localhost:8080"), (String::new(), String::new()));
         assert_eq!(
             d("https://user:pw@WWW.Example.COM.:443/x"),
             ("Example.COM".into(), "WWW.Example.COM".into())
@@ -204,8 +205,8 @@ mod tests {
             d("x.xn--55qx5d.cn"),
             ("x.xn--55qx5d.cn".into(), "x.xn--55qx5d.cn".into())
         );
-        assert_eq!(d("co.uk"), ("".into(), "".into()));
-        assert_eq!(d("[::1]"), ("".into(), "".into()));
-        assert_eq!(d("1.2.3.4"), ("".into(), "".into()));
+        assert_eq!(d("co.uk"), (String::new(), String::new()));
+        assert_eq!(d("[::1]"), (String::new(), String::new()));
+        assert_eq!(d("1.2.3.4"), (String::new(), String::new()));
     }
 }

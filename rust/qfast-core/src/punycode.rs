@@ -1,6 +1,8 @@
 //! RFC 3492 punycode decoding of one `xn--` label (what tldextract asks `idna.decode` for
 //! before matching a label against the public suffix list).
 
+use crate::narrow::id32;
+
 const BASE: u32 = 36;
 const TMIN: u32 = 1;
 const TMAX: u32 = 26;
@@ -22,14 +24,15 @@ fn adapt(mut delta: u32, num_points: u32, first: bool) -> u32 {
 
 fn digit(c: u8) -> Option<u32> {
     match c {
-        b'0'..=b'9' => Some((c - b'0') as u32 + 26),
-        b'a'..=b'z' => Some((c - b'a') as u32),
-        b'A'..=b'Z' => Some((c - b'A') as u32),
+        b'0'..=b'9' => Some(u32::from(c - b'0') + 26),
+        b'a'..=b'z' => Some(u32::from(c - b'a')),
+        b'A'..=b'Z' => Some(u32::from(c - b'A')),
         _ => None,
     }
 }
 
 /// Decode the part after `xn--`; `None` for invalid input.
+#[must_use]
 pub fn decode(input: &str) -> Option<String> {
     if !input.is_ascii() {
         return None;
@@ -63,7 +66,7 @@ pub fn decode(input: &str) -> Option<String> {
             w = w.checked_mul(BASE - t)?;
             k += BASE;
         }
-        let len = out.len() as u32 + 1;
+        let len = id32(out.len()) + 1; // characters of one label
         bias = adapt(i - old_i, len, old_i == 0);
         n = n.checked_add(i / len)?;
         i %= len;

@@ -142,6 +142,7 @@ impl WordList {
 
     /// The index (in the user's list) of a word found in `text`: the first occurrence in the
     /// text, ties broken by list order.
+    #[must_use]
     pub fn first_match(&self, text: &str) -> Option<usize> {
         let ac = self.ac.as_ref()?;
         let lowered;
@@ -177,7 +178,7 @@ mod tests {
     use super::*;
 
     fn s(v: &[&str]) -> Vec<String> {
-        v.iter().map(|x| x.to_string()).collect()
+        v.iter().map(std::string::ToString::to_string).collect()
     }
 
     #[test]

@@ -7,6 +7,7 @@ use arrow_array::{ArrayRef, Float64Array, UInt64Array};
 
 use crate::error::{Error, Result};
 use crate::filters::{c4, fineweb, gopher_quality, gopher_repetition};
+use crate::narrow::floor_usize;
 use crate::parallel::map_rows;
 use crate::pipeline::Step;
 use crate::tokenize::Tokenizer;
@@ -18,7 +19,11 @@ enum Num {
 }
 
 fn column_names(step: &Step) -> Result<Vec<String>> {
-    let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+    let s = |v: &[&str]| {
+        v.iter()
+            .map(std::string::ToString::to_string)
+            .collect::<Vec<_>>()
+    };
     Ok(match step {
         Step::GopherQuality(_) => s(&[
             "n_words",
@@ -198,7 +203,7 @@ pub fn columns(
             let vals = measured.iter().map(|r| {
                 value(r).map(|n| match n {
                     Num::U(x) => x,
-                    Num::F(x) => x as u64,
+                    Num::F(x) => floor_usize(x) as u64,
                 })
             });
             Arc::new(vals.collect::<UInt64Array>())

@@ -5,6 +5,7 @@ use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
 use crate::filters::{c4, fineweb, gopher_quality, gopher_repetition};
+use crate::narrow::usize64;
 use crate::pipeline::Step;
 
 type Obj = Map<String, Value>;
@@ -17,7 +18,7 @@ fn bad(kind: &str, key: &str, want: &str, got: &Value) -> Error {
 fn opt_f64(o: &Obj, kind: &str, key: &str, default: Option<f64>) -> Result<Option<f64>> {
     match o.get(key) {
         None => Ok(default),
-        Some(Value::Null) | Some(Value::Bool(false)) => Ok(None),
+        Some(Value::Null | Value::Bool(false)) => Ok(None),
         Some(v @ Value::Number(n)) => {
             let x = n.as_f64().ok_or_else(|| bad(kind, key, "a number", v))?;
             Ok((x != 0.0).then_some(x))
@@ -76,7 +77,7 @@ fn pairs(o: &Obj, kind: &str, key: &str, default: &[(usize, f64)]) -> Result<Vec
         .iter()
         .map(|p| match p.as_array().map(Vec::as_slice) {
             Some([n, f]) => match (n.as_u64(), f.as_f64()) {
-                (Some(n), Some(f)) if n > 0 => Ok((n as usize, f)),
+                (Some(n), Some(f)) if n > 0 => Ok((usize64(n), f)),
                 _ => Err(bad(kind, key, "[n >= 1, fraction]", p)),
             },
             _ => Err(bad(kind, key, "[n, fraction]", p)),

@@ -22,6 +22,7 @@ pub enum Reason {
 }
 
 impl Reason {
+    #[must_use]
     pub fn name(self) -> &'static str {
         match self {
             Reason::Domain => "domain",
@@ -97,6 +98,7 @@ impl UrlFilter {
     }
 
     /// datatrove's checks, in its order; `None` keeps the URL.
+    #[must_use]
     pub fn check(&self, url: &str) -> Option<Reason> {
         let (registered, fqdn) = self.psl.domains(url);
         if !self.allowed.is_empty()
@@ -143,7 +145,11 @@ mod tests {
 
     #[test]
     fn datatrove_order_and_quirks() {
-        let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        let s = |v: &[&str]| {
+            v.iter()
+                .map(std::string::ToString::to_string)
+                .collect::<Vec<_>>()
+        };
         let lists = Lists {
             domains: s(&["bad.com", "sub.ok.com"]),
             urls: s(&["http://ok.com/page"]),

@@ -7,6 +7,11 @@
 //! plus `ALLOC_SLACK`) is a few times what the valid files themselves need, so a reader that
 //! trusted a forged count (gigabytes) fails loudly.
 
+#![allow(
+    clippy::cast_possible_truncation,
+    reason = "hand-built fixture files of a few hundred bytes"
+)]
+
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
@@ -26,7 +31,9 @@ static PEAK: AtomicUsize = AtomicUsize::new(0);
 static SERIAL: Mutex<()> = Mutex::new(());
 
 fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
-    SERIAL.lock().unwrap_or_else(|e| e.into_inner())
+    SERIAL
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 // SAFETY: every call is forwarded unchanged to the system allocator; the counters are only
@@ -68,7 +75,10 @@ fn peak_during<T>(f: impl FnOnce() -> T) -> (usize, Result<T, String>) {
     let out = catch_unwind(AssertUnwindSafe(f)).map_err(|e| {
         e.downcast_ref::<String>()
             .cloned()
-            .or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()))
+            .or_else(|| {
+                e.downcast_ref::<&str>()
+                    .map(std::string::ToString::to_string)
+            })
             .unwrap_or_default()
     });
     (PEAK.load(Relaxed).saturating_sub(base), out)
@@ -130,7 +140,7 @@ fn index_variants(good: &[u8]) -> Vec<(String, Vec<u8>)> {
 fn check_reader(
     name: &str,
     good: &[u8],
-    variants: Vec<(String, Vec<u8>)>,
+    variants: &[(String, Vec<u8>)],
     parse: impl Fn(&[u8]) -> bool,
 ) -> usize {
     let (peak, ok) = peak_during(|| parse(good));
@@ -142,10 +152,10 @@ fn check_reader(
     );
     let mut parsed = 0;
     let mut worst = (0usize, String::new());
-    for (what, bytes) in &variants {
+    for (what, bytes) in variants {
         let (peak, out) = peak_during(|| parse(bytes));
         let ok = out.unwrap_or_else(|msg| panic!("{name}, {what}: panicked: {msg}"));
-        parsed += ok as usize;
+        parsed += usize::from(ok);
         if peak > worst.0 {
             worst = (peak, what.clone());
         }
@@ -195,7 +205,7 @@ fn fasttext_bytes() -> Vec<u8> {
 fn fasttext_model_files() {
     let _one = one_at_a_time();
     let good = fasttext_bytes();
-    let parsed = check_reader("fastText model", &good, hostile_variants(&good), |b| {
+    let parsed = check_reader("fastText model", &good, &hostile_variants(&good), |b| {
         match FastTextModel::from_bytes(b) {
             // A model that loads must also predict without panicking.
             Ok(m) => {
@@ -226,7 +236,7 @@ fn lsh_index_files() {
         check_reader(
             &format!("LSH index ({key_bits}-bit keys)"),
             &good,
-            index_variants(&good),
+            &index_variants(&good),
             |b| {
                 LshIndex::from_bytes(b)
                     .map(|i| i.matches(&vec![1; i.params().bands]))
@@ -249,15 +259,18 @@ fn decontamination_index_files() {
     )
     .unwrap();
     let good = idx.to_bytes().unwrap();
-    check_reader("decontamination index", &good, index_variants(&good), |b| {
-        match DecontamIndex::from_bytes(b) {
+    check_reader(
+        "decontamination index",
+        &good,
+        &index_variants(&good),
+        |b| match DecontamIndex::from_bytes(b) {
             Ok(i) => {
                 let _ = i.scan("the capital city of france today is paris");
                 true
             }
             Err(_) => false,
-        }
-    });
+        },
+    );
 }
 
 #[test]
@@ -317,7 +330,7 @@ fn cqdb(keys: &[&str]) -> Vec<u8> {
     b
 }
 
-/// A small first-order CRFsuite model (`lCRF`/`FOMC`), laid out as CRFsuite writes one: 2
+/// A small first-order `CRFsuite` model (`lCRF`/`FOMC`), laid out as `CRFsuite` writes one: 2
 /// labels, 3 attributes, 3 state and 2 transition features.
 fn crfsuite_bytes() -> Vec<u8> {
     let feats: [(u32, u32, u32, f64); 5] = [
@@ -398,7 +411,7 @@ fn crfsuite_model_files() {
     assert_eq!(state, [0.5, 0.0, 0.0, 0.3]);
     // B then I: 0.5 + 0.2 (B->I) + 0.3 beats B then B (0.5).
     assert_eq!(m.viterbi(&state), [0, 1]);
-    check_reader("CRFsuite model", &good, hostile_variants(&good), |b| {
+    check_reader("CRFsuite model", &good, &hostile_variants(&good), |b| {
         match CrfModel::from_bytes(b) {
             // A model that loads must also tag without panicking.
             Ok(m) => {

@@ -81,7 +81,7 @@ impl DecontamState {
         )?;
         d.set_item(
             "spans",
-            PyArray::from_array_ref(span_lists(&spans)).to_pyarrow(py)?,
+            PyArray::from_array_ref(span_lists(&spans).py_err(py)?).to_pyarrow(py)?,
         )?;
         d.set_item(
             "items",

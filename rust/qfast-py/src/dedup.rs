@@ -394,7 +394,7 @@ impl MinHashDedupState {
                     "id / score columns must have one value per text row".into(),
                 ));
             }
-            inner.add(BatchDocs {
+            inner.add(&BatchDocs {
                 texts: &rows,
                 ids,
                 scores,

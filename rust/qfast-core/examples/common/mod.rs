@@ -14,6 +14,6 @@ pub fn read_corpus(usage: &str) -> (Vec<String>, f64) {
         texts.push(String::from_utf8_lossy(&raw[i..end]).into_owned());
         i = end;
     }
-    let mb = texts.iter().map(|t| t.len()).sum::<usize>() as f64 / 1e6;
+    let mb = texts.iter().map(std::string::String::len).sum::<usize>() as f64 / 1e6;
     (texts, mb)
 }

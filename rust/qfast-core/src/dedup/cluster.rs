@@ -13,6 +13,8 @@
 use std::cmp::Ordering;
 use std::collections::HashSet;
 
+use crate::narrow::id32;
+
 /// Union-find over dense ids with datatrove's union rule.
 pub struct UnionFind {
     parent: Vec<u32>,
@@ -20,9 +22,10 @@ pub struct UnionFind {
 }
 
 impl UnionFind {
+    #[must_use]
     pub fn new(n: usize) -> Self {
         UnionFind {
-            parent: (0..n as u32).collect(),
+            parent: (0..id32(n)).collect(),
             size: vec![1; n],
         }
     }
@@ -82,6 +85,7 @@ pub struct Outcome {
 
 /// datatrove's stages 2 and 3 over `sigs` (document `i`'s signature, `bands * rows` values,
 /// band-major; `None` = no signature: never a duplicate).
+#[must_use]
 pub fn datatrove_clusters(sigs: &[Option<&[u64]>], bands: usize, rows: usize) -> Vec<Outcome> {
     let n = sigs.len();
     let mut uf = UnionFind::new(n);
@@ -91,7 +95,7 @@ pub fn datatrove_clusters(sigs: &[Option<&[u64]>], bands: usize, rows: usize) ->
             sigs[d as usize].map_or(&[][..], |s| &s[b * rows..(b + 1) * rows])
         };
         recs.clear();
-        recs.extend((0..n as u32).filter(|&d| sigs[d as usize].is_some()));
+        recs.extend((0..id32(n)).filter(|&d| sigs[d as usize].is_some()));
         recs.sort_by(|&x, &y| band(x).cmp(band(y)).then(x.cmp(&y)));
         for w in recs.windows(2) {
             if band(w[0]) == band(w[1]) {
@@ -103,7 +107,7 @@ pub fn datatrove_clusters(sigs: &[Option<&[u64]>], bands: usize, rows: usize) ->
 }
 
 fn outcomes(uf: &mut UnionFind, n: usize) -> Vec<Outcome> {
-    (0..n as u32)
+    (0..id32(n))
         .map(|d| {
             let root = uf.find(d);
             Outcome {
@@ -164,7 +168,7 @@ pub fn cluster_with_index(
     indexed: &[u32],
 ) -> (Vec<Outcome>, Vec<(u32, u32, f64)>) {
     let n = keys.len();
-    let sentinel = n as u32;
+    let sentinel = id32(n);
     let rank = |x: u32, y: u32| -> Ordering {
         match (x == sentinel, y == sentinel) {
             (true, true) => Ordering::Equal,
@@ -189,7 +193,7 @@ pub fn cluster_with_index(
         recs.extend(
             keys.iter()
                 .enumerate()
-                .filter_map(|(d, k)| k.map(|k| (k[b], d as u32))),
+                .filter_map(|(d, k)| k.map(|k| (k[b], id32(d)))),
         );
         recs.sort_by(|x, y| x.0.cmp(&y.0).then_with(|| rank(x.1, y.1)));
         let mut i = 0;
@@ -236,7 +240,7 @@ pub fn cluster_with_index(
                             leaders.clear();
                             for &(_, d) in group {
                                 let mut joined = false;
-                                for &l in leaders.iter() {
+                                for &l in &leaders {
                                     joined |= test(l, d, &mut uf);
                                 }
                                 if !joined {
@@ -251,7 +255,7 @@ pub fn cluster_with_index(
         }
     }
     let with_sentinel = !indexed.is_empty();
-    let out = (0..n as u32)
+    let out = (0..id32(n))
         .map(|d| {
             let root = uf.find(d);
             let size = uf.size_of(d) - u32::from(with_sentinel && root == sentinel);
@@ -267,6 +271,7 @@ pub fn cluster_with_index(
 }
 
 /// Exact Jaccard similarity of two sorted, deduplicated hash lists.
+#[must_use]
 pub fn jaccard_sorted(a: &[u64], b: &[u64]) -> f64 {
     if a.is_empty() && b.is_empty() {
         return 1.0;

@@ -6,6 +6,7 @@ use xxhash_rust::xxh3::xxh3_128;
 
 /// A stable 128-bit hash of `text` (XXH3-128, seed 0, over the UTF-8 bytes): the same across
 /// runs, machines and qfast versions.
+#[must_use]
 pub fn doc_hash128(text: &str) -> u128 {
     xxh3_128(text.as_bytes())
 }
@@ -26,15 +27,18 @@ pub struct Removed {
 }
 
 impl LineDedup {
+    #[must_use]
     pub fn new() -> Self {
         Self::default()
     }
 
     /// Distinct units seen so far.
+    #[must_use]
     pub fn len(&self) -> usize {
         self.seen.len()
     }
 
+    #[must_use]
     pub fn is_empty(&self) -> bool {
         self.seen.is_empty()
     }

@@ -1,4 +1,4 @@
-//! A MinHash dedup run over a stream of batches: pass 1 adds documents (signature, band keys,
+//! A `MinHash` dedup run over a stream of batches: pass 1 adds documents (signature, band keys,
 //! what the keeper policy needs), pass 2 resolves clusters and reports per document.
 
 use std::cmp::Ordering;
@@ -7,6 +7,7 @@ use super::cluster::{band_keys, cluster_with_index, datatrove_clusters, jaccard_
 use super::lsh_index::{IndexParams, LshIndex};
 use super::minhash::{MinHasher, Shingling};
 use crate::error::{Error, Result};
+use crate::narrow::id32;
 use crate::parallel::map_rows;
 
 /// Which document of a cluster is kept.
@@ -127,16 +128,28 @@ impl Dedup {
     }
 
     /// Documents added so far.
+    #[must_use]
     pub fn len(&self) -> usize {
         self.n
     }
 
+    #[must_use]
     pub fn is_empty(&self) -> bool {
         self.n == 0
     }
 
     /// Pass 1: sign a batch (on the core pool) and remember what clustering needs.
-    pub fn add(&mut self, batch: BatchDocs<'_>) -> Result<()> {
+    pub fn add(&mut self, batch: &BatchDocs<'_>) -> Result<()> {
+        // Documents are numbered with u32 (`u32::MAX` is the "indexed" sentinel); say so
+        // before a number would wrap. (At 64 bytes a document this is ~275 GB of keys.)
+        if self.n + batch.texts.len() >= u32::MAX as usize {
+            return Err(Error::Config(format!(
+                "a MinHash dedup run holds fewer than {} documents; this batch would make {}: \
+                 split the corpus (or use qfast.ray.minhash_dedup)",
+                u32::MAX,
+                self.n + batch.texts.len()
+            )));
+        }
         let k = self.hasher.config().num_perm();
         let bands = self.hasher.config().bands;
         let datatrove = self.keep == Keep::Datatrove;
@@ -204,6 +217,7 @@ impl Dedup {
     }
 
     /// The parameters an index must have to be used with this run.
+    #[must_use]
     pub fn index_params(&self, key_bits: u32) -> IndexParams {
         IndexParams {
             // The suffix names the fast-mode hashing scheme: an index built by an older scheme
@@ -246,6 +260,7 @@ impl Dedup {
     }
 
     /// Pass 2: cluster everything added, one outcome per document in the order added.
+    #[must_use]
     pub fn resolve(&self) -> Vec<Outcome> {
         self.resolve_with(None).map(|r| r.0).unwrap_or_default()
     }
@@ -272,7 +287,7 @@ impl Dedup {
             return Ok((datatrove_clusters(&rows, cfg.bands, cfg.rows), Vec::new()));
         }
         let indexed: Vec<u32> = match index {
-            Some(ix) => (0..self.n as u32)
+            Some(ix) => (0..id32(self.n))
                 .filter(|&d| rows[d as usize].is_some_and(|k| ix.matches(k)))
                 .collect(),
             None => Vec::new(),

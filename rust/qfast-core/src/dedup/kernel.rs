@@ -1,4 +1,4 @@
-//! The MinHash sketch kernel at 32 bits: `sig[j] = min over h of (a[j] * h + b[j]) mod 2^32`.
+//! The `MinHash` sketch kernel at 32 bits: `sig[j] = min over h of (a[j] * h + b[j]) mod 2^32`.
 //! Lanes are processed 16 at a time with the block's minima held in registers while all hashes
 //! stream by; compiled for AVX-512 / AVX2 where the CPU has them (checked at run time).
 
@@ -34,8 +34,15 @@ fn sketch32_generic(hashes: &[u32], a: &[u32], b: &[u32], out: &mut [u32]) {
 /// AVX-512: 64 lanes per pass over the hashes (4 registers each of `a`, `b` and minima).
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f")]
+#[allow(
+    clippy::cast_ptr_alignment,
+    reason = "loadu/storeu take unaligned pointers"
+)]
 fn sketch32_avx512(hashes: &[u32], a: &[u32], b: &[u32], out: &mut [u32]) {
-    use core::arch::x86_64::*;
+    use core::arch::x86_64::{
+        __m512i, _mm512_add_epi32, _mm512_loadu_si512, _mm512_min_epu32, _mm512_mullo_epi32,
+        _mm512_set1_epi32, _mm512_storeu_si512,
+    };
     let k = out.len().min(a.len()).min(b.len());
     let mut j = 0;
     while j + 64 <= k {
@@ -44,7 +51,7 @@ fn sketch32_avx512(hashes: &[u32], a: &[u32], b: &[u32], out: &mut [u32]) {
         // SAFETY: each pointer covers 64 u32 (the slices above were bounds-checked); every
         // load/store below reads or writes 16 u32 at offsets 0, 16, 32, 48.
         unsafe {
-            let ld = |p: *const u32, o: usize| _mm512_loadu_si512(p.add(o) as *const __m512i);
+            let ld = |p: *const u32, o: usize| _mm512_loadu_si512(p.add(o).cast::<__m512i>());
             let (a0, a1, a2, a3) = (ld(pa, 0), ld(pa, 16), ld(pa, 32), ld(pa, 48));
             let (b0, b1, b2, b3) = (ld(pb, 0), ld(pb, 16), ld(pb, 32), ld(pb, 48));
             let mut m0 = _mm512_set1_epi32(-1);
@@ -56,10 +63,10 @@ fn sketch32_avx512(hashes: &[u32], a: &[u32], b: &[u32], out: &mut [u32]) {
                 m2 = _mm512_min_epu32(m2, _mm512_add_epi32(_mm512_mullo_epi32(a2, hv), b2));
                 m3 = _mm512_min_epu32(m3, _mm512_add_epi32(_mm512_mullo_epi32(a3, hv), b3));
             }
-            _mm512_storeu_si512(po as *mut __m512i, m0);
-            _mm512_storeu_si512(po.add(16) as *mut __m512i, m1);
-            _mm512_storeu_si512(po.add(32) as *mut __m512i, m2);
-            _mm512_storeu_si512(po.add(48) as *mut __m512i, m3);
+            _mm512_storeu_si512(po.cast::<__m512i>(), m0);
+            _mm512_storeu_si512(po.add(16).cast::<__m512i>(), m1);
+            _mm512_storeu_si512(po.add(32).cast::<__m512i>(), m2);
+            _mm512_storeu_si512(po.add(48).cast::<__m512i>(), m3);
         }
         j += 64;
     }
@@ -69,8 +76,15 @@ fn sketch32_avx512(hashes: &[u32], a: &[u32], b: &[u32], out: &mut [u32]) {
 /// AVX2: 32 lanes per pass over the hashes.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
+#[allow(
+    clippy::cast_ptr_alignment,
+    reason = "loadu/storeu take unaligned pointers"
+)]
 fn sketch32_avx2(hashes: &[u32], a: &[u32], b: &[u32], out: &mut [u32]) {
-    use core::arch::x86_64::*;
+    use core::arch::x86_64::{
+        __m256i, _mm256_add_epi32, _mm256_loadu_si256, _mm256_min_epu32, _mm256_mullo_epi32,
+        _mm256_set1_epi32, _mm256_storeu_si256,
+    };
     let k = out.len().min(a.len()).min(b.len());
     let mut j = 0;
     while j + 32 <= k {
@@ -79,7 +93,7 @@ fn sketch32_avx2(hashes: &[u32], a: &[u32], b: &[u32], out: &mut [u32]) {
         // SAFETY: each pointer covers 32 u32 (bounds-checked slices); loads/stores move 8 u32 at
         // offsets 0, 8, 16, 24.
         unsafe {
-            let ld = |p: *const u32, o: usize| _mm256_loadu_si256(p.add(o) as *const __m256i);
+            let ld = |p: *const u32, o: usize| _mm256_loadu_si256(p.add(o).cast::<__m256i>());
             let (a0, a1, a2, a3) = (ld(pa, 0), ld(pa, 8), ld(pa, 16), ld(pa, 24));
             let (b0, b1, b2, b3) = (ld(pb, 0), ld(pb, 8), ld(pb, 16), ld(pb, 24));
             let mut m0 = _mm256_set1_epi32(-1);
@@ -91,17 +105,17 @@ fn sketch32_avx2(hashes: &[u32], a: &[u32], b: &[u32], out: &mut [u32]) {
                 m2 = _mm256_min_epu32(m2, _mm256_add_epi32(_mm256_mullo_epi32(a2, hv), b2));
                 m3 = _mm256_min_epu32(m3, _mm256_add_epi32(_mm256_mullo_epi32(a3, hv), b3));
             }
-            _mm256_storeu_si256(po as *mut __m256i, m0);
-            _mm256_storeu_si256(po.add(8) as *mut __m256i, m1);
-            _mm256_storeu_si256(po.add(16) as *mut __m256i, m2);
-            _mm256_storeu_si256(po.add(24) as *mut __m256i, m3);
+            _mm256_storeu_si256(po.cast::<__m256i>(), m0);
+            _mm256_storeu_si256(po.add(8).cast::<__m256i>(), m1);
+            _mm256_storeu_si256(po.add(16).cast::<__m256i>(), m2);
+            _mm256_storeu_si256(po.add(24).cast::<__m256i>(), m3);
         }
         j += 32;
     }
     sketch32_generic(hashes, &a[j..k], &b[j..k], &mut out[j..k]);
 }
 
-/// `out[j] = min_h (a[j] * h + b[j]) mod 2^32` (u32::MAX for no hashes).
+/// `out[j] = min_h (a[j] * h + b[j]) mod 2^32` (`u32::MAX` for no hashes).
 pub fn sketch32(hashes: &[u32], a: &[u32], b: &[u32], out: &mut [u32]) {
     #[cfg(target_arch = "x86_64")]
     {
@@ -114,7 +128,7 @@ pub fn sketch32(hashes: &[u32], a: &[u32], b: &[u32], out: &mut [u32]) {
             return unsafe { sketch32_avx2(hashes, a, b, out) };
         }
     }
-    sketch32_generic(hashes, a, b, out)
+    sketch32_generic(hashes, a, b, out);
 }
 
 #[cfg(test)]

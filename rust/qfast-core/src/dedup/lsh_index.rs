@@ -4,7 +4,7 @@
 //! `bands * key_bits / 8` bytes (56 bytes for 14 bands of 32-bit keys).
 //!
 //! File format (little-endian), version 1:
-//! `b"QFASTLSH"`, `u32` version, `u32` header length, header (JSON: the MinHash parameters,
+//! `b"QFASTLSH"`, `u32` version, `u32` header length, header (JSON: the `MinHash` parameters,
 //! `key_bits`, `n_docs`), then per band `u64` count and `count` keys of `key_bits / 8` bytes,
 //! then the `xxh3_64` of everything before it. Every size is checked against the file length
 //! before anything is allocated; a mismatch is [`Error::BadIndex`].
@@ -13,6 +13,7 @@ use std::path::Path;
 
 use crate::error::{Error, Result};
 use crate::framed;
+use crate::narrow::low32;
 use serde::{Deserialize, Serialize};
 
 const MAGIC: &[u8; 8] = b"QFASTLSH";
@@ -57,11 +58,13 @@ impl LshIndex {
         })
     }
 
+    #[must_use]
     pub fn params(&self) -> &IndexParams {
         &self.params
     }
 
     /// Documents indexed.
+    #[must_use]
     pub fn n_docs(&self) -> u64 {
         self.n_docs
     }
@@ -69,13 +72,14 @@ impl LshIndex {
     #[inline]
     fn cut(&self, k: u64) -> u64 {
         if self.params.key_bits == 32 {
-            k & u32::MAX as u64
+            k & u64::from(u32::MAX)
         } else {
             k
         }
     }
 
     /// Whether a document with these band keys shares a band with the index.
+    #[must_use]
     pub fn matches(&self, band_keys: &[u64]) -> bool {
         band_keys
             .iter()
@@ -88,7 +92,7 @@ impl LshIndex {
         for (b, band) in self.keys.iter_mut().enumerate() {
             let cut = |k: u64| {
                 if self.params.key_bits == 32 {
-                    k & u32::MAX as u64
+                    k & u64::from(u32::MAX)
                 } else {
                     k
                 }
@@ -118,8 +122,9 @@ impl LshIndex {
     }
 
     /// Bytes of keys held (what memory the index needs, without the Vec headers).
+    #[must_use]
     pub fn key_bytes(&self) -> u64 {
-        let w = self.params.key_bits as u64 / 8;
+        let w = u64::from(self.params.key_bits) / 8;
         self.keys.iter().map(|b| b.len() as u64 * w).sum()
     }
 
@@ -129,12 +134,14 @@ impl LshIndex {
             n_docs: self.n_docs,
         })
         .map_err(|e| Error::Config(e.to_string()))?;
-        let mut body = Vec::with_capacity(self.key_bytes() as usize + 8 * self.keys.len());
+        let hint = usize::try_from(self.key_bytes()).unwrap_or(0) + 8 * self.keys.len();
+        let mut body = Vec::with_capacity(hint);
         for band in &self.keys {
             body.extend_from_slice(&(band.len() as u64).to_le_bytes());
             for &k in band {
                 if self.params.key_bits == 32 {
-                    body.extend_from_slice(&(k as u32).to_le_bytes());
+                    // 32-bit indexes hold keys already masked to 32 bits.
+                    body.extend_from_slice(&low32(k).to_le_bytes());
                 } else {
                     body.extend_from_slice(&k.to_le_bytes());
                 }
@@ -167,8 +174,9 @@ impl LshIndex {
         let mut keys = Vec::with_capacity(p.bands.min(4096));
         for b in 0..p.bands {
             let n = u64::from_le_bytes(r.take(8)?.try_into().map_err(|_| "short")?);
-            let need = (n as usize)
-                .checked_mul(w)
+            let need = usize::try_from(n)
+                .ok()
+                .and_then(|n| n.checked_mul(w))
                 .filter(|&need| need <= body.len().saturating_sub(r.at))
                 .ok_or_else(|| format!("band {b}: {n} keys do not fit in the file"))?;
             let raw = r.take(need)?;
@@ -176,7 +184,7 @@ impl LshIndex {
                 .chunks_exact(w)
                 .map(|c| {
                     if w == 4 {
-                        u32::from_le_bytes([c[0], c[1], c[2], c[3]]) as u64
+                        u64::from(u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
                     } else {
                         u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]])
                     }

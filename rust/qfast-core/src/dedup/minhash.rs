@@ -1,4 +1,4 @@
-//! MinHash signatures.
+//! `MinHash` signatures.
 //!
 //! Two schemes:
 //! - **datatrove** (`Shingling::Datatrove`): datatrove 0.10.1's `MinhashDedupSignature`, bit for
@@ -19,6 +19,7 @@ use super::mt19937::Mt19937;
 use super::shingle::{char_gram_hashes, word_gram_hashes};
 use super::simplify::{simplify_text, TextNorm};
 use crate::error::{Error, Result};
+use crate::narrow::{low32, low64};
 use crate::tokenize::Tokenizer;
 
 /// `2^61 - 1`.
@@ -34,17 +35,17 @@ pub enum Shingling {
     /// asked.
     Words { lowercase: bool },
     /// Code-point n-grams of the text with its whitespace removed (the usual CJK definition),
-    /// lowercased if asked (char by char: no Final_Sigma context).
+    /// lowercased if asked (char by char: no `Final_Sigma` context).
     Chars { lowercase: bool },
 }
 
-/// MinHash parameters.
+/// `MinHash` parameters.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Config {
     pub shingling: Shingling,
     /// Shingle length in words (or chars).
     pub n_grams: usize,
-    /// LSH bands ("buckets" in datatrove) and rows per band ("hashes_per_bucket").
+    /// LSH bands ("buckets" in datatrove) and rows per band ("`hashes_per_bucket`").
     pub bands: usize,
     pub rows: usize,
     pub seed: u64,
@@ -67,6 +68,7 @@ impl Default for Config {
 }
 
 impl Config {
+    #[must_use]
     pub fn num_perm(&self) -> usize {
         self.bands * self.rows
     }
@@ -87,7 +89,7 @@ impl Config {
                 self.precision
             )));
         }
-        if matches!(self.shingling, Shingling::Datatrove(_)) && self.seed > u32::MAX as u64 {
+        if matches!(self.shingling, Shingling::Datatrove(_)) && self.seed > u64::from(u32::MAX) {
             return Err(Error::Config(
                 "datatrove mode seeds numpy's RandomState: seed must fit in 32 bits".into(),
             ));
@@ -131,23 +133,21 @@ impl MinHasher {
         cfg.validate()?;
         let k = cfg.num_perm();
         let (mut a64, mut b64, mut a32, mut b32) = (vec![], vec![], vec![], vec![]);
-        match cfg.shingling {
-            Shingling::Datatrove(_) => {
-                let mut g = Mt19937::new(cfg.seed as u32);
-                a64 = g.randint(1, MERSENNE_61, k);
-                b64 = g.randint(0, MERSENNE_61, k);
-            }
-            _ => {
-                let mut s = cfg.seed;
-                if cfg.precision == 64 {
-                    a64 = (0..k)
-                        .map(|_| 1 + splitmix64(&mut s) % (MERSENNE_61 - 1))
-                        .collect();
-                    b64 = (0..k).map(|_| splitmix64(&mut s) % MERSENNE_61).collect();
-                } else {
-                    a32 = (0..k).map(|_| splitmix64(&mut s) as u32 | 1).collect();
-                    b32 = (0..k).map(|_| splitmix64(&mut s) as u32).collect();
-                }
+        if let Shingling::Datatrove(_) = cfg.shingling {
+            // `validate` keeps datatrove-mode seeds below 2^32 (numpy's seed range).
+            let mut g = Mt19937::new(low32(cfg.seed));
+            a64 = g.randint(1, MERSENNE_61, k);
+            b64 = g.randint(0, MERSENNE_61, k);
+        } else {
+            let mut s = cfg.seed;
+            if cfg.precision == 64 {
+                a64 = (0..k)
+                    .map(|_| 1 + splitmix64(&mut s) % (MERSENNE_61 - 1))
+                    .collect();
+                b64 = (0..k).map(|_| splitmix64(&mut s) % MERSENNE_61).collect();
+            } else {
+                a32 = (0..k).map(|_| low32(splitmix64(&mut s)) | 1).collect();
+                b32 = (0..k).map(|_| low32(splitmix64(&mut s))).collect();
             }
         }
         Ok(MinHasher {
@@ -160,17 +160,19 @@ impl MinHasher {
         })
     }
 
+    #[must_use]
     pub fn config(&self) -> &Config {
         &self.cfg
     }
 
     /// The permutation parameters `(a, b)` at precision 64 (datatrove's `parameters`), or their
     /// 32-bit form widened.
+    #[must_use]
     pub fn parameters(&self) -> (Vec<u64>, Vec<u64>) {
         if self.a64.is_empty() {
             (
-                self.a32.iter().map(|&x| x as u64).collect(),
-                self.b32.iter().map(|&x| x as u64).collect(),
+                self.a32.iter().map(|&x| u64::from(x)).collect(),
+                self.b32.iter().map(|&x| u64::from(x)).collect(),
             )
         } else {
             (self.a64.clone(), self.b64.clone())
@@ -200,7 +202,7 @@ impl MinHasher {
                     out.push(if self.cfg.precision == 64 {
                         xxh64(buf.as_bytes(), 0)
                     } else {
-                        xxh32(buf.as_bytes(), 0) as u64
+                        u64::from(xxh32(buf.as_bytes(), 0))
                     });
                 }
             }
@@ -219,9 +221,19 @@ impl MinHasher {
         if shingles.is_empty() {
             return false;
         }
-        if !self.a64.is_empty() {
+        if self.a64.is_empty() {
+            BUF32.with_borrow_mut(|(hs, tmp)| {
+                hashes32(shingles, hs);
+                tmp.clear();
+                tmp.resize(sig.len(), 0);
+                super::kernel::sketch32(hs, &self.a32, &self.b32, tmp);
+                for (s, &t) in sig.iter_mut().zip(tmp.iter()) {
+                    *s = u64::from(t);
+                }
+            });
+        } else {
             let mask = if self.cfg.precision == 32 {
-                u32::MAX as u64
+                u64::from(u32::MAX)
             } else {
                 u64::MAX
             };
@@ -234,16 +246,6 @@ impl MinHasher {
                     .min()
                     .unwrap_or(u64::MAX);
             }
-        } else {
-            BUF32.with_borrow_mut(|(hs, tmp)| {
-                hashes32(shingles, hs);
-                tmp.clear();
-                tmp.resize(sig.len(), 0);
-                super::kernel::sketch32(hs, &self.a32, &self.b32, tmp);
-                for (s, &t) in sig.iter_mut().zip(tmp.iter()) {
-                    *s = t as u64;
-                }
-            });
         }
         true
     }
@@ -264,7 +266,7 @@ impl MinHasher {
             let mut wide = vec![0u64; sig.len()];
             self.sign_shingles(&scratch.shingles, &mut wide);
             for (s, w) in sig.iter_mut().zip(wide) {
-                *s = w as u32;
+                *s = low32(w);
             }
             return true;
         }
@@ -279,8 +281,8 @@ impl MinHasher {
 fn hashes32(shingles: &[u64], out: &mut Vec<u32>) {
     out.clear();
     out.extend(shingles.iter().map(|&h| {
-        let r = (h ^ 0x243F_6A88_85A3_08D3) as u128 * 0x9E37_79B9_7F4A_7C15u128;
-        ((r as u64 ^ (r >> 64) as u64) >> 16) as u32
+        let r = u128::from(h ^ 0x243F_6A88_85A3_08D3) * 0x9E37_79B9_7F4A_7C15u128;
+        low32((low64(r) ^ low64(r >> 64)) >> 16)
     }));
 }
 
@@ -317,14 +319,14 @@ mod tests {
         assert_eq!(
             sig[..8],
             [
-                85330943174081874,
-                663359892825767826,
-                302227827184868053,
-                34440879854629237,
-                58618517753054747,
-                117899488208280896,
-                90937651562094116,
-                38134188909626994
+                85_330_943_174_081_874,
+                663_359_892_825_767_826,
+                302_227_827_184_868_053,
+                34_440_879_854_629_237,
+                58_618_517_753_054_747,
+                117_899_488_208_280_896,
+                90_937_651_562_094_116,
+                38_134_188_909_626_994
             ]
         );
         assert!(!m.sign("only four words here", &mut sc, &mut sig));

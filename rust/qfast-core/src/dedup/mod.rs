@@ -1,4 +1,4 @@
-//! Deduplication: datatrove's text normalization, MinHash signatures (datatrove-exact or fast),
+//! Deduplication: datatrove's text normalization, `MinHash` signatures (datatrove-exact or fast),
 //! LSH clustering with a deterministic keeper, and exact document hashes.
 
 mod cluster;

@@ -1,4 +1,4 @@
-//! numpy's legacy `RandomState(seed)` as far as datatrove's MinHash parameters need it: MT19937
+//! numpy's legacy `RandomState(seed)` as far as datatrove's `MinHash` parameters need it: MT19937
 //! seeded with `init_genrand`, 64-bit draws as two 32-bit outputs (high word first), and
 //! `randint(low, high, dtype=uint64)`'s masked rejection sampling.
 
@@ -11,10 +11,9 @@ impl Mt19937 {
     pub(crate) fn new(seed: u32) -> Self {
         let mut mt = [0u32; 624];
         mt[0] = seed;
-        for i in 1..624 {
-            mt[i] = 1_812_433_253u32
-                .wrapping_mul(mt[i - 1] ^ (mt[i - 1] >> 30))
-                .wrapping_add(i as u32);
+        for i in 1..624u32 {
+            let p = mt[i as usize - 1];
+            mt[i as usize] = 1_812_433_253u32.wrapping_mul(p ^ (p >> 30)).wrapping_add(i);
         }
         Mt19937 { mt, idx: 624 }
     }
@@ -37,8 +36,8 @@ impl Mt19937 {
     }
 
     fn next64(&mut self) -> u64 {
-        let hi = self.next32() as u64;
-        (hi << 32) | self.next32() as u64
+        let hi = u64::from(self.next32());
+        (hi << 32) | u64::from(self.next32())
     }
 
     /// `randint(low, high, size=n, dtype=uint64)` (`low < high`).
@@ -51,10 +50,10 @@ impl Mt19937 {
         };
         (0..n)
             .map(|_| loop {
-                let v = if rng > u32::MAX as u64 {
+                let v = if rng > u64::from(u32::MAX) {
                     self.next64() & mask
                 } else {
-                    self.next32() as u64 & mask
+                    u64::from(self.next32()) & mask
                 };
                 if v <= rng {
                     break low + v;
@@ -68,7 +67,7 @@ impl Mt19937 {
 mod tests {
     use super::*;
 
-    /// datatrove's MinHash parameters for seed 1 (reference spec section 3.1).
+    /// datatrove's `MinHash` parameters for seed 1 (reference spec section 3.1).
     #[test]
     fn datatrove_parameters_seed_1() {
         const P: u64 = (1 << 61) - 1;
@@ -77,14 +76,18 @@ mod tests {
         let b = g.randint(0, P, 112);
         assert_eq!(
             a[..3],
-            [775169054918279404, 1758426461858698313, 2109959069025162]
+            [
+                775_169_054_918_279_404,
+                1_758_426_461_858_698_313,
+                2_109_959_069_025_162
+            ]
         );
         assert_eq!(
             b[..3],
             [
-                1062448801025099917,
-                1324811268927594100,
-                1217488311597731462
+                1_062_448_801_025_099_917,
+                1_324_811_268_927_594_100,
+                1_217_488_311_597_731_462
             ]
         );
     }

@@ -4,6 +4,7 @@
 
 use xxhash_rust::xxh3::xxh3_64;
 
+use crate::narrow::{id32, low64};
 use crate::pytext::{is_space, split_py};
 
 const GK: u64 = 0x9E37_79B9_7F4A_7C15;
@@ -48,8 +49,8 @@ fn hash_word(b: &[u8]) -> u64 {
 fn ascii_lower8(x: u64) -> u64 {
     const H: u64 = 0x8080_8080_8080_8080;
     const O: u64 = 0x0101_0101_0101_0101;
-    let ge_a = x.wrapping_add(O * (0x80 - b'A' as u64));
-    let gt_z = x.wrapping_add(O * (0x7F - b'Z' as u64));
+    let ge_a = x.wrapping_add(O * (0x80 - u64::from(b'A')));
+    let gt_z = x.wrapping_add(O * (0x7F - u64::from(b'Z')));
     let upper = ge_a & !gt_z & H;
     x | (upper >> 2)
 }
@@ -69,7 +70,7 @@ fn load8(b: &[u8], i: usize) -> u64 {
 /// The low `k` bytes of `x` (0 <= k <= 8).
 #[inline(always)]
 fn low_bytes(x: u64, k: usize) -> u64 {
-    x & (((1u128 << (8 * k)) - 1) as u64)
+    x & low64((1u128 << (8 * k)) - 1)
 }
 
 /// Bytes `[at, at + len)` of `b` (len <= 16) as two zero-padded little-endian words.
@@ -94,7 +95,10 @@ const H8: u64 = 0x8080_8080_8080_8080;
 #[cfg(target_arch = "x86_64")]
 #[inline(always)]
 fn ws_mask64(block: &[u8; 64]) -> u64 {
-    use core::arch::x86_64::*;
+    use core::arch::x86_64::{
+        _mm_and_si128, _mm_cmpgt_epi8, _mm_cmplt_epi8, _mm_movemask_epi8, _mm_or_si128,
+        _mm_set1_epi8, _mm_set_epi64x,
+    };
     let mut m = 0u64;
     for (k, c) in block.chunks_exact(16).enumerate() {
         let (lo, hi) = (load8(c, 0), load8(c, 8));
@@ -113,7 +117,7 @@ fn ws_mask64(block: &[u8; 64]) -> u64 {
             );
             _mm_movemask_epi8(_mm_or_si128(r1, r2))
         };
-        m |= (bits as u32 as u64) << (16 * k);
+        m |= u64::from(bits as u32) << (16 * k);
     }
     m
 }
@@ -194,7 +198,7 @@ fn push_lower_word_slow(word: &str, out: &mut Vec<u64>) {
             }
             out.push(hash_word(buf.as_bytes()));
         }
-    })
+    });
 }
 
 /// Word hashes of `text.split()`, lowercased when asked, appended to `out`.
@@ -213,13 +217,12 @@ fn word_hashes(text: &str, lowercase: bool, out: &mut Vec<u64>) {
     let mut base = 0usize;
     let mut tail = [b' '; 64];
     while base < n {
-        let ws = match b.get(base..base + 64) {
-            Some(block) => ws_mask64(block.try_into().unwrap_or(&[b' '; 64])),
-            None => {
-                // Last partial block, padded with spaces (which close a word ending at `n`).
-                tail[..n - base].copy_from_slice(&b[base..]);
-                ws_mask64(&tail)
-            }
+        let ws = if let Some(block) = b.get(base..base + 64) {
+            ws_mask64(block.try_into().unwrap_or(&[b' '; 64]))
+        } else {
+            // Last partial block, padded with spaces (which close a word ending at `n`).
+            tail[..n - base].copy_from_slice(&b[base..]);
+            ws_mask64(&tail)
         };
         let mut trans = ws ^ ((ws << 1) | carry);
         while trans != 0 {
@@ -241,13 +244,13 @@ fn word_hashes(text: &str, lowercase: bool, out: &mut Vec<u64>) {
 }
 
 /// Word n-gram hashes of `text.lower().split()` (or `text.split()`). Lowercasing word by word
-/// equals lowercasing the whole text except for Python's Final_Sigma rule, which looks at the
+/// equals lowercasing the whole text except for Python's `Final_Sigma` rule, which looks at the
 /// neighbouring chars: a text with Σ is lowercased as a whole.
 pub(super) fn word_gram_hashes(text: &str, lowercase: bool, n: usize, out: &mut Vec<u64>) {
     WORDS.with_borrow_mut(|words| {
         words.clear();
         word_gram_hashes_into(text, lowercase, n, words, out);
-    })
+    });
 }
 
 thread_local! {
@@ -279,10 +282,11 @@ fn word_gram_hashes_into(
     // already well mixed, so the XOR of distinct rotations identifies the gram as well as a
     // chained hash would (R is odd: the first 64 rotations are distinct). The kernel input is
     // mixed from it later (`hashes32`).
-    let r_last = (ROLL_R * (n as u32 - 1)) % 64;
-    let mut h = words[..n].iter().enumerate().fold(0u64, |h, (k, &w)| {
-        h ^ w.rotate_left((ROLL_R * k as u32) % 64)
-    });
+    let n32 = id32(n); // n <= ROLL_MAX
+    let r_last = (ROLL_R * (n32 - 1)) % 64;
+    let mut h = (0..n32)
+        .zip(&words[..n])
+        .fold(0u64, |h, (k, &w)| h ^ w.rotate_left((ROLL_R * k) % 64));
     out.reserve(words.len() + 1 - n);
     out.push(h);
     for (&old, &new) in words.iter().zip(&words[n..]) {

@@ -1,4 +1,4 @@
-//! datatrove's `simplify_text(text, TextNormConfig)` (`utils/text.py`), the normalization MinHash
+//! datatrove's `simplify_text(text, TextNormConfig)` (`utils/text.py`), the normalization `MinHash`
 //! and the other dedup methods hash. Steps, in datatrove's order: `str.lower()`, decimal numbers
 //! (`\p{Nd}+([.,،٫⎖⎗⎘]\p{Nd}+)?`) to `"0"`, optional weekday / month names, PUNCTUATION to
 //! spaces, `re.sub(r"\s+", " ", text.strip())`, NFD without `Mn` marks (no recomposition), strip.
@@ -13,6 +13,10 @@ use crate::unicode_tables::{MN, ND_NEWER};
 
 /// datatrove `TextNormConfig`, same names and defaults.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[allow(
+    clippy::struct_excessive_bools,
+    reason = "mirrors datatrove's option flags one for one"
+)]
 pub struct TextNorm {
     pub lowercase: bool,
     pub norm_whitespace: bool,
@@ -37,7 +41,7 @@ impl Default for TextNorm {
     }
 }
 
-/// `regex`'s `\p{Nd}`: CPython's decimal digits plus those `regex`'s newer Unicode added.
+/// `regex`'s `\p{Nd}`: `CPython`'s decimal digits plus those `regex`'s newer Unicode added.
 #[inline]
 fn is_nd(c: char) -> bool {
     is_decimal(c) || (!c.is_ascii() && in_ranges(ND_NEWER, c as u32))

@@ -7,6 +7,7 @@ use ahash::AHashMap as HashMap;
 
 use super::reader::{bad, Reader};
 use crate::error::Result;
+use crate::narrow::{id32, low32, usize64};
 
 pub(super) const EOS: &[u8] = b"</s>";
 const BOW: u8 = b'<';
@@ -18,7 +19,7 @@ const LABEL_PREFIX: &[u8] = b"__label__";
 pub(super) fn fnv(bytes: &[u8]) -> u32 {
     let mut h: u32 = 2_166_136_261;
     for &b in bytes {
-        h ^= b as i8 as i32 as u32;
+        h ^= i32::from(b as i8) as u32;
         h = h.wrapping_mul(16_777_619);
     }
     h
@@ -56,7 +57,11 @@ impl Dictionary {
         let nlabels = r.i32("dictionary nlabels")?;
         let _ntokens = r.i64("dictionary ntokens")?;
         let prune_size = r.i64("dictionary pruneidx_size")?;
-        if size < 0 || nwords < 0 || nlabels < 0 || nwords as i64 + nlabels as i64 != size as i64 {
+        if size < 0
+            || nwords < 0
+            || nlabels < 0
+            || i64::from(nwords) + i64::from(nlabels) != i64::from(size)
+        {
             return Err(bad(format!(
                 "dictionary: size {size}, nwords {nwords}, nlabels {nlabels} are inconsistent"
             )));
@@ -80,13 +85,13 @@ impl Dictionary {
             let kind = r.u8("dictionary entry type")?;
             match (kind, i < nwords) {
                 (0, true) => {
-                    ids.insert(w.clone(), i as u32);
+                    ids.insert(w.clone(), id32(i)); // i < size, an i32
                     words.push(w);
                 }
                 (1, false) => {
                     let name = String::from_utf8(w.clone())
                         .map_err(|_| bad(format!("dictionary: label {i} is not valid UTF-8")))?;
-                    label_ids.insert(w, (i - nwords) as u32);
+                    label_ids.insert(w, id32(i - nwords));
                     labels.push(name);
                     label_counts.push(count);
                 }
@@ -149,7 +154,7 @@ impl Dictionary {
         let mut subwords = Vec::with_capacity(nwords);
         let mut buf = Vec::new();
         for (i, w) in words.iter().enumerate() {
-            let mut sw = vec![i as u32];
+            let mut sw = vec![id32(i)]; // i < nwords, an i32
             if w.as_slice() != EOS {
                 buf.clear();
                 buf.push(BOW);
@@ -166,7 +171,7 @@ impl Dictionary {
     /// The largest row id preprocessing can produce, plus one.
     pub(super) fn rows_needed(&self) -> usize {
         match &self.prune {
-            None => self.nwords + self.params.bucket as usize,
+            None => self.nwords + usize64(self.params.bucket),
             Some(m) => {
                 self.nwords
                     + m.values()
@@ -190,7 +195,8 @@ impl Dictionary {
                 None => return,
             },
         };
-        out.push((self.nwords + id as usize) as u32);
+        // nwords and id are both non-negative i32s, so the row is below 2^32.
+        out.push(id32(self.nwords + id as usize));
     }
 
     /// Character n-grams (`minn..=maxn` code points, UTF-8 continuation bytes kept together)
@@ -215,8 +221,8 @@ impl Dictionary {
                     j += 1;
                 }
                 if n >= minn && !(n == 1 && (i == 0 || j == len)) {
-                    let h = fnv(&word[i..j]) as u64 % bucket;
-                    self.push_hash(out, h as i32);
+                    let h = u64::from(fnv(&word[i..j])) % bucket;
+                    self.push_hash(out, low32(h) as i32); // h < bucket, an i32
                 }
                 n += 1;
             }
@@ -261,10 +267,12 @@ impl Dictionary {
         if n > 1 && self.params.bucket > 0 {
             for i in 0..hashes.len() {
                 // fastText widens the i32 hash with sign extension.
-                let mut h = hashes[i] as i64 as u64;
+                let mut h = i64::from(hashes[i]) as u64;
                 for &hj in hashes.iter().skip(i + 1).take(n - 1) {
-                    h = h.wrapping_mul(116_049_371).wrapping_add(hj as i64 as u64);
-                    self.push_hash(rows, (h % self.params.bucket) as i32);
+                    h = h
+                        .wrapping_mul(116_049_371)
+                        .wrapping_add(i64::from(hj) as u64);
+                    self.push_hash(rows, low32(h % self.params.bucket) as i32);
                 }
             }
         }

@@ -121,7 +121,7 @@ impl Matrix {
         let n = r.i64(what)?;
         let (rows, dim) = (r.size(m, what)?, r.size(n, what)?);
         let codesize = r.i32(what)?;
-        let codesize = r.size(codesize as i64, what)?;
+        let codesize = r.size(i64::from(codesize), what)?;
         let codes = r.take(codesize, what)?.to_vec();
         let pq = ProductQuantizer::load(r, dim, what)?;
         if rows.checked_mul(pq.nsubq) != Some(codesize) {

@@ -8,6 +8,7 @@ use super::dict::{Dictionary, Params};
 use super::matrix::Matrix;
 use super::reader::{bad, Reader};
 use crate::error::Result;
+use crate::narrow::{f64_to_f32, id32};
 
 const MAGIC: i32 = 793_712_314;
 const SIGMOID_TABLE_SIZE: usize = 512;
@@ -48,7 +49,7 @@ pub struct FastTextModel {
 /// fastText's `std_log`: `log(x + 1e-5)` in double, stored as `f32`.
 #[inline]
 fn std_log(x: f32) -> f32 {
-    (x as f64 + 1e-5).ln() as f32
+    f64_to_f32((f64::from(x) + 1e-5).ln())
 }
 
 /// Per-thread buffers: input rows, word hashes, hidden vector, output scores.
@@ -174,11 +175,15 @@ impl FastTextModel {
         } else {
             Vec::new()
         };
+        #[allow(
+            clippy::cast_possible_truncation,
+            reason = "double math stored as float, as fastText does"
+        )]
         let sigmoid = (0..=SIGMOID_TABLE_SIZE)
             .map(|i| {
                 let x =
                     (i * 2 * MAX_SIGMOID as usize) as f32 / SIGMOID_TABLE_SIZE as f32 - MAX_SIGMOID;
-                (1.0 / (1.0 + ((-x).exp()) as f64)) as f32
+                (1.0 / (1.0 + f64::from((-x).exp()))) as f32
             })
             .collect();
         Ok(FastTextModel {
@@ -219,19 +224,26 @@ impl FastTextModel {
         self.dict.line_rows(text, rows, hashes);
     }
 
+    #[must_use]
     pub fn labels(&self) -> &[String] {
         &self.dict.labels
     }
 
+    #[must_use]
     pub fn loss(&self) -> Loss {
         self.loss
     }
 
+    #[must_use]
     pub fn dim(&self) -> usize {
         self.dim
     }
 
     /// fastText's `Loss::sigmoid` (a 512-entry table, as the C++ predicts with it).
+    #[allow(
+        clippy::cast_possible_truncation,
+        reason = "x is within +-MAX_SIGMOID, so the index is within the table"
+    )]
     fn table_sigmoid(&self, x: f32) -> f32 {
         if x < -MAX_SIGMOID {
             0.0
@@ -246,6 +258,7 @@ impl FastTextModel {
     /// Top `k` predictions (all labels when `k` is `None`) with probability `>= threshold`,
     /// best first, for one line of text (newlines count as spaces). Empty when the line has
     /// no features (no known word, no n-gram row).
+    #[must_use]
     pub fn predict(&self, text: &str, k: Option<usize>, threshold: f32) -> Vec<Prediction> {
         let nlabels = self.dict.labels.len();
         let k = k.unwrap_or(nlabels).min(nlabels);
@@ -268,41 +281,38 @@ impl FastTextModel {
             for &row in rows.iter() {
                 self.input.add_row(hidden, row as usize);
             }
-            let inv = (1.0f64 / rows.len() as f64) as f32;
+            let inv = f64_to_f32(1.0f64 / rows.len() as f64);
             for h in hidden.iter_mut() {
                 *h *= inv;
             }
             // (log-probability, label) pairs, kept as fastText's bounded min-heap would.
             let mut heap: Vec<(f32, u32)> = Vec::with_capacity(k + 1);
-            match self.loss {
-                Loss::HierarchicalSoftmax => {
-                    let root = 2 * nlabels - 2;
-                    self.dfs(k, std_log(threshold), root, 0.0, &mut heap, hidden);
+            if self.loss == Loss::HierarchicalSoftmax {
+                let root = 2 * nlabels - 2;
+                self.dfs(k, std_log(threshold), root, 0.0, &mut heap, hidden);
+            } else {
+                output.clear();
+                output.extend((0..nlabels).map(|i| self.output.dot_row(hidden, i)));
+                if self.loss == Loss::Softmax {
+                    let max = output.iter().copied().fold(output[0], f32::max);
+                    let mut z = 0.0f32;
+                    for o in output.iter_mut() {
+                        *o = f64_to_f32(f64::from(*o - max).exp());
+                        z += *o;
+                    }
+                    for o in output.iter_mut() {
+                        *o /= z;
+                    }
+                } else {
+                    for o in output.iter_mut() {
+                        *o = self.table_sigmoid(*o);
+                    }
                 }
-                _ => {
-                    output.clear();
-                    output.extend((0..nlabels).map(|i| self.output.dot_row(hidden, i)));
-                    if self.loss == Loss::Softmax {
-                        let max = output.iter().copied().fold(output[0], f32::max);
-                        let mut z = 0.0f32;
-                        for o in output.iter_mut() {
-                            *o = ((*o - max) as f64).exp() as f32;
-                            z += *o;
-                        }
-                        for o in output.iter_mut() {
-                            *o /= z;
-                        }
-                    } else {
-                        for o in output.iter_mut() {
-                            *o = self.table_sigmoid(*o);
-                        }
+                for (i, &p) in output.iter().enumerate() {
+                    if p < threshold {
+                        continue;
                     }
-                    for (i, &p) in output.iter().enumerate() {
-                        if p < threshold {
-                            continue;
-                        }
-                        push_bounded(&mut heap, k, std_log(p), i as u32);
-                    }
+                    push_bounded(&mut heap, k, std_log(p), id32(i)); // a label: an i32 count
                 }
             }
             heap.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
@@ -334,20 +344,13 @@ impl FastTextModel {
         let nlabels = self.dict.labels.len();
         let n = &self.tree[node];
         if n.left == -1 && n.right == -1 {
-            push_bounded(heap, k, score, node as u32);
+            push_bounded(heap, k, score, id32(node)); // < 2 * labels
             return;
         }
         let f = self.output.dot_row(hidden, node - nlabels);
-        let f = (1.0 / (1.0f32 + (-f).exp()) as f64) as f32;
+        let f = f64_to_f32(1.0 / f64::from(1.0f32 + (-f).exp()));
         let (l, r) = (n.left as usize, n.right as usize);
-        self.dfs(
-            k,
-            log_threshold,
-            l,
-            score + std_log((1.0 - f as f64) as f32),
-            heap,
-            hidden,
-        );
+        self.dfs(k, log_threshold, l, score + std_log(1.0 - f), heap, hidden);
         self.dfs(k, log_threshold, r, score + std_log(f), heap, hidden);
     }
 }
@@ -400,20 +403,24 @@ fn build_tree(counts: &[i64]) -> Result<Vec<Node>> {
     let mut node = n;
     for i in n..2 * n - 1 {
         let mut mini = [0usize; 2];
-        for m in mini.iter_mut() {
-            if leaf >= 0 && count[leaf as usize] < count[node] {
-                *m = leaf as usize;
-                leaf -= 1;
-            } else {
-                *m = node;
-                node += 1;
+        for m in &mut mini {
+            match usize::try_from(leaf) {
+                Ok(l) if count[l] < count[node] => {
+                    *m = l;
+                    leaf -= 1;
+                }
+                _ => {
+                    *m = node;
+                    node += 1;
+                }
             }
         }
         if mini.iter().any(|&m| m >= i) {
             return Err(bad("label counts do not form a Huffman tree"));
         }
-        tree[i].left = mini[0] as i32;
-        tree[i].right = mini[1] as i32;
+        let child = |m: usize| i32::try_from(m).map_err(|_| bad("too many labels"));
+        tree[i].left = child(mini[0])?;
+        tree[i].right = child(mini[1])?;
         count[i] = count[mini[0]].saturating_add(count[mini[1]]);
     }
     Ok(tree)

@@ -5,6 +5,7 @@ use super::dict::fnv;
 use super::*;
 
 /// Hyper-parameters of a test model.
+#[derive(Clone, Copy)]
 struct Args {
     loss: i32,
     dim: usize,
@@ -100,7 +101,7 @@ fn weights(r: usize, c: usize) -> f32 {
 fn fnv_sign_extends_bytes() {
     assert_eq!(fnv(b""), 2_166_136_261);
     // 0xC3 is sign-extended to 0xFFFFFFC3 before the xor.
-    let h = (2_166_136_261u32 ^ 0xFFFF_FFC3).wrapping_mul(16_777_619);
+    let h = (0x811C_9DC5u32 ^ 0xFFFF_FFC3).wrapping_mul(16_777_619);
     assert_eq!(fnv(&[0xC3]), h);
 }
 
@@ -131,7 +132,9 @@ fn softmax_prediction_is_the_mean_of_rows_times_output() {
             *h += weights(r, c);
         }
     }
-    hidden.iter_mut().for_each(|h| *h *= (1.0f64 / 3.0) as f32);
+    for h in &mut hidden {
+        *h *= (1.0f64 / 3.0) as f32;
+    }
     let logits: Vec<f32> = (0..3)
         .map(|l| (0..4).map(|c| weights(1000 + l, c) * hidden[c]).sum())
         .collect();

@@ -14,6 +14,7 @@ use ahash::AHashMap;
 use super::dict::EOS;
 use super::model::{FastTextModel, Loss};
 use crate::error::{Error, Result};
+use crate::narrow::{f64_to_f32, floor_usize, id32, usize64};
 use crate::pcg64::Pcg64;
 
 const MAGIC: i32 = 793_712_314;
@@ -104,7 +105,16 @@ fn write_bin(
     input: &[f32],
     input_rows: usize,
     output: &[f32],
-) -> Vec<u8> {
+) -> Result<Vec<u8>> {
+    // fastText's header fields are i32: say which value does not fit rather than wrap it.
+    let field = |name: &str, v: u64| {
+        i32::try_from(v).map_err(|_| {
+            Error::Config(format!(
+                "{name} = {v} does not fit a fastText model (at most {})",
+                i32::MAX
+            ))
+        })
+    };
     let mut b = Vec::with_capacity(64 + 4 * (input.len() + output.len()));
     let i32le = |b: &mut Vec<u8>, v: i32| b.extend_from_slice(&v.to_le_bytes());
     i32le(&mut b, MAGIC);
@@ -116,25 +126,26 @@ fn write_bin(
         Loss::OneVsAll => 4,
     };
     for v in [
-        args.dim as i32,
+        field("dim", args.dim as u64)?,
         5, // ws
-        args.epoch as i32,
-        args.min_count as i32,
+        field("epoch", args.epoch as u64)?,
+        field("min_count", args.min_count)?,
         5, // neg
-        args.word_ngrams as i32,
+        field("word_ngrams", args.word_ngrams as u64)?,
         loss,
         3, // model: supervised
-        args.bucket as i32,
-        args.minn as i32,
-        args.maxn as i32,
+        field("bucket", args.bucket)?,
+        field("minn", args.minn as u64)?,
+        field("maxn", args.maxn as u64)?,
         100, // lrUpdateRate
     ] {
         i32le(&mut b, v);
     }
     b.extend_from_slice(&1e-4f64.to_le_bytes()); // t
-    i32le(&mut b, (words.len() + labels.len()) as i32);
-    i32le(&mut b, words.len() as i32);
-    i32le(&mut b, labels.len() as i32);
+    let size = field("words + labels", (words.len() + labels.len()) as u64)?;
+    i32le(&mut b, size);
+    i32le(&mut b, field("words", words.len() as u64)?);
+    i32le(&mut b, field("labels", labels.len() as u64)?);
     b.extend_from_slice(&ntokens.to_le_bytes());
     b.extend_from_slice(&(-1i64).to_le_bytes()); // pruneidx_size: not pruned
     for (kind, entries) in [(0u8, words), (1u8, labels)] {
@@ -157,7 +168,7 @@ fn write_bin(
     for v in output {
         b.extend_from_slice(&v.to_le_bytes());
     }
-    b
+    Ok(b)
 }
 
 /// Trains on `(text, labels)` examples (label names as given, e.g. `__label__good`); returns
@@ -228,13 +239,13 @@ pub fn train_supervised(examples: &[(&str, Vec<String>)], args: &TrainArgs) -> R
     let label_id: AHashMap<&str, u32> = labels
         .iter()
         .enumerate()
-        .map(|(i, l)| (l.0, i as u32))
+        .map(|(i, l)| (l.0, id32(i))) // labels of one corpus, < 2^31 (checked by write_bin)
         .collect();
     let words_out: Vec<(&[u8], i64)> = words.iter().map(|w| (w.0, w.1)).collect();
     let labels_out: Vec<(&[u8], i64)> = labels.iter().map(|l| (l.0.as_bytes(), l.1)).collect();
 
     // Features through the prediction code itself: a model with zero matrices of the final shape.
-    let rows = words.len() + args.bucket as usize;
+    let rows = words.len() + usize64(args.bucket);
     let (dim, nl) = (args.dim, labels.len());
     let shell = write_bin(
         args,
@@ -244,7 +255,7 @@ pub fn train_supervised(examples: &[(&str, Vec<String>)], args: &TrainArgs) -> R
         &vec![0.0; rows * dim],
         rows,
         &vec![0.0; nl * dim],
-    );
+    )?;
     let shell = FastTextModel::from_bytes(&shell)?;
     let mut feats: Vec<(Vec<u32>, Vec<u32>, usize)> = Vec::with_capacity(used);
     let (mut r, mut h) = (Vec::new(), Vec::new());
@@ -264,7 +275,7 @@ pub fn train_supervised(examples: &[(&str, Vec<String>)], args: &TrainArgs) -> R
         feats.push((r.clone(), ids, toks));
     }
 
-    let mut rng = Pcg64::new(args.seed as u128);
+    let mut rng = Pcg64::new(u128::from(args.seed));
     let bound = 1.0 / dim as f32;
     // fastText 0.9.2 fills the input matrix in ten blocks, one per training thread, so with
     // t < 10 threads only the first t tenths get uniform(-1/dim, 1/dim) values and the rest
@@ -279,7 +290,7 @@ pub fn train_supervised(examples: &[(&str, Vec<String>)], args: &TrainArgs) -> R
     let input = Shared::new(rows, dim, || {
         k += 1;
         if k <= filled {
-            ((rng.uniform() * 2.0 - 1.0) as f32) * bound
+            f64_to_f32(rng.uniform() * 2.0 - 1.0) * bound
         } else {
             0.0
         }
@@ -289,7 +300,7 @@ pub fn train_supervised(examples: &[(&str, Vec<String>)], args: &TrainArgs) -> R
     let done = AtomicU64::new(0);
     let threads = args.threads.max(1);
     let work = |t: usize| {
-        let mut rng = Pcg64::new(args.seed as u128 ^ ((t as u128 + 1) << 64));
+        let mut rng = Pcg64::new(u128::from(args.seed) ^ ((t as u128 + 1) << 64));
         let mut hidden = vec![0f32; dim];
         let mut grad = vec![0f32; dim];
         let mut scores = vec![0f32; nl];
@@ -306,15 +317,17 @@ pub fn train_supervised(examples: &[(&str, Vec<String>)], args: &TrainArgs) -> R
             if rows.is_empty() {
                 continue;
             }
-            hidden.iter_mut().for_each(|x| *x = 0.0);
+            hidden.fill(0.0);
             for &row in rows {
                 for (x, a) in hidden.iter_mut().zip(input.row(row as usize)) {
                     *x += load(a);
                 }
             }
             let inv = 1.0 / rows.len() as f32;
-            hidden.iter_mut().for_each(|x| *x *= inv);
-            grad.iter_mut().for_each(|g| *g = 0.0);
+            for x in &mut *hidden {
+                *x *= inv;
+            }
+            grad.fill(0.0);
             for (c, s) in scores.iter_mut().enumerate() {
                 *s = output
                     .row(c)
@@ -325,27 +338,29 @@ pub fn train_supervised(examples: &[(&str, Vec<String>)], args: &TrainArgs) -> R
             }
             match args.loss {
                 Loss::Softmax => {
-                    let target = labs[(rng.uniform() * labs.len() as f64) as usize % labs.len()];
+                    let target = labs[floor_usize(rng.uniform() * labs.len() as f64) % labs.len()];
                     let max = scores.iter().copied().fold(f32::NEG_INFINITY, f32::max);
                     let mut z = 0f32;
-                    for s in scores.iter_mut() {
+                    for s in &mut scores {
                         *s = (*s - max).exp();
                         z += *s;
                     }
                     for (c, s) in scores.iter().enumerate() {
-                        let alpha = lr * ((c as u32 == target) as u32 as f32 - s / z);
+                        let alpha = lr * (f32::from(u8::from(id32(c) == target)) - s / z);
                         update(&output, c, alpha, &hidden, &mut grad);
                     }
                 }
                 _ => {
                     for (c, s) in scores.iter().enumerate() {
-                        let y = labs.contains(&(c as u32)) as u32 as f32;
+                        let y = f32::from(u8::from(labs.contains(&id32(c))));
                         let alpha = lr * (y - 1.0 / (1.0 + (-s).exp()));
                         update(&output, c, alpha, &hidden, &mut grad);
                     }
                 }
             }
-            grad.iter_mut().for_each(|g| *g *= inv);
+            for g in &mut *grad {
+                *g *= inv;
+            }
             for &row in rows {
                 for (a, g) in input.row(row as usize).iter().zip(&grad) {
                     add(a, *g);
@@ -363,7 +378,7 @@ pub fn train_supervised(examples: &[(&str, Vec<String>)], args: &TrainArgs) -> R
             }
         });
     }
-    Ok(write_bin(
+    write_bin(
         args,
         &words_out,
         &labels_out,
@@ -371,7 +386,7 @@ pub fn train_supervised(examples: &[(&str, Vec<String>)], args: &TrainArgs) -> R
         &input.values(),
         rows,
         &output.values(),
-    ))
+    )
 }
 
 /// `grad += alpha * out[c]; out[c] += alpha * hidden`.

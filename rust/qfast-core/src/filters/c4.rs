@@ -1,4 +1,4 @@
-//! C4QualityFilter (datatrove `c4_filters.py`): line filtering that rewrites the text.
+//! `C4QualityFilter` (datatrove `c4_filters.py`): line filtering that rewrites the text.
 
 use std::borrow::Cow;
 use std::sync::OnceLock;
@@ -28,6 +28,10 @@ pub const POLICY_SUBSTRINGS: [&str; 6] = [
 /// `min_num_sentences == -1` skips sentence counting (and `0 < -1` never drops);
 /// `min_words_per_line` is compared as is (`len(words) < -1` never skips).
 #[derive(Clone, Debug, PartialEq)]
+#[allow(
+    clippy::struct_excessive_bools,
+    reason = "mirrors datatrove's option flags one for one"
+)]
 pub struct Config {
     pub split_paragraph: bool,
     pub remove_citations: bool,
@@ -78,7 +82,7 @@ pub struct LineStats {
     pub kept: u64,
 }
 
-/// Result of running C4QualityFilter on one document.
+/// Result of running `C4QualityFilter` on one document.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct C4Outcome {
     /// `None` = kept; otherwise `lorem_ipsum`, `curly_bracket` or `too_few_sentences`.
@@ -97,6 +101,7 @@ pub struct C4Outcome {
 
 /// `CITATION_REGEX.sub("", line)` with `CITATION_REGEX = r"\[\d*]|\[edit]|\[citation needed]"`
 /// (`\d` = Python `re` Unicode decimal digit). No re-strip afterwards (datatrove quirk).
+#[must_use]
 pub fn remove_citations(line: &str) -> Cow<'_, str> {
     let b = line.as_bytes();
     let Some(first) = b.iter().position(|&c| c == b'[') else {
@@ -191,8 +196,9 @@ fn lower_has(line: &str, re: &Regex, pats: &[&str]) -> bool {
     re.is_match(line.as_bytes())
 }
 
-/// Run the full C4QualityFilter on `text`. `tok` provides `split_into_sentences` (units when
+/// Run the full `C4QualityFilter` on `text`. `tok` provides `split_into_sentences` (units when
 /// `split_paragraph` is false, and per-line sentence counts when it is true).
+#[must_use]
 pub fn apply(text: &str, cfg: &Config, tok: &Tokenizer) -> C4Outcome {
     apply_with_tokens(text, cfg, tok, None)
 }
@@ -201,6 +207,7 @@ pub fn apply(text: &str, cfg: &Config, tok: &Tokenizer) -> C4Outcome {
 /// caller has them already. A line is a whitespace-delimited stretch of the text, and spaCy
 /// splits whitespace-delimited chunks independently, so a stripped line's tokens are the
 /// document's tokens inside it: lines untouched by citation removal are not tokenized again.
+#[must_use]
 pub fn apply_with_tokens(
     text: &str,
     cfg: &Config,
@@ -329,7 +336,7 @@ pub fn apply_with_tokens(
     }
     // num_sentences < min_num_sentences (Python int comparison; num_sentences is small enough
     // that the i128 widening is only for safety).
-    if (out.num_sentences as i128) < cfg.min_num_sentences as i128 {
+    if i128::from(out.num_sentences) < i128::from(cfg.min_num_sentences) {
         out.verdict = Some("too_few_sentences".into());
         return out;
     }

@@ -1,5 +1,5 @@
-//! FineWebQualityFilter (datatrove `fineweb_quality_filter.py`, 0.10.1 semantics: blank lines
-//! removed first, stop chars = TERMINAL_PUNCTUATION, `<` for line_punct, `>` elsewhere).
+//! `FineWebQualityFilter` (datatrove `fineweb_quality_filter.py`, 0.10.1 semantics: blank lines
+//! removed first, stop chars = `TERMINAL_PUNCTUATION`, `<` for `line_punct`, `>` elsewhere).
 
 use super::{find_duplicates, ratio, Reason};
 use crate::chars::is_terminal_punctuation;
@@ -34,14 +34,14 @@ impl Default for Config {
     }
 }
 
-/// Everything FineWebQualityFilter measures on one document.
+/// Everything `FineWebQualityFilter` measures on one document.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Signals {
     /// Lines of `text.split("\n")` with `line.strip() != ""`.
     pub n_lines: u64,
     /// Of those, lines that `endswith(stop_chars)` (not rstripped).
     pub terminal_lines: u64,
-    /// `terminal_lines / n_lines` (NaN when n_lines == 0; the doc is dropped as `empty`).
+    /// `terminal_lines / n_lines` (NaN when `n_lines` == 0; the doc is dropped as `empty`).
     pub line_punct_ratio: f64,
     /// Lines with `len(line) <= short_line_length` (code points, unstripped).
     pub short_lines: u64,
@@ -57,7 +57,7 @@ pub struct Signals {
     pub newlines: u64,
     /// `len(split_into_words(text))`.
     pub n_words: u64,
-    /// `newlines / n_words`. Python raises ZeroDivisionError for n_words == 0 (only reachable if
+    /// `newlines / n_words`. Python raises `ZeroDivisionError` for `n_words` == 0 (only reachable if
     /// the tokenizer yields no token for a text with a non-blank line); qfast gives IEEE `inf`
     /// (drops as `list_ratio`) when there are newlines, NaN (passes) when there are none.
     pub list_ratio: f64,
@@ -75,6 +75,7 @@ fn ends_with_stop(line: &str, stop: Option<&[String]>) -> bool {
 }
 
 /// Measure `text`. `words_count` must be `len(split_into_words(text))`.
+#[must_use]
 pub fn signals(text: &str, words_count: usize, cfg: &Config) -> Signals {
     let stop = cfg.stop_chars.as_deref();
     let (mut terminal, mut short) = (0u64, 0u64);
@@ -113,6 +114,7 @@ pub fn signals(text: &str, words_count: usize, cfg: &Config) -> Signals {
 }
 
 /// First failing check in datatrove's order, or `None` to keep.
+#[must_use]
 pub fn verdict(s: &Signals, cfg: &Config) -> Option<Reason> {
     if s.n_lines == 0 {
         return Some("empty".into());
@@ -134,6 +136,7 @@ pub fn verdict(s: &Signals, cfg: &Config) -> Option<Reason> {
 }
 
 /// `verdict(&signals(text, words_count, cfg), cfg)`.
+#[must_use]
 pub fn filter(text: &str, words_count: usize, cfg: &Config) -> Option<Reason> {
     verdict(&signals(text, words_count, cfg), cfg)
 }
@@ -194,7 +197,7 @@ mod tests {
         let s = signals("a line\nb…\nc.", 3, &cfg);
         assert_eq!(s.terminal_lines, 2);
         let cfg = Config {
-            stop_chars: Some(vec!["".into()]),
+            stop_chars: Some(vec![String::new()]),
             ..Config::default()
         };
         assert_eq!(signals("x\ny", 2, &cfg).terminal_lines, 2);

@@ -1,4 +1,4 @@
-//! GopherQualityFilter (datatrove `gopher_quality_filter.py`).
+//! `GopherQualityFilter` (datatrove `gopher_quality_filter.py`).
 
 use std::sync::OnceLock;
 
@@ -39,17 +39,20 @@ impl Default for Config {
             max_ellipsis_lines_ratio: Some(0.3),
             max_non_alpha_words_ratio: Some(0.8),
             min_stop_words: Some(2.0),
-            stop_words: STOP_WORDS.iter().map(|s| s.to_string()).collect(),
+            stop_words: STOP_WORDS
+                .iter()
+                .map(std::string::ToString::to_string)
+                .collect(),
         }
     }
 }
 
-/// Everything GopherQualityFilter measures on one document.
+/// Everything `GopherQualityFilter` measures on one document.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Signals {
     /// `len(words)` (all tokens, punctuation included).
     pub n_words: u64,
-    /// Tokens with at least one character outside PUNCTUATION_SET.
+    /// Tokens with at least one character outside `PUNCTUATION_SET`.
     pub n_non_symbol_words: u64,
     /// `np.mean([len(w) for w in non_symbol_words])`; NaN when there are none (passes both checks).
     pub avg_word_length: f64,
@@ -57,7 +60,7 @@ pub struct Signals {
     pub hash_count: u64,
     /// `text.count("...") + text.count("…")`.
     pub ellipsis_count: u64,
-    /// `hash_count / n_words` (NaN for 0/0; Python would raise ZeroDivisionError).
+    /// `hash_count / n_words` (NaN for 0/0; Python would raise `ZeroDivisionError`).
     pub hash_ratio: f64,
     /// `ellipsis_count / n_words`.
     pub ellipsis_ratio: f64,
@@ -79,16 +82,16 @@ pub struct Signals {
     pub stop_words: u64,
 }
 
-/// Per ASCII byte: bit 0 = not in PUNCTUATION_SET, bit 1 = `isalpha`; non-ASCII bytes: bit 2.
+/// Per ASCII byte: bit 0 = not in `PUNCTUATION_SET`, bit 1 = `isalpha`; non-ASCII bytes: bit 2.
 fn byte_classes() -> &'static [u8; 256] {
     static T: OnceLock<[u8; 256]> = OnceLock::new();
     T.get_or_init(|| {
         let mut t = [4u8; 256];
-        for (c, slot) in t.iter_mut().enumerate().take(128) {
-            let ch = c as u8 as char;
+        for (c, slot) in (0u8..128).zip(t.iter_mut()) {
+            let ch = char::from(c);
             let mut buf = [0u8; 4];
             let w: &str = ch.encode_utf8(&mut buf);
-            *slot = has_non_punctuation(w) as u8 | ((crate::pytext::is_alpha(ch) as u8) << 1);
+            *slot = u8::from(has_non_punctuation(w)) | (u8::from(crate::pytext::is_alpha(ch)) << 1);
         }
         t
     })
@@ -133,7 +136,7 @@ fn word_stats(words: &[&str], cfg: &Config, s: &mut Signals) {
                 n_nsw += 1;
                 nsw_len += b.len() as u64;
             }
-            alpha_words += (acc >> 1) as u64 & 1;
+            alpha_words += u64::from(acc >> 1) & 1;
         } else {
             if has_non_punctuation(w) {
                 n_nsw += 1;
@@ -165,7 +168,7 @@ fn word_stats(words: &[&str], cfg: &Config, s: &mut Signals) {
     s.stop_words = if big.is_some() {
         seen_big.len() as u64
     } else {
-        seen.count_ones() as u64
+        u64::from(seen.count_ones())
     };
 }
 
@@ -178,13 +181,17 @@ fn load8(b: &[u8], i: usize) -> u64 {
 /// High bit of each byte of `v` that equals `x`.
 #[inline]
 fn eq_bytes(v: u64, x: u8) -> u64 {
-    let y = v ^ (LO * x as u64);
+    let y = v ^ (LO * u64::from(x));
     y.wrapping_sub(LO) & !y & (LO << 7)
 }
 
 /// `text.count("#")` and `text.count("...") + text.count("…")`.
 fn symbol_counts(text: &str, s: &mut Signals) {
     let b = text.as_bytes();
+    #[allow(
+        clippy::naive_bytecount,
+        reason = "the compiler vectorises it; not worth a dependency"
+    )]
     let hash = b.iter().filter(|&&c| c == b'#').count() as u64;
     // Non-overlapping "...": a maximal run of r dots holds r / 3 of them. "…" = E2 80 A6.
     let (mut dots, mut ell) = (0u64, 0u64);
@@ -283,6 +290,7 @@ fn line_stats(text: &str, s: &mut Signals) {
 }
 
 /// Measure `text`. `words` must be `split_into_words(text)` (shared tokenization).
+#[must_use]
 pub fn signals(text: &str, words: &[&str], cfg: &Config) -> Signals {
     let mut s = Signals::default();
     word_stats(words, cfg, &mut s);
@@ -368,8 +376,9 @@ fn check_alpha_stop(s: &Signals, cfg: &Config) -> Option<Reason> {
 
 /// First failing check in datatrove's order, or `None` to keep.
 ///
-/// Where Python would raise ZeroDivisionError (n_words == 0 with `min_doc_words` disabled; the
+/// Where Python would raise `ZeroDivisionError` (`n_words` == 0 with `min_doc_words` disabled; the
 /// empty text's zero lines), the ratio is NaN and the check passes (module docs of `filters`).
+#[must_use]
 pub fn verdict(s: &Signals, cfg: &Config) -> Option<Reason> {
     check_words(s, cfg)
         .or_else(|| check_symbols(s, cfg))
@@ -379,6 +388,7 @@ pub fn verdict(s: &Signals, cfg: &Config) -> Option<Reason> {
 
 /// `verdict(&signals(text, words, cfg), cfg)`, measuring each stage only when the earlier checks
 /// pass.
+#[must_use]
 pub fn filter(text: &str, words: &[&str], cfg: &Config) -> Option<Reason> {
     let mut s = Signals::default();
     word_stats(words, cfg, &mut s);
@@ -516,9 +526,9 @@ mod tests {
             for line in splitlines(&t) {
                 n += 1;
                 let l = lstrip(line);
-                bl += (l.starts_with('•') || l.starts_with('-')) as u64;
+                bl += u64::from(l.starts_with('•') || l.starts_with('-'));
                 let r = rstrip(line);
-                el += (r.ends_with("...") || r.ends_with('…')) as u64;
+                el += u64::from(r.ends_with("...") || r.ends_with('…'));
             }
             assert_eq!(
                 (s.n_lines, s.bullet_lines, s.end_ellipsis_lines),

@@ -19,6 +19,7 @@
 
 use std::cell::RefCell;
 
+use crate::narrow::{doc32, id32, low64, usize64};
 use crate::pytext::len_cp;
 
 const NONE: u32 = u32::MAX;
@@ -68,7 +69,7 @@ impl Table {
             let (t, v) = self.slots[pos];
             if v == 0 {
                 self.slots[pos] = (tag, new + 1);
-                self.touched.push(pos as u32);
+                self.touched.push(id32(pos)); // a slot of a per-document table
                 return None;
             }
             if t == tag && eq(v - 1) {
@@ -101,7 +102,7 @@ impl Table {
                 pos = (pos + 1) & self.mask;
             }
             self.slots[pos] = (t, v);
-            self.touched.push(pos as u32);
+            self.touched.push(id32(pos)); // a slot of a per-document table
         }
     }
 }
@@ -257,35 +258,34 @@ impl<'s, 'w> Fast<'s, 'w> {
                 let hi = u32::from_le_bytes(b[len - 4..].try_into().unwrap());
                 buf[o..o + 4].copy_from_slice(&lo.to_le_bytes());
                 buf[o + len - 4..o + len].copy_from_slice(&hi.to_le_bytes());
-                lo as u64 | (hi as u64) << 32
+                u64::from(lo) | u64::from(hi) << 32
             } else {
                 let mut v = 0u64;
                 for (k, &x) in b.iter().enumerate() {
                     buf[o + k] = x;
-                    v = (v << 8) | x as u64;
+                    v = (v << 8) | u64::from(x);
                 }
                 v
             };
             let h = mix((v ^ (len as u64).wrapping_mul(K)).wrapping_mul(K));
-            let new = s.wloc.len() as u32;
+            let new = id32(s.wloc.len()); // distinct words of one document
             let (wloc, buf) = (&s.wloc[..], &s.buf[..]);
-            let id = match s.intern.find_or_insert((h >> 32) as u32, new, |v| {
+            let id = if let Some(id) = s.intern.find_or_insert((h >> 32) as u32, new, |v| {
                 let (fo, fl) = wloc[v as usize];
                 fl == len && eq_bytes(buf, fo, o, len)
             }) {
-                Some(id) => id,
-                None => {
-                    s.wloc.push((o, len));
-                    s.first.push(p as u32);
-                    s.count.push(0);
-                    s.wcp.push(len_cp(w) as u32);
-                    any_space |= b.contains(&b' ');
-                    new
-                }
+                id
+            } else {
+                s.wloc.push((o, len));
+                s.first.push(doc32(p));
+                s.count.push(0);
+                s.wcp.push(doc32(len_cp(w)));
+                any_space |= b.contains(&b' ');
+                new
             };
             s.ids.push(id);
             s.count[id as usize] += 1;
-            c += s.wcp[id as usize] as u64;
+            c += u64::from(s.wcp[id as usize]);
             o += len;
         }
         s.buf[o..o + 72].fill(0);
@@ -325,7 +325,7 @@ impl<'s, 'w> Fast<'s, 'w> {
             }
         }
         let p = best.0 as usize;
-        (s.cp[p + n] - s.cp[p] + (n as u64 - 1)) * best.1 as u64
+        (s.cp[p + n] - s.cp[p] + (n as u64 - 1)) * u64::from(best.1)
     }
 
     /// An upper bound of `top_n_gram_chars(n)` (requires `ids_exact_for_spaced()`): a gram's
@@ -344,7 +344,7 @@ impl<'s, 'w> Fast<'s, 'w> {
         s.bound
             .iter()
             .zip(s.cp.iter().zip(&s.cp[n..]))
-            .map(|(&c, (&a, &b))| (b - a + extra) * c as u64)
+            .map(|(&c, (&a, &b))| (b - a + extra) * u64::from(c))
             .max()
             .unwrap_or(0)
     }
@@ -363,7 +363,7 @@ impl<'s, 'w> Fast<'s, 'w> {
         let npos = nw + 1 - n;
         let maxb = s.bound.iter().copied().max().unwrap_or(0);
         let value =
-            |first: usize, c: u32| (s.cp[first + n] - s.cp[first] + n as u64 - 1) * c as u64;
+            |first: usize, c: u32| (s.cp[first + n] - s.cp[first] + n as u64 - 1) * u64::from(c);
         if maxb < 2 {
             return value(0, 1);
         }
@@ -379,22 +379,21 @@ impl<'s, 'w> Fast<'s, 'w> {
                 }
                 let mut key = 0u128;
                 for &id in &s.ids[i..i + n] {
-                    key = (key << 32) | id as u128;
+                    key = (key << 32) | u128::from(id);
                 }
-                let h = mix((key as u64) ^ ((key >> 64) as u64).rotate_left(17));
-                let new = s.ccount.len() as u32;
+                let h = mix(low64(key) ^ low64(key >> 64).rotate_left(17));
+                let new = id32(s.ccount.len()); // distinct n-grams of one document
                 let ckey = &s.ckey128;
-                let c = match s
+                let c = if let Some(c) = s
                     .table
                     .find_or_insert((h >> 32) as u32, new, |v| ckey[v as usize] == key)
                 {
-                    Some(c) => c,
-                    None => {
-                        s.ccount.push(0);
-                        s.cfirst.push(i as u32);
-                        s.ckey128.push(key);
-                        new
-                    }
+                    c
+                } else {
+                    s.ccount.push(0);
+                    s.cfirst.push(doc32(i));
+                    s.ckey128.push(key);
+                    new
                 };
                 s.ccount[c as usize] += 1;
             }
@@ -406,7 +405,7 @@ impl<'s, 'w> Fast<'s, 'w> {
             }
             if best.1 >= t {
                 return (s.cp[best.0 as usize + n] - s.cp[best.0 as usize] + n as u64 - 1)
-                    * best.1 as u64;
+                    * u64::from(best.1);
             }
             if t == 2 {
                 return s.cp[n] - s.cp[0] + n as u64 - 1; // gram 0, count 1
@@ -473,20 +472,19 @@ impl<'s, 'w> Fast<'s, 'w> {
                 continue;
             }
             prev_rep = next_rep;
-            let key = ((s.cls[i] as u64) << 32) | s.ids[i + k] as u64;
-            let new = s.ccount.len() as u32;
+            let key = (u64::from(s.cls[i]) << 32) | u64::from(s.ids[i + k]);
+            let new = id32(s.ccount.len()); // distinct n-grams of one document
             let ckey = &s.ckey;
-            let c = match s
+            let c = if let Some(c) = s
                 .table
                 .find_or_insert((mix(key) >> 32) as u32, new, |v| ckey[v as usize] == key)
             {
-                Some(c) => c,
-                None => {
-                    s.ccount.push(0);
-                    s.cfirst.push(i as u32);
-                    s.ckey.push(key);
-                    new
-                }
+                c
+            } else {
+                s.ccount.push(0);
+                s.cfirst.push(doc32(i));
+                s.ckey.push(key);
+                new
             };
             s.ccount[c as usize] += 1;
             s.cls_next.push(c);
@@ -498,6 +496,9 @@ impl<'s, 'w> Fast<'s, 'w> {
     /// Per word boundary `k` (0..=nw): flags telling whether that window possibly occurs at another boundary
     /// (bit 0: P16, 1: S16, 2: P32, 3: S32; a superset, via a "seen twice" bitset).
     fn prepare_cat(&mut self) {
+        const K1: u64 = 0x243F_6A88_85A3_08D3;
+        const K2: u64 = 0x1319_8A2E_0370_7344;
+        const K3: u64 = 0xA409_3822_299F_31D0;
         if self.s.cat_ready {
             return;
         }
@@ -514,17 +515,14 @@ impl<'s, 'w> Fast<'s, 'w> {
         s.flags.clear();
         s.flags.resize(nb, 0);
         s.off32.clear();
-        s.off32.extend(s.off.iter().map(|&o| o as u32));
+        s.off32.extend(s.off.iter().map(|&o| doc32(o)));
         let seen = &mut s.seen[..];
         let (win, flags, off, buf) = (&mut s.win[..], &mut s.flags[..], &s.off[..], &s.buf[..]);
         // Folded 64x64 -> 128-bit multiply: one multiplication per 16 bytes.
         let fm = |a: u64, b: u64| {
-            let r = a as u128 * b as u128;
-            r as u64 ^ (r >> 64) as u64
+            let r = u128::from(a) * u128::from(b);
+            low64(r) ^ low64(r >> 64)
         };
-        const K1: u64 = 0x243F_6A88_85A3_08D3;
-        const K2: u64 = 0x1319_8A2E_0370_7344;
-        const K3: u64 = 0xA409_3822_299F_31D0;
         for (&o, wk) in off.iter().zip(win.iter_mut()) {
             // 64 bytes around the boundary: [o - 32, o + 32). The 32-byte windows extend the
             // 16-byte ones (any function of the window's bytes will do).
@@ -535,8 +533,8 @@ impl<'s, 'w> Fast<'s, 'w> {
             let s32 = fm(s16 ^ v[1], v[0] ^ K3);
             let h = [p16, s16, p32, s32];
             for fam in 0..4 {
-                let b = (h[fam] >> shift) as usize + fam * bits;
-                wk[fam] = b as u32;
+                let b = usize64(h[fam] >> shift) + fam * bits;
+                wk[fam] = id32(b); // < 4 * bits <= 2^31
                 let (w, m) = (b >> 6, 1u64 << (b & 63));
                 let e = &mut seen[w];
                 e[1] |= e[0] & m;
@@ -606,14 +604,14 @@ impl<'s, 'w> Fast<'s, 'w> {
                     let ok16 = fa & (fb >> 1);
                     let ok32 = (fa >> 2) & (fb >> 3);
                     let ok = if len >= 32 { ok32 } else { ok16 };
-                    (len < 16) as u8 | (ok & 1)
+                    u8::from(len < 16) | (ok & 1)
                 }),
         );
         s.keep.resize(end.next_multiple_of(8), 0);
         for (c, chunk) in s.keep.chunks_exact(8).enumerate() {
             let mut x = u64::from_le_bytes(chunk.try_into().unwrap());
             while x != 0 {
-                s.cands.push((c * 8) as u32 + x.trailing_zeros() / 8);
+                s.cands.push(doc32(c * 8) + x.trailing_zeros() / 8);
                 x &= x - 1;
             }
         }
@@ -664,7 +662,7 @@ impl<'s, 'w> Fast<'s, 'w> {
 fn find_nl(b: &[u8], mut i: usize) -> usize {
     const LO: u64 = 0x0101_0101_0101_0101;
     while i + 8 <= b.len() {
-        let x = load8(b, i) ^ (LO * b'\n' as u64);
+        let x = load8(b, i) ^ (LO * u64::from(b'\n'));
         let t = x.wrapping_sub(LO) & !x & (LO << 7);
         if t != 0 {
             return i + (t.trailing_zeros() / 8) as usize;
@@ -686,7 +684,7 @@ fn piece_tag(p: &[u8]) -> u32 {
     } else {
         let mut v = n as u64;
         for &x in p {
-            v = (v << 8) | x as u64;
+            v = (v << 8) | u64::from(x);
         }
         v
     };
@@ -712,7 +710,7 @@ fn dups(text: &str, pieces: &[(usize, usize)], table: &mut Table) -> (u64, u64, 
     for (k, &(s, e)) in pieces.iter().enumerate() {
         let p = &b[s..e];
         let found = table
-            .find_or_insert(piece_tag(p), k as u32, |v| {
+            .find_or_insert(piece_tag(p), id32(k), |v| {
                 let (s2, e2) = pieces[v as usize];
                 b[s2..e2] == *p
             })

@@ -1,4 +1,4 @@
-//! GopherRepetitionFilter (datatrove `gopher_repetition_filter.py`, 0.10.1 with the `empty` check).
+//! `GopherRepetitionFilter` (datatrove `gopher_repetition_filter.py`, 0.10.1 with the `empty` check).
 //!
 //! N-gram hashing: every n-gram is identified by a polynomial hash, modulo the Mersenne prime
 //! 2^61-1, of **the exact string datatrove builds** (`" ".join(words[i:i+n])` for top n-grams,
@@ -16,6 +16,7 @@ use std::sync::OnceLock;
 mod fast;
 
 use super::{enabled, ratio, Reason};
+use crate::narrow::{id32, low64};
 use crate::pytext::{len_cp, strip};
 
 /// Parameters of `GopherRepetitionFilter`, with datatrove's names and defaults. The four line and
@@ -53,7 +54,7 @@ impl Default for Config {
     }
 }
 
-/// Everything GopherRepetitionFilter measures on one document. Character counts are code points;
+/// Everything `GopherRepetitionFilter` measures on one document. Character counts are code points;
 /// every `*_frac` is `count / denominator` exactly as datatrove computes it.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Signals {
@@ -95,16 +96,17 @@ fn count_cp(text: &str) -> usize {
     let mut chunks = b.chunks_exact(128);
     let mut n = 0usize;
     for c in &mut chunks {
-        n += c.iter().map(|&x| ((x as i8) >= -0x40) as u8).sum::<u8>() as usize;
+        n += c.iter().map(|&x| u8::from((x as i8) >= -0x40)).sum::<u8>() as usize;
     }
     n + len_cp_bytes(chunks.remainder())
 }
 
 fn len_cp_bytes(b: &[u8]) -> usize {
-    b.iter().map(|&x| ((x as i8) >= -0x40) as usize).sum()
+    b.iter().map(|&x| usize::from((x as i8) >= -0x40)).sum()
 }
 
 /// Measure `text`. `words` must be `split_into_words(text)` (shared tokenization).
+#[must_use]
 pub fn signals(text: &str, words: &[&str], cfg: &Config) -> Signals {
     let text_len = count_cp(text) as u64;
     let ((n_paragraphs, dup_paragraphs, dup_paragraph_chars), (n_lines, dup_lines, dup_line_chars)) =
@@ -161,6 +163,7 @@ fn top_chars<'w, 'a>(
 
 /// First failing check in datatrove's order, or `None` to keep. `s` must come from `signals` with
 /// the same `cfg` (the n-gram vectors are aligned with it).
+#[must_use]
 pub fn verdict(s: &Signals, cfg: &Config) -> Option<Reason> {
     if s.text_len == 0 {
         return Some("empty".into());
@@ -203,6 +206,7 @@ pub fn verdict(s: &Signals, cfg: &Config) -> Option<Reason> {
 
 /// Early-exit filter: same decision as `verdict(&signals(..))`, but stops measuring at the first
 /// failing check (datatrove's own control flow), so dropped documents skip the n-gram work.
+#[must_use]
 pub fn filter(text: &str, words: &[&str], cfg: &Config) -> Option<Reason> {
     if text.is_empty() {
         return Some("empty".into());
@@ -325,8 +329,8 @@ const POW_TABLE: usize = 1 << 16;
 
 #[inline]
 fn mulmod(a: u64, b: u64) -> u64 {
-    let r = (a as u128) * (b as u128);
-    let s = ((r as u64) & MOD) + ((r >> 61) as u64);
+    let r = u128::from(a) * u128::from(b);
+    let s = (low64(r) & MOD) + low64(r >> 61);
     if s >= MOD {
         s - MOD
     } else {
@@ -432,11 +436,11 @@ impl<'w, 'a> NGrams<'w, 'a> {
             cat_off.push(off);
             sp.push(a);
             sp_off.push(soff);
-            let next_id = info.len() as u32;
+            let next_id = id32(info.len()); // distinct words of one document
             let id = *intern.entry(w).or_insert_with(|| {
                 let mut hw = 0u64;
                 for &x in w.as_bytes() {
-                    hw = addmod(mulmod(hw, BASE), x as u64 + 1);
+                    hw = addmod(mulmod(hw, BASE), u64::from(x) + 1);
                 }
                 info.push((hw, pw(pows, w.len()), len_cp(w) as u64));
                 next_id
@@ -448,7 +452,7 @@ impl<'w, 'a> NGrams<'w, 'a> {
             off += w.len();
             let e = addmod(mulmod(a, p), hw);
             sp_end.push(e);
-            a = addmod(mulmod(e, BASE), b' ' as u64 + 1);
+            a = addmod(mulmod(e, BASE), u64::from(b' ') + 1);
             soff += w.len() + 1;
         }
         cp.push(c);
@@ -518,7 +522,7 @@ impl<'w, 'a> NGrams<'w, 'a> {
         stream(&self.words[i..i + n]).eq(stream(&self.words[k..k + n]))
     }
 
-    /// Entry index for gram (i, n), inserting it (count 0) if new. Returns (index, was_new).
+    /// Entry index for gram (i, n), inserting it (count 0) if new. Returns (index, `was_new`).
     #[inline]
     fn intern(&mut self, i: usize, n: usize, spaced: bool) -> (usize, bool) {
         let h = self.gram_hash(i, n, spaced);
@@ -530,7 +534,7 @@ impl<'w, 'a> NGrams<'w, 'a> {
                 let idx = self.entries.len();
                 self.entries.push(Entry { start: i, count: 0 });
                 // At most n_words entries in a table of >= 2 * n_words + 2 slots.
-                self.slots[pos] = (h, idx as u32 + 1);
+                self.slots[pos] = (h, id32(idx) + 1);
                 return (idx, true);
             }
             if sh == h {

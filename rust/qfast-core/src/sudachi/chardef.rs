@@ -44,7 +44,7 @@ const NAMES: [(&str, u32); 18] = [
     ("ALL", ALL),
 ];
 
-/// The single-category bits in iteration order (declaration order), as MeCab OOV walks them.
+/// The single-category bits in iteration order (declaration order), as `MeCab` OOV walks them.
 pub const ITER_ORDER: [u32; 17] = [
     DEFAULT,
     SPACE,
@@ -93,7 +93,9 @@ pub struct CharDef {
 
 fn parse_hex(s: &str) -> Option<u32> {
     let h = s.strip_prefix("0x").or_else(|| s.strip_prefix("0X"))?;
-    u32::from_str_radix(h, 16).ok().filter(|&c| c <= 0x10FFFF)
+    u32::from_str_radix(h, 16)
+        .ok()
+        .filter(|&c| c <= 0x0010_FFFF)
 }
 
 impl CharDef {
@@ -152,7 +154,7 @@ impl CharDef {
                 *s |= c;
             }
         }
-        for s in seg.iter_mut() {
+        for s in &mut seg {
             if *s == 0 {
                 *s = DEFAULT;
             }

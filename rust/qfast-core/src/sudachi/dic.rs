@@ -1,4 +1,4 @@
-//! The Sudachi system dictionary ("SudachiBinaryDic" container, format version 1).
+//! The Sudachi system dictionary ("`SudachiBinaryDic`" container, format version 1).
 //!
 //! `new` parses only the small tables (header, block list, POS table) and validates the
 //! block ranges; the 200 MB of trie, word pointers, entries and strings stay in the file's
@@ -7,9 +7,10 @@
 //! what the file itself holds.
 
 use crate::error::{Error, Result};
+use crate::narrow::usize64;
 use std::ops::Range;
 
-/// Old (V0) format version constants: SudachiPy 0.7 refuses these files, and so do we.
+/// Old (V0) format version constants: `SudachiPy` 0.7 refuses these files, and so do we.
 const V0_VERSIONS: [u64; 5] = [
     0x7366_D3F1_8BD1_11E7,
     0xCE9F_011A_9239_4434,
@@ -18,7 +19,7 @@ const V0_VERSIONS: [u64; 5] = [
     0xCA98_1175_6FF6_4FB0,
 ];
 const MAGIC: &[u8; 16] = b"SudachiBinaryDic";
-/// Low 28 bits of a WordRef / WordId are the entry id.
+/// Low 28 bits of a `WordRef` / `WordId` are the entry id.
 const ENTRY_MASK: u32 = 0x0FFF_FFFF;
 
 pub(crate) fn bad(msg: impl std::fmt::Display) -> Error {
@@ -124,9 +125,9 @@ pub(crate) struct WordParams {
 pub(crate) struct Dic {
     buf: Vec<u8>,
     conn: Range<usize>,
-    /// Length of a matrix row: the previous node's right_id indexes within a row.
+    /// Length of a matrix row: the previous node's `right_id` indexes within a row.
     num_left: usize,
-    /// Number of rows: the next node's left_id selects the row.
+    /// Number of rows: the next node's `left_id` selects the row.
     num_right: usize,
     trie: Range<usize>,
     word_ptrs: Range<usize>,
@@ -173,7 +174,7 @@ impl Dic {
                 .checked_add(size)
                 .filter(|&e| e <= buf.len() as u64)
                 .ok_or_else(|| bad(format!("block {name:?} extends past the end of the file")))?;
-            blocks.push((name, start as usize..end as usize));
+            blocks.push((name, usize64(start)..usize64(end)));
         }
         let block = |name: &str| -> Result<Range<usize>> {
             blocks
@@ -204,7 +205,7 @@ impl Dic {
         let mut pos = Vec::with_capacity(npos.min(r.buf.len() / 12));
         for _ in 0..npos {
             let mut t: [String; 6] = Default::default();
-            for f in t.iter_mut() {
+            for f in &mut t {
                 *f = r.utf16_string()?;
             }
             pos.push(t);
@@ -230,7 +231,7 @@ impl Dic {
         })
     }
 
-    /// Whether (left_id, right_id) of a node can index the matrix.
+    /// Whether (`left_id`, `right_id`) of a node can index the matrix.
     pub fn ids_ok(&self, left: u16, right: u16) -> bool {
         (left as usize) < self.num_right && (right as usize) < self.num_left
     }
@@ -266,7 +267,7 @@ impl Dic {
         }
     }
 
-    /// Entry ids of the word-pointer list at byte `off` of the WordPointers block.
+    /// Entry ids of the word-pointer list at byte `off` of the `WordPointers` block.
     pub fn word_ids(&self, off: u32, out: &mut Vec<u32>) -> Result<()> {
         out.clear();
         let wp = &self.buf[self.word_ptrs.clone()];
@@ -321,7 +322,7 @@ impl Dic {
             .map_err(|_| bad(format!("entry {eid} has a negative index form length")))
     }
 
-    /// The A-split WordRefs (as entry ids) of an entry; a negative length means "same as the
+    /// The A-split `WordRefs` (as entry ids) of an entry; a negative length means "same as the
     /// previous level" (A = B, B = C).
     pub fn split_a(&self, eid: u32, out: &mut Vec<u32>) -> Result<()> {
         out.clear();
@@ -380,7 +381,7 @@ impl Dic {
     }
 
     /// The normalized form as one ASCII byte, if it is exactly one ASCII character. This is
-    /// all JoinNumeric needs for most nodes, without decoding the string.
+    /// all `JoinNumeric` needs for most nodes, without decoding the string.
     pub fn normalized_ascii(&self, eid: u32) -> Result<Option<u8>> {
         let u = self.string_units(self.norm_ptr(eid)?)?;
         Ok(match u {
@@ -396,7 +397,7 @@ mod tests {
 
     #[test]
     fn string_pointer_decoding() {
-        assert_eq!(Dic::string_ptr((3 << 27) | 100), (3, 100));
+        assert_eq!(Dic::string_ptr((3 << 27) | 0x64), (3, 100));
         // base 21 (k = 2): length 19 + ((bits 26..) | 2), offset = low 26 bits << 1
         let enc = (21u32 << 27) | (1 << 26) | 5;
         assert_eq!(Dic::string_ptr(enc), (22, 10));

@@ -10,10 +10,11 @@
 
 use super::chardef::{CharDef, HIRAGANA, KANJI, KATAKANA};
 use crate::error::{Error, Result};
+use crate::narrow::doc32;
 use ahash::{AHashMap, AHashSet};
 use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
 
-/// SudachiPy's limit on the original text (`u16::MAX / 4 * 3`).
+/// `SudachiPy`'s limit on the original text (`u16::MAX / 4 * 3`).
 pub const MAX_INPUT_BYTES: usize = 49_149;
 /// Limit on the rewritten text.
 const MAX_MODIFIED_BYTES: usize = u16::MAX as usize;
@@ -131,7 +132,7 @@ impl InputBuffer {
     pub fn build(original: &str, rw: &RewriteDef, cd: &CharDef) -> Result<InputBuffer> {
         let mut b = InputBuffer {
             modified: original.to_owned(),
-            m2o: (0..=original.len() as u32).collect(),
+            m2o: (0..=doc32(original.len())).collect(),
         };
         let r = default_input_text(&b.modified, &b.m2o, rw);
         b.commit(r)?;
@@ -157,7 +158,7 @@ impl InputBuffer {
     }
 }
 
-/// DefaultInputTextPlugin: rewrite.def pairs (anchored, shortest key first), else lowercase
+/// `DefaultInputTextPlugin`: rewrite.def pairs (anchored, shortest key first), else lowercase
 /// and per-character NFKC; a character is replaced only when the candidate's first
 /// character differs from it.
 fn default_input_text(src: &str, m2o: &[u32], rw: &RewriteDef) -> Option<(String, Vec<u32>)> {
@@ -211,9 +212,9 @@ fn default_input_text(src: &str, m2o: &[u32], rw: &RewriteDef) -> Option<(String
 }
 
 /// Code points that gained an NFKC mapping in Unicode 18 (unicode-normalization 0.1.26, our
-/// dependency) but are unassigned, hence left alone, in Unicode 17 (0.1.25, which SudachiPy
+/// dependency) but are unassigned, hence left alone, in Unicode 17 (0.1.25, which `SudachiPy`
 /// 0.7.0 was built with). Found by comparing the two crates over every code point: these 68
-/// are the only differences, and in 0.1.25 each is NFKC_QC = Yes. Among them are the kana
+/// are the only differences, and in 0.1.25 each is `NFKC_QC` = Yes. Among them are the kana
 /// ligatures U+1B123–1B126 (こと, トキ, トテ, ヨリ).
 fn new_in_unicode_18(c: char) -> bool {
     matches!(c as u32,
@@ -225,7 +226,7 @@ fn is_prolonged(c: char) -> bool {
     matches!(c, 'ー' | '-' | '⁓' | '〜' | '〰')
 }
 
-/// ProlongedSoundMarkPlugin: every run of 2+ marks becomes one `ー`.
+/// `ProlongedSoundMarkPlugin`: every run of 2+ marks becomes one `ー`.
 fn prolonged_sound_marks(src: &str, m2o: &[u32]) -> Option<(String, Vec<u32>)> {
     let mut out = Rewriter::new(src, m2o);
     let mut run: Option<(usize, usize)> = None; // (start byte, count)
@@ -244,7 +245,7 @@ fn prolonged_sound_marks(src: &str, m2o: &[u32]) -> Option<(String, Vec<u32>)> {
     out.finish()
 }
 
-/// IgnoreYomiganaPlugin: deletes `(reading)` after a kanji when the reading is 1–4 kana,
+/// `IgnoreYomiganaPlugin`: deletes `(reading)` after a kanji when the reading is 1–4 kana,
 /// i.e. the regex `K([(（]R{1,4}[)）])` with leftmost non-overlapping matches. R and the
 /// closing brackets are disjoint, so "greedy with backtracking" reduces to "the kana run
 /// right after the bracket is 1–4 long and is followed by a closing bracket".
@@ -357,7 +358,7 @@ mod tests {
         // If this fails, unicode-normalization moved past Unicode 18: recompute the list in
         // `new_in_unicode_18` against SudachiPy's unicode-normalization 0.1.25.
         assert_eq!(unicode_normalization::UNICODE_VERSION, (18, 0, 0));
-        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+        for c in (0..=0x0010_FFFF_u32).filter_map(char::from_u32) {
             if new_in_unicode_18(c) {
                 assert_ne!(is_nfkc_quick(std::iter::once(c)), IsNormalized::Yes);
             }

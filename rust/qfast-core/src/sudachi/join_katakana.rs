@@ -1,4 +1,4 @@
-//! JoinKatakanaOovPlugin (minLength = 3): a katakana OOV (or a short katakana word) is
+//! `JoinKatakanaOovPlugin` (minLength = 3): a katakana OOV (or a short katakana word) is
 //! merged with its katakana neighbours into one node. The merged node reuses the lattice's
 //! cheapest node with exactly that span (a dictionary node keeps its A split), else it is a
 //! synthetic 名詞,普通名詞,一般 OOV.
@@ -6,6 +6,7 @@
 use super::chardef::{KATAKANA, NOOOVBOW};
 use super::lattice::{Lattice, Text};
 use super::path::{Norm, Path, PathNode};
+use crate::narrow::doc32;
 
 const MIN_LENGTH: usize = 3;
 
@@ -32,7 +33,7 @@ pub fn join_katakana(path: &mut Path, lat: &Lattice, t: &Text, oov_pos: u16) {
         }
         if e - b > 1 {
             let (nb, ne) = (path[b].begin, path[e - 1].end);
-            let node = match lat.min_cost_node(nb as u32, ne as u32) {
+            let node = match lat.min_cost_node(doc32(nb), doc32(ne)) {
                 Some(best) if !best.is_oov() => PathNode {
                     begin: nb,
                     end: ne,

@@ -1,4 +1,4 @@
-//! JoinNumericPlugin (enableNormalize = true): joins runs of number-like nodes
+//! `JoinNumericPlugin` (enableNormalize = true): joins runs of number-like nodes
 //! (`1`,`,`,`234`, `二千`,`二十四`, `3`,`.`,`14`) into one unsplit node, driven by a
 //! numeric parser whose success/error states decide where a run ends and whether a
 //! trailing `,`/`.` is left out. Only the parser's accept/reject logic matters for surfaces,
@@ -216,7 +216,7 @@ impl NumericParser {
                     self.digit_length = 0;
                     self.has_comma = false;
                 } else {
-                    self.tmp.append(v as u8);
+                    self.tmp.append(u8::try_from(v).unwrap_or(0)); // a digit, 0..=9, here
                     self.is_first_digit = false;
                     self.digit_length += 1;
                     self.has_hanging_point = false;
@@ -360,7 +360,7 @@ pub fn join_numeric(path: &mut Path, dic: &Dic, t: &Text, numeric_pos: u16) -> R
 mod tests {
     use super::*;
 
-    /// Feeds whole strings as one run; returns done() and the error.
+    /// Feeds whole strings as one run; returns `done()` and the error.
     fn parse(s: &str) -> (bool, ParseError) {
         let mut p = NumericParser::new();
         for c in s.chars() {

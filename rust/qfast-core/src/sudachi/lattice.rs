@@ -9,6 +9,7 @@ use super::chardef::{CharDef, ALPHA, CYRILLIC, GREEK, NOOOVBOW, NOOOVEOW};
 use super::dic::{bad, Dic};
 use super::oov::{self, OovRow, UnkDef};
 use crate::error::Result;
+use crate::narrow::{doc32, id32};
 
 const NONE: u32 = u32::MAX;
 
@@ -17,6 +18,10 @@ pub const OOV_WORD: u32 = u32::MAX;
 const BOS_WORD: u32 = u32::MAX - 1;
 
 /// The modified text with its per-character arrays.
+#[allow(
+    clippy::struct_field_names,
+    reason = "`text.text` is the input text itself"
+)]
 pub struct Text<'a> {
     pub text: &'a str,
     /// Byte offset of each character, plus the text length at index n.
@@ -43,8 +48,8 @@ impl<'a> Text<'a> {
         };
         let mut prev = 0;
         for (i, (o, ch)) in text.char_indices().enumerate() {
-            t.c2b.push(o as u32);
-            t.b2c[o] = i as u32;
+            t.c2b.push(doc32(o));
+            t.b2c[o] = doc32(i);
             let c = cd.cat(ch);
             t.cats.push(c);
             t.can_bow
@@ -52,8 +57,8 @@ impl<'a> Text<'a> {
             prev = c;
         }
         let n = t.cats.len();
-        t.c2b.push(text.len() as u32);
-        t.b2c[text.len()] = n as u32;
+        t.c2b.push(doc32(text.len()));
+        t.b2c[text.len()] = doc32(n);
         t.cont = vec![0; n];
         let mut l = 1;
         for s in 0..n {
@@ -80,7 +85,7 @@ impl<'a> Text<'a> {
         self.cats.len()
     }
 
-    /// can_bow by byte offset: false inside a character.
+    /// `can_bow` by byte offset: false inside a character.
     fn can_bow_byte(&self, b: usize) -> bool {
         match self.b2c.get(b) {
             Some(&c) if c != NONE => self.can_bow.get(c as usize).copied().unwrap_or(true),
@@ -109,7 +114,7 @@ pub struct Node {
     pub right: u16,
     pub cost: i16,
     pub pos: u16,
-    /// Dictionary entry id, or OOV_WORD / BOS_WORD.
+    /// Dictionary entry id, or `OOV_WORD` / `BOS_WORD`.
     pub word: u32,
     total: i32,
     prev: u32,
@@ -195,7 +200,7 @@ impl Lattice {
         };
         node.prev = best_i;
         node.next = NONE;
-        let idx = self.nodes.len() as u32;
+        let idx = id32(self.nodes.len()); // nodes of one chunk of text
         let e = node.end as usize;
         if self.tail[e] == NONE {
             self.head[e] = idx;
@@ -211,8 +216,8 @@ impl Lattice {
         self.insert(
             dic,
             Node {
-                begin: p as u32,
-                end: end as u32,
+                begin: doc32(p),
+                end: doc32(end),
                 left: r.left,
                 right: r.right,
                 cost: r.cost,
@@ -276,7 +281,7 @@ impl Lattice {
                     lat.insert(
                         dic,
                         Node {
-                            begin: p as u32,
+                            begin: doc32(p),
                             end,
                             left: w.left,
                             right: w.right,

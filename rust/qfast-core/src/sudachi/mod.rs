@@ -1,5 +1,5 @@
 //! A from-scratch Japanese morphological analyzer reproducing the token surfaces of
-//! SudachiPy 0.7.0, split mode A, with sudachidict-core 20261015 and SudachiPy's default
+//! `SudachiPy` 0.7.0, split mode A, with sudachidict-core 20261015 and `SudachiPy`'s default
 //! resources (char.def, unk.def, rewrite.def, default plugin chain).
 //!
 //! The behaviour follows `docs/dev/sudachi-spec.md` §1–8. Pipeline per call:
@@ -42,10 +42,10 @@ pub struct Morpheme {
     pub blank: bool,
 }
 
-/// SimpleOovPlugin settings from SudachiPy's default sudachi.json.
+/// `SimpleOovPlugin` settings from `SudachiPy`'s default sudachi.json.
 const SIMPLE_OOV: (u16, u16, i16) = (5968, 5968, 3857);
 const SIMPLE_OOV_POS: [&str; 6] = ["補助記号", "一般", "*", "*", "*", "*"];
-/// JoinNumericPlugin's numeric POS and JoinKatakanaOovPlugin's oovPOS.
+/// `JoinNumericPlugin`'s numeric POS and `JoinKatakanaOovPlugin`'s oovPOS.
 const NUMERIC_POS: [&str; 6] = ["名詞", "数詞", "*", "*", "*", "*"];
 const KATAKANA_OOV_POS: [&str; 6] = ["名詞", "普通名詞", "一般", "*", "*", "*"];
 
@@ -67,19 +67,18 @@ fn pos_id(table: &mut Vec<[String; 6]>, fields: &[&str]) -> Result<u16> {
         .iter()
         .position(|p| p.iter().zip(fields).all(|(a, b)| a == b))
     {
-        return Ok(i as u16);
+        return u16::try_from(i).map_err(|_| Error::BadModel("sudachi: over 65535 POS".into()));
     }
-    if fields.len() != 6 || table.len() >= u16::MAX as usize {
-        return Err(Error::BadModel(format!(
-            "sudachi: cannot add POS {fields:?}"
-        )));
-    }
+    let id = u16::try_from(table.len())
+        .ok()
+        .filter(|_| fields.len() == 6)
+        .ok_or_else(|| Error::BadModel(format!("sudachi: cannot add POS {fields:?}")))?;
     table.push(std::array::from_fn(|i| fields[i].to_owned()));
-    Ok((table.len() - 1) as u16)
+    Ok(id)
 }
 
 impl Sudachi {
-    /// `dic`: the bytes of system.dic; the three .def files as text (SudachiPy's
+    /// `dic`: the bytes of system.dic; the three .def files as text (`SudachiPy`'s
     /// `sudachipy/resources` copies).
     pub fn new(dic: Vec<u8>, char_def: &str, unk_def: &str, rewrite_def: &str) -> Result<Sudachi> {
         let mut dic = Dic::new(dic)?;
@@ -129,7 +128,7 @@ impl Sudachi {
     }
 
     /// Mode-A morphemes of `text`, in order, tiling it. Fails for input over 49,149 UTF-8
-    /// bytes, as SudachiPy does.
+    /// bytes, as `SudachiPy` does.
     pub fn tokenize(&self, text: &str) -> Result<Vec<Morpheme>> {
         if text.len() > MAX_INPUT_BYTES {
             return Err(Error::Config(format!(

@@ -67,7 +67,7 @@ impl UnkDef {
     }
 }
 
-/// MeCab OOV at character position `p`: for each category of the character (declaration
+/// `MeCab` OOV at character position `p`: for each category of the character (declaration
 /// order), one node per unk.def row for the group length (the continuity of the
 /// intersection of categories, `cont_p`) and for each length 1..=LENGTH up to that. Emits
 /// (end position, row). `created` = some node already starts at p.

@@ -4,7 +4,7 @@ use super::dic::Dic;
 use super::lattice::{Lattice, Text};
 use crate::error::Result;
 
-/// Where a node's normalized form comes from (only JoinNumeric reads it).
+/// Where a node's normalized form comes from (only `JoinNumeric` reads it).
 #[derive(Clone, Debug)]
 pub enum Norm {
     /// The normalized form of a dictionary entry.

@@ -157,7 +157,7 @@ fn corrupted_dictionary_never_panics() {
     eprintln!("corrupted dictionary: {ok} Ok, {err} Err");
 }
 
-/// One row of a parity file: text, SudachiPy surfaces and (optionally) 空白 flags.
+/// One row of a parity file: text, `SudachiPy` surfaces and (optionally) 空白 flags.
 struct ParityRow {
     text: String,
     surfaces: Vec<String>,
@@ -189,12 +189,12 @@ fn read_parity_rows(path: &str) -> Vec<ParityRow> {
 }
 
 /// Real-data parity: `SUDACHI_PARITY_JSONL` names a JSONL file of
-/// `{"text": ..., "surfaces": [...], "blank": [...]}` rows dumped from SudachiPy (`blank` =
+/// `{"text": ..., "surfaces": [...], "blank": [...]}` rows dumped from `SudachiPy` (`blank` =
 /// POS starts with 空白, optional). Prints single-thread speed, the number of identical rows
 /// and the first differences. Run with
 /// `cargo test --release -p qfast-core sudachi::tests::parity_jsonl -- --ignored --nocapture`.
 #[test]
-#[ignore]
+#[ignore = "parity report over a JSONL dump, run by hand (see above)"]
 fn parity_jsonl() {
     let Some(s) = load() else { return };
     let Ok(path) = std::env::var("SUDACHI_PARITY_JSONL") else {
@@ -265,7 +265,7 @@ fn parity_jsonl() {
 /// Timing of worst-case shapes at the length limit (release build recommended):
 /// `cargo test --release -p qfast-core sudachi::tests::long_inputs -- --ignored --nocapture`.
 #[test]
-#[ignore]
+#[ignore = "long-input timing report, run by hand (see above)"]
 fn long_inputs() {
     let Some(s) = load() else { return };
     let fill = |unit: &str| {

@@ -1,14 +1,14 @@
-//! PyThaiNLP's "crfcut" sentence segmenter over newmm tokens (`docs/dev/thai-spec.md`
+//! `PyThaiNLP`'s "crfcut" sentence segmenter over newmm tokens (`docs/dev/thai-spec.md`
 //! sections 2.2 and 2.3): 37 string attributes per token (the token and its neighbours up to
 //! two away as 1-, 2- and 3-grams, plus whether each is a sentence "ender"/"starter" word),
-//! CRF Viterbi with labels `I`/`E`, then PyThaiNLP's label overrides.
+//! CRF Viterbi with labels `I`/`E`, then `PyThaiNLP`'s label overrides.
 
 use std::collections::HashMap;
 
 use crate::crfsuite::CrfModel;
 use crate::pytext::strip;
 
-/// Words that often end a sentence (PyThaiNLP 5.4.0 `crfcut._ENDERS`).
+/// Words that often end a sentence (`PyThaiNLP` 5.4.0 `crfcut._ENDERS`).
 const ENDERS: [&str; 47] = [
     "ครับ",
     "ค่ะ",
@@ -59,7 +59,7 @@ const ENDERS: [&str; 47] = [
     "เมื่อไร",
 ];
 
-/// Words that often start a sentence (PyThaiNLP 5.4.0 `crfcut._STARTERS`).
+/// Words that often start a sentence (`PyThaiNLP` 5.4.0 `crfcut._STARTERS`).
 const STARTERS: [&str; 42] = [
     "ผม",
     "ฉัน",

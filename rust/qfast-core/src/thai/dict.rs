@@ -1,6 +1,7 @@
-//! PyThaiNLP's word dictionary (`words_th.txt`) as a character trie. The only query newmm
+//! `PyThaiNLP`'s word dictionary (`words_th.txt`) as a character trie. The only query newmm
 //! makes is "which dictionary words start here", answered shortest first.
 
+use crate::narrow::id32;
 use crate::pytext::{splitlines, strip};
 
 /// A character trie in flat arrays: node `i`'s children are `edges[start..start + len]`,
@@ -20,9 +21,10 @@ struct Node {
 }
 
 impl Trie {
-    /// From the dictionary file's text as PyThaiNLP reads it: an optional BOM is skipped
+    /// From the dictionary file's text as `PyThaiNLP` reads it: an optional BOM is skipped
     /// (`utf-8-sig`), lines are Python `splitlines()`, empty lines dropped and each entry
     /// `strip()`-ed (an entry that strips to nothing can never match, so it is skipped).
+    #[must_use]
     pub fn from_text(text: &str) -> Trie {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         // Build with per-node child lists, then flatten.
@@ -35,15 +37,14 @@ impl Trie {
             }
             let mut node = 0usize;
             for c in word.chars() {
-                let next = match children[node].iter().find(|&&(k, _)| k == c) {
-                    Some(&(_, n)) => n as usize,
-                    None => {
-                        let n = children.len();
-                        children.push(Vec::new());
-                        end.push(false);
-                        children[node].push((c, n as u32));
-                        n
-                    }
+                let next = if let Some(&(_, n)) = children[node].iter().find(|&&(k, _)| k == c) {
+                    n as usize
+                } else {
+                    let n = children.len();
+                    children.push(Vec::new());
+                    end.push(false);
+                    children[node].push((c, id32(n))); // nodes of the dictionary trie
+                    n
                 };
                 node = next;
             }
@@ -54,8 +55,8 @@ impl Trie {
         for (mut kids, &is_end) in children.into_iter().zip(&end) {
             kids.sort_unstable_by_key(|&(c, _)| c);
             nodes.push(Node {
-                start: edges.len() as u32,
-                len: kids.len() as u32,
+                start: id32(edges.len()),
+                len: id32(kids.len()),
                 end: is_end,
             });
             edges.extend(kids);
@@ -75,10 +76,12 @@ impl Trie {
     }
 
     /// Number of words (end-of-word nodes).
+    #[must_use]
     pub fn len(&self) -> usize {
         self.nodes.iter().filter(|n| n.end).count()
     }
 
+    #[must_use]
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
@@ -112,6 +115,7 @@ impl Trie {
     }
 
     /// Whether `word` is in the dictionary.
+    #[must_use]
     pub fn contains(&self, word: &str) -> bool {
         let mut node = 0usize;
         for c in word.chars() {

@@ -1,9 +1,9 @@
-//! datatrove 0.10.1's Thai tokenizer (`ThaiTokenizer`: PyThaiNLP 5.4.0), ported from
+//! datatrove 0.10.1's Thai tokenizer (`ThaiTokenizer`: `PyThaiNLP` 5.4.0), ported from
 //! `docs/dev/thai-spec.md`:
 //!
 //! - words: `word_tokenize(text, engine="newmm-safe", keep_whitespace=False)`, each token
 //!   Python-`strip()`ped and empty ones dropped;
-//! - sentences: `sent_tokenize(text)` (crfcut: plain newmm with whitespace kept, a CRFsuite
+//! - sentences: `sent_tokenize(text)` (crfcut: plain newmm with whitespace kept, a `CRFsuite`
 //!   model, label overrides), stripped, empty ones dropped;
 //! - spans: datatrove's `simple_span_tokenize` of those sentences.
 //!
@@ -111,8 +111,9 @@ impl Thai {
         Thai::new(&dict_text, &read(model)?)
     }
 
-    /// PyThaiNLP `word_tokenize(text, engine="newmm"/"newmm-safe")` with whitespace kept
+    /// `PyThaiNLP` `word_tokenize(text, engine="newmm"/"newmm-safe")` with whitespace kept
     /// (numbers like `1,234.5` rejoined): token byte spans tiling `text`.
+    #[must_use]
     pub fn newmm(&self, text: &str, safe: bool) -> Vec<(usize, usize)> {
         let c = Chars::new(text);
         let mut ends = Vec::new();
@@ -123,6 +124,7 @@ impl Thai {
 
     /// datatrove `ThaiTokenizer.word_tokenize`: newmm-safe tokens, stripped, empty ones
     /// dropped, as byte spans of `text`.
+    #[must_use]
     pub fn words(&self, text: &str) -> Vec<(usize, usize)> {
         self.newmm(text, true)
             .into_iter()
@@ -130,8 +132,9 @@ impl Thai {
             .collect()
     }
 
-    /// PyThaiNLP `sent_tokenize(text)` (crfcut), each sentence stripped and empty ones
+    /// `PyThaiNLP` `sent_tokenize(text)` (crfcut), each sentence stripped and empty ones
     /// dropped (datatrove's `sent_tokenize`), as byte spans of `text`.
+    #[must_use]
     pub fn sentences(&self, text: &str) -> Vec<(usize, usize)> {
         let tokens = self.newmm(text, false);
         crfcut::sentences(&self.model, &self.features, text, &tokens)
@@ -143,6 +146,7 @@ impl Thai {
     /// datatrove `ThaiTokenizer.span_tokenize` as byte spans: one sentence is the whole text,
     /// otherwise each stripped sentence where it is (the first occurrence from the previous
     /// span's end, which is where it is: only whitespace lies between).
+    #[must_use]
     pub fn spans(&self, text: &str) -> Vec<(usize, usize)> {
         let s = self.sentences(text);
         if s.len() == 1 {
@@ -152,16 +156,19 @@ impl Thai {
     }
 
     /// The CRF's raw labels for tokens (for tests): true = `E`.
+    #[must_use]
     pub fn crf_labels(&self, tokens: &[&str]) -> Vec<bool> {
         crfcut::crf_labels(&self.model, &self.features, tokens)
     }
 
     /// The TCC clusters of `text` (for tests).
+    #[must_use]
     pub fn clusters(text: &str) -> Vec<String> {
         tcc::clusters(text)
     }
 
     /// Number of dictionary words.
+    #[must_use]
     pub fn dict_len(&self) -> usize {
         self.trie.len()
     }

@@ -1,4 +1,4 @@
-//! newmm: PyThaiNLP's dictionary maximal matching constrained by TCC boundaries
+//! newmm: `PyThaiNLP`'s dictionary maximal matching constrained by TCC boundaries
 //! (`docs/dev/thai-spec.md` sections 1.5 and 1.6), and its "safe" mode that cuts long texts
 //! into chunks of about 100..140 code points first. Positions are code point indices; a
 //! segmentation is returned as the end positions of its tokens (they tile the text).
@@ -128,11 +128,11 @@ impl Cut<'_> {
     /// `_bfs_paths_graph` finds it first: FIFO, neighbours in insertion order, the goal
     /// reported when first seen as a neighbour. Every graph node lies in `start..goal`.
     fn bfs(&mut self, start: usize, goal: usize) -> Option<Vec<usize>> {
+        const NONE: usize = usize::MAX;
         // Single edge start -> goal: the common case.
         if self.edges.len() == 1 && self.edges[0] == (start, goal) {
             return Some(vec![goal]);
         }
-        const NONE: usize = usize::MAX;
         let mut parent = std::mem::take(&mut self.parent);
         parent.clear();
         parent.resize(goal - start + 1, NONE);
@@ -202,7 +202,7 @@ impl Cut<'_> {
     }
 }
 
-/// PyThaiNLP's `_onecut`: token end positions of `text` appended to `out` (plus `base`).
+/// `PyThaiNLP`'s `_onecut`: token end positions of `text` appended to `out` (plus `base`).
 fn onecut(trie: &Trie, text: &[char], base: usize, out: &mut Vec<usize>) {
     let n = text.len();
     if n == 0 {

@@ -35,7 +35,7 @@ pub fn nonthai_end(text: &[char], p: usize) -> Option<usize> {
     }
     if is_decimal(c) {
         let mut q = digits_end(text, p);
-        while matches!(text.get(q), Some(',') | Some('.')) {
+        while matches!(text.get(q), Some(',' | '.')) {
             let r = digits_end(text, q + 1);
             if r == q + 1 {
                 break;
@@ -80,7 +80,7 @@ pub fn formatted_numbers(text: &[char]) -> impl Iterator<Item = (usize, usize)> 
             let start = p;
             let mut end = digits_end(text, p);
             let mut runs = 1;
-            while matches!(text.get(end), Some('.') | Some(',') | Some(':')) {
+            while matches!(text.get(end), Some('.' | ',' | ':')) {
                 let r = digits_end(text, end + 1);
                 if r == end + 1 {
                     break;
@@ -99,7 +99,7 @@ pub fn formatted_numbers(text: &[char]) -> impl Iterator<Item = (usize, usize)> 
     })
 }
 
-/// PyThaiNLP's `rejoin_formatted_num` over tokens that tile `text`, given as their end
+/// `PyThaiNLP`'s `rejoin_formatted_num` over tokens that tile `text`, given as their end
 /// positions (code points, increasing): returns the ends after joining. Walking the tokens
 /// with the running offset, a token that starts at or after a match start begins a joined
 /// token that takes whole tokens until the offset reaches the match end.

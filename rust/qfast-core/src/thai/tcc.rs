@@ -1,4 +1,4 @@
-//! Thai Character Cluster (TCC) boundaries as PyThaiNLP's `tcc_p.tcc_pos_array` finds them:
+//! Thai Character Cluster (TCC) boundaries as `PyThaiNLP`'s `tcc_p.tcc_pos_array` finds them:
 //! at each position the first of 29 cluster rules that matches (Python `re` alternation
 //! order) gives the cluster; no match makes a one-character cluster. newmm may only cut a
 //! word at a cluster boundary.
@@ -30,7 +30,7 @@ enum E {
     La,
 }
 
-use E::*;
+use E::{La, C, K, L, O, R, S, T};
 
 const SARA_E: char = '\u{0E40}';
 const SARA_AE: char = '\u{0E41}';

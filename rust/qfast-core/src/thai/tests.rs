@@ -1,6 +1,6 @@
 //! Tests against the spec's vectors (`testdata/vectors.json`, made by
 //! `scripts/gen_golden_thai.py` with the real datatrove/PyThaiNLP) and edge cases. They need
-//! PyThaiNLP's dictionary and model (see `corpus_dirs`); without them the tests that use them
+//! `PyThaiNLP`'s dictionary and model (see `corpus_dirs`); without them the tests that use them
 //! are skipped with a note.
 
 use super::*;
@@ -11,7 +11,7 @@ const CORPUS_DIRS: [&str; 2] = [
     "/work/venv/lib/python3.11/site-packages/pythainlp/corpus",
 ];
 
-/// Where PyThaiNLP's `corpus` directory may be: `$QFAST_PYTHAINLP_CORPUS`, the active venv
+/// Where `PyThaiNLP`'s `corpus` directory may be: `$QFAST_PYTHAINLP_CORPUS`, the active venv
 /// (`$VIRTUAL_ENV`, as in CI), then the known development venvs.
 fn corpus_dirs() -> Vec<std::path::PathBuf> {
     let mut dirs: Vec<std::path::PathBuf> = std::env::var_os("QFAST_PYTHAINLP_CORPUS")

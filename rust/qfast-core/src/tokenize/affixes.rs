@@ -37,27 +37,28 @@ impl AffixIndex {
         let mut any = CharSet::default();
         let mut unknown = false;
         for (i, key) in keys.into_iter().enumerate() {
+            #[allow(
+                clippy::cast_possible_truncation,
+                reason = "spaCy's affix tables (embedded) hold a few hundred patterns"
+            )]
             let i = i as u16;
-            for (c, list) in ascii.iter_mut().enumerate() {
+            for (c, list) in (0u8..).zip(ascii.iter_mut()) {
                 let hit = match &key {
-                    Some(k) => char::from_u32(c as u32).is_some_and(|ch| k.contains(ch)),
+                    Some(k) => k.contains(char::from(c)),
                     None => true,
                 };
                 if hit {
                     list.push(i);
                 }
             }
-            match key {
-                Some(k) => {
-                    any = any.union(&k);
-                    if k.has_non_ascii() {
-                        non_ascii.push((i, Some(k)));
-                    }
+            if let Some(k) = key {
+                any = any.union(&k);
+                if k.has_non_ascii() {
+                    non_ascii.push((i, Some(k)));
                 }
-                None => {
-                    unknown = true;
-                    non_ascii.push((i, None));
-                }
+            } else {
+                unknown = true;
+                non_ascii.push((i, None));
             }
         }
         if unknown {
@@ -90,7 +91,7 @@ impl AffixIndex {
                 None => continue,
             };
             if let Some(b) = self.ctx_bits.get_mut(i) {
-                *b = (pos + 1) as u8;
+                *b = u8::try_from(pos + 1).unwrap_or(0); // pos < 7: the registry is capped
             }
         }
     }
@@ -190,7 +191,7 @@ fn literal_edge(seq: &[Node], at_end: bool) -> Option<String> {
     };
     for n in nodes {
         match n {
-            Node::Start | Node::End | Node::EndAbs if lit.is_empty() => continue,
+            Node::Start | Node::End | Node::EndAbs if lit.is_empty() => {}
             Node::Lit(c) => lit.push(*c),
             _ => break,
         }
@@ -255,12 +256,11 @@ pub(crate) fn find_suffix(r: &Rules, s: &[char]) -> usize {
         }
         let lo = match (p.max_width, &p.body) {
             (Some(w), _) if w < n => n - w,
-            (Some(_), _) => 0,
+            (Some(_), _) | (None, None) => 0,
             (None, Some(body)) => {
                 let run = s.iter().rev().take_while(|&&c| body.contains(c)).count();
                 n - run
             }
-            (None, None) => 0,
         };
         let hi = (n - p.min_width).min(best.saturating_sub(1));
         let mut st = lo;

@@ -63,7 +63,7 @@ macro_rules! slot_table {
             #[inline(always)]
             pub(crate) fn probe(&self, k: &Key) {
                 if let Some(s) = self.slots.get(Self::index(k)) {
-                    prefetch(s as *const $slot as *const i8);
+                    prefetch(std::ptr::from_ref::<$slot>(s).cast::<i8>());
                 }
             }
 
@@ -93,10 +93,13 @@ macro_rules! slot_table {
                 {
                     return;
                 }
+                let (Ok(len), Ok(ntok)) = (u8::try_from(k.len), u8::try_from(toks.len())) else {
+                    return;
+                };
                 let mut slot = $slot {
                     key: [0; $w],
-                    len: k.len as u8,
-                    ntok: toks.len() as u8,
+                    len,
+                    ntok,
                     ends: [0; $t],
                     flags: [0; $t],
                 };
@@ -107,7 +110,10 @@ macro_rules! slot_table {
                     if x != p || y <= x || y - base > k.len {
                         return;
                     }
-                    slot.ends[i] = (y - base) as u8;
+                    let Ok(end) = u8::try_from(y - base) else {
+                        return;
+                    };
+                    slot.ends[i] = end;
                     slot.flags[i] = flags[i];
                     p = y;
                 }
@@ -146,11 +152,11 @@ impl ChunkCache {
     #[inline(always)]
     pub(crate) fn probe(&self, k: &Key) {
         if k.len <= 8 {
-            self.tiny.probe(k)
+            self.tiny.probe(k);
         } else if k.len <= 16 {
-            self.small.probe(k)
+            self.small.probe(k);
         } else {
-            self.big.probe(k)
+            self.big.probe(k);
         }
     }
 
@@ -167,11 +173,11 @@ impl ChunkCache {
 
     pub(crate) fn store(&mut self, k: &Key, base: usize, toks: &[(usize, usize)], flags: &[u8]) {
         if k.len <= 8 {
-            self.tiny.store(k, base, toks, flags)
+            self.tiny.store(k, base, toks, flags);
         } else if k.len <= 16 {
-            self.small.store(k, base, toks, flags)
+            self.small.store(k, base, toks, flags);
         } else {
-            self.big.store(k, base, toks, flags)
+            self.big.store(k, base, toks, flags);
         }
     }
 }

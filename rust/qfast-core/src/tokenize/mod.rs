@@ -11,7 +11,7 @@
 //! - `pyregex`: matcher for the Python `re` syntax trees of the affix patterns (Python semantics).
 //! - `affixes`: `find_prefix` / `find_suffix` / `find_infix`, alternatives indexed by edge char.
 //! - `spacy`: whitespace splitting, special cases, `_split_affixes`, `_attach_tokens`, URL match.
-//! - `special_cases`: the PhraseMatcher pass (`_apply_special_cases`).
+//! - `special_cases`: the `PhraseMatcher` pass (`_apply_special_cases`).
 //! - `sentencizer`: spaCy's rule-based sentencizer and datatrove's sentence pieces.
 //! - `chunk_cache`, `quick_filter`: speed only (outputs are pure functions of the chunk text).
 //! - `unicode_words`: UAX #29 mode.
@@ -47,7 +47,7 @@ pub enum TokenizerKind {
 }
 
 /// A word segmenter for text written without spaces as datatrove runs it: jieba and Sudachi
-/// through spaCy (sentences from spaCy's sentencizer over the tokens), Thai through PyThaiNLP
+/// through spaCy (sentences from spaCy's sentencizer over the tokens), Thai through `PyThaiNLP`
 /// (sentences of its own, see [`Segmenter::sentence_spans`]).
 pub trait Segmenter: Send + Sync {
     /// The tokens of the spaCy `Doc` for `text` (byte spans, in order): words, and whitespace
@@ -100,6 +100,7 @@ pub struct Tokenizer {
 }
 
 impl Tokenizer {
+    #[must_use]
     pub fn new(kind: TokenizerKind) -> Self {
         let engine = match kind {
             TokenizerKind::Spacy => Engine::Spacy(SpacyLang::En),
@@ -123,6 +124,7 @@ impl Tokenizer {
     /// as `"\n"` or the second space of `"  "`; for `Unicode`: non-whitespace UAX #29
     /// segments; for a segmenter: the tokens of the spaCy `Doc` its words make (see
     /// [`doc_tokens`]).
+    #[must_use]
     pub fn tokens(&self, text: &str) -> Vec<(usize, usize)> {
         match &self.engine {
             Engine::Spacy(lang) => spacy::spacy_tokens(*lang, text),
@@ -142,48 +144,48 @@ impl Tokenizer {
     }
 
     /// [`Tokens`] of `text`: raw spans as [`Tokenizer::tokens`] gives them, with flags.
+    #[must_use]
     pub fn tokens_with_flags(&self, text: &str) -> Tokens {
-        match &self.engine {
-            Engine::Spacy(lang) => {
-                let (spans, flags) = spacy::spacy_tokens_and_flags(*lang, text);
-                Tokens { spans, flags }
-            }
-            _ => {
-                let spans = self.tokens(text);
-                let r = rules::rules();
-                let flags = spans
-                    .iter()
-                    .map(|&(a, b)| spacy::token_flags(r, &text[a..b]))
-                    .collect();
-                Tokens { spans, flags }
-            }
+        if let Engine::Spacy(lang) = &self.engine {
+            let (spans, flags) = spacy::spacy_tokens_and_flags(*lang, text);
+            Tokens { spans, flags }
+        } else {
+            let spans = self.tokens(text);
+            let r = rules::rules();
+            let flags = spans
+                .iter()
+                .map(|&(a, b)| spacy::token_flags(r, &text[a..b]))
+                .collect();
+            Tokens { spans, flags }
         }
     }
 
     /// Tokenize once and call `f(spans, flags)` (the spaCy engines reuse per-thread buffers).
     fn with_flags<R>(&self, text: &str, f: impl FnOnce(&[(usize, usize)], &[u8]) -> R) -> R {
-        match &self.engine {
-            Engine::Spacy(lang) => spacy::with_tokens(*lang, text, f),
-            _ => {
-                let t = self.tokens_with_flags(text);
-                f(&t.spans, &t.flags)
-            }
+        if let Engine::Spacy(lang) = &self.engine {
+            spacy::with_tokens(*lang, text, f)
+        } else {
+            let t = self.tokens_with_flags(text);
+            f(&t.spans, &t.flags)
         }
     }
 
     /// datatrove `split_into_words`: tokens stripped, empty ones dropped. Slices of `text`.
     /// (Tokens never mix whitespace and non-whitespace chars, so strip + drop-empty is "keep
     /// the tokens that are not whitespace".)
+    #[must_use]
     pub fn words<'a>(&self, text: &'a str) -> Vec<&'a str> {
         self.with_flags(text, |spans, flags| words_of(text, spans, flags))
     }
 
     /// `len(split_into_words(text))`.
+    #[must_use]
     pub fn word_count(&self, text: &str) -> usize {
         self.with_flags(text, |_, flags| count_words(flags))
     }
 
     /// datatrove `split_into_sentences`: contiguous pieces covering `text` (1 for empty text).
+    #[must_use]
     pub fn sentences<'a>(&self, text: &'a str) -> Vec<&'a str> {
         if let Some(spans) = self.own_sentence_spans(text) {
             return pieces_from_spans(text, &spans);
@@ -216,6 +218,7 @@ impl Tokenizer {
     }
 
     /// See [`Segmenter::lines_independent`]; true for the spaCy and Unicode engines.
+    #[must_use]
     pub fn lines_independent(&self) -> bool {
         match &self.engine {
             Engine::Segmenter(seg) => seg.lines_independent(),
@@ -224,6 +227,7 @@ impl Tokenizer {
     }
 
     /// `(words(text), sentences(text))` from a single tokenization pass.
+    #[must_use]
     pub fn words_and_sentences<'a>(&self, text: &'a str) -> (Vec<&'a str>, Vec<&'a str>) {
         if let Some(spans) = self.own_sentence_spans(text) {
             return (self.words(text), pieces_from_spans(text, &spans));
@@ -256,6 +260,7 @@ impl Tokenizer {
     /// returns them): no tokenization.
     /// Only valid where [`Tokenizer::lines_independent`] (not for Thai, whose sentences come
     /// from its own segmentation and CRF: use [`Tokenizer::sentence_and_word_count`]).
+    #[must_use]
     pub fn sentence_and_word_count_in(
         &self,
         toks: &Tokens,
@@ -274,6 +279,7 @@ impl Tokenizer {
     }
 
     /// `(len(split_into_sentences(text)), len(split_into_words(text)))` from one tokenization.
+    #[must_use]
     pub fn sentence_and_word_count(&self, text: &str) -> (usize, usize) {
         if let Some(spans) = self.own_sentence_spans(text) {
             return (spans.len().max(1), self.word_count(text));
@@ -376,6 +382,7 @@ fn chunked_pass<'a>(seg: &dyn Segmenter, text: &'a str, chunks: &[(usize, usize)
 /// `get_words_and_spaces`, as its jieba tokenizer calls it): whitespace tokens go, one `" "`
 /// right after a word becomes that word's trailing space, and any other whitespace between
 /// words (or before the first) is one token. Sentence boundaries depend on this.
+#[must_use]
 pub fn spacy_words_and_spaces(text: &str, raw: &[(usize, usize)]) -> Vec<(usize, usize)> {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(raw.len());
@@ -412,11 +419,13 @@ pub struct Tokens {
 impl Tokens {
     /// The word tokens (datatrove `split_into_words`) as slices of `text`, the text the
     /// tokens were made from.
+    #[must_use]
     pub fn words<'a>(&self, text: &'a str) -> Vec<&'a str> {
         words_of(text, &self.spans, &self.flags)
     }
 
     /// `len(split_into_words(text))`.
+    #[must_use]
     pub fn word_count(&self) -> usize {
         self.flags
             .iter()

@@ -5,6 +5,7 @@
 //! backtracking, fixed-width look-behind, look-ahead, `^`, `$` (end or before a final `\n`).
 //! Character classes arrive already resolved to code point ranges with Python's meaning.
 
+use crate::narrow::usize64;
 use serde_json::Value;
 
 /// A set of code points: sorted, non-overlapping inclusive ranges plus an ASCII bitmap, and
@@ -67,7 +68,7 @@ impl CharSet {
     }
 
     pub(crate) fn all() -> Self {
-        Self::from_ranges(vec![(0, 0x10FFFF)])
+        Self::from_ranges(vec![(0, 0x0010_FFFF)])
     }
 
     pub(crate) fn union(&self, other: &CharSet) -> CharSet {
@@ -96,8 +97,8 @@ impl CharSet {
         let mut ranges = Vec::with_capacity(arr.len());
         for item in arr {
             let pair = item.as_array()?;
-            let lo = pair.first()?.as_u64()? as u32;
-            let hi = pair.get(1)?.as_u64()? as u32;
+            let lo = u32::try_from(pair.first()?.as_u64()?).ok()?;
+            let hi = u32::try_from(pair.get(1)?.as_u64()?).ok()?;
             ranges.push((lo, hi));
         }
         Some(CharSet::from_ranges(ranges))
@@ -221,14 +222,14 @@ fn parse_node(v: &Value) -> Option<Node> {
     let a = v.as_array()?;
     let tag = a.first()?.as_str()?;
     Some(match tag {
-        "L" => Node::Lit(char::from_u32(a.get(1)?.as_u64()? as u32)?),
-        "S" => Node::Set(a.get(1)?.as_u64()? as usize),
+        "L" => Node::Lit(char::from_u32(u32::try_from(a.get(1)?.as_u64()?).ok()?)?),
+        "S" => Node::Set(usize64(a.get(1)?.as_u64()?)),
         "R" => {
-            let min = a.get(1)?.as_u64()? as usize;
+            let min = usize64(a.get(1)?.as_u64()?);
             let max = a.get(2)?.as_i64()?;
             Node::Repeat {
                 min,
-                max: if max < 0 { None } else { Some(max as usize) },
+                max: usize::try_from(max).ok(), // -1: unbounded
                 lazy: a.get(3)?.as_bool()?,
                 body: parse_seq(a.get(4)?)?,
             }
@@ -243,7 +244,7 @@ fn parse_node(v: &Value) -> Option<Node> {
         "A" => Node::Look {
             behind: a.get(1)?.as_bool()?,
             negate: a.get(2)?.as_bool()?,
-            width: a.get(3)?.as_u64()? as usize,
+            width: usize64(a.get(3)?.as_u64()?),
             body: parse_seq(a.get(4)?)?,
         },
         "^" => Node::Start,
@@ -255,12 +256,12 @@ fn parse_node(v: &Value) -> Option<Node> {
 
 pub(crate) fn parse_pattern(v: &Value) -> Option<Pattern> {
     let w = v.get("w")?.as_array()?;
-    let min_width = w.first()?.as_u64()? as usize;
+    let min_width = usize64(w.first()?.as_u64()?);
     let max = w.get(1)?.as_i64()?;
     Some(Pattern {
         seq: parse_seq(v.get("re")?)?,
         min_width,
-        max_width: if max < 0 { None } else { Some(max as usize) },
+        max_width: usize::try_from(max).ok(), // -1: unbounded
         body: None,
         simple: None,
     })
@@ -488,7 +489,7 @@ fn edge_chars(seq: &[Node], sets: &[CharSet], from_end: bool) -> Option<CharSet>
     };
     for node in nodes {
         match node {
-            Node::Start | Node::End | Node::EndAbs | Node::Look { .. } => continue,
+            Node::Start | Node::End | Node::EndAbs | Node::Look { .. } => {}
             Node::Lit(c) => return Some(CharSet::from_ranges(vec![(*c as u32, *c as u32)])),
             Node::Set(i) => return sets.get(*i).cloned(),
             Node::Repeat { min, body, .. } => {

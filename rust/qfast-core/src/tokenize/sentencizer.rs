@@ -60,7 +60,7 @@ pub(crate) fn piece_count_from_flags(spans: &[(usize, usize)], flags: &[u8]) -> 
     let mut n = 1usize;
     let mut prev = 0usize;
     each_sentence_start_flags(flags, |s| {
-        n += next_cut(spans, &mut prev, s).is_some() as usize;
+        n += usize::from(next_cut(spans, &mut prev, s).is_some());
     });
     n
 }

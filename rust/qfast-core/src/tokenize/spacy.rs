@@ -31,7 +31,7 @@ pub(crate) const F_PUNCT_CHAR: u8 = 2;
 /// Token flag: spaCy `is_punct` (every char has a Unicode P* category).
 pub(crate) const F_IS_PUNCT: u8 = 4;
 /// Token flags: the token is a first / second token of a multi-token, or a one-token,
-/// PhraseMatcher pattern.
+/// `PhraseMatcher` pattern.
 pub(crate) const F_M_FIRST: u8 = 8;
 pub(crate) const F_M_SECOND: u8 = 16;
 pub(crate) const F_M_SINGLE: u8 = 32;
@@ -93,8 +93,8 @@ pub(crate) fn with_tokens<R>(
     text: &str,
     f: impl FnOnce(&[(usize, usize)], &[u8]) -> R,
 ) -> R {
-    STATE.with(|cell| match cell.try_borrow_mut() {
-        Ok(mut guard) => {
+    STATE.with(|cell| {
+        if let Ok(mut guard) = cell.try_borrow_mut() {
             let st = guard[slot(lang)].get_or_insert_with(Default::default);
             st.run(lang, text);
             let out = f(&st.spans, &st.flags);
@@ -104,8 +104,7 @@ pub(crate) fn with_tokens<R>(
                 st.flags = Vec::new();
             }
             out
-        }
-        Err(_) => {
+        } else {
             let mut st = TokState::default();
             st.run(lang, text);
             f(&st.spans, &st.flags)
@@ -164,7 +163,26 @@ impl TokState {
             _ => wide_ws(0).is_some(),
         };
         loop {
-            if !in_ws {
+            if in_ws {
+                while i < n {
+                    match cls[bytes[i] as usize] {
+                        0 => break,
+                        1 => i += 1,
+                        _ => match wide_ws(i) {
+                            Some(w) => i += w,
+                            None => break,
+                        },
+                    }
+                }
+                if start < i {
+                    self.push_chunk(r, text, start, i, true);
+                }
+                if i >= n {
+                    break;
+                }
+                start = i;
+                in_ws = false;
+            } else {
                 // A non-whitespace run from `start` (== i).
                 while i < n {
                     match cls[bytes[i] as usize] {
@@ -196,25 +214,6 @@ impl TokState {
                     start = i;
                 }
                 in_ws = true;
-            } else {
-                while i < n {
-                    match cls[bytes[i] as usize] {
-                        0 => break,
-                        1 => i += 1,
-                        _ => match wide_ws(i) {
-                            Some(w) => i += w,
-                            None => break,
-                        },
-                    }
-                }
-                if start < i {
-                    self.push_chunk(r, text, start, i, true);
-                }
-                if i >= n {
-                    break;
-                }
-                start = i;
-                in_ws = false;
             }
         }
         self.flush(r, text);
@@ -408,7 +407,7 @@ fn slow_chunk(
                 out.push((offs[s], offs[e]));
             } else {
                 let mut start = 0usize;
-                for &(is, ie) in sc.infixes.iter() {
+                for &(is, ie) in &sc.infixes {
                     if is == 0 {
                         continue;
                     }
@@ -431,12 +430,12 @@ fn slow_chunk(
     }
 }
 
-/// A cheap necessary condition for URL_PATTERN when `s` has no userinfo ("@") and no scheme
+/// A cheap necessary condition for `URL_PATTERN` when `s` has no userinfo ("@") and no scheme
 /// ("://"), i.e. when the host starts at 0. The host's characters (labels of
 /// `[A-Za-z0-9\u00a1-\uffff_-]` joined by ".") can only be followed by the end, a port (":")
 /// or a path ("/?#"), so the host is the whole leading run of such characters; its labels are
 /// never empty (no ".."), and its last one is either the TLD (2 to 63 lowercase letters,
-/// where spaCy's ALPHA_LOWER also holds every uncased script, e.g. Han) or the last IPv4
+/// where spaCy's `ALPHA_LOWER` also holds every uncased script, e.g. Han) or the last IPv4
 /// octet (1 to 3 digits). Long unspaced chunks of Chinese or Japanese text with an ellipsis
 /// or a decimal number fail this at once, where the backtracking regex took many steps.
 pub(super) fn host_may_match(s: &str) -> bool {

@@ -1,4 +1,4 @@
-//! spaCy's `_apply_special_cases`: a PhraseMatcher pass (on token text) for special cases whose
+//! spaCy's `_apply_special_cases`: a `PhraseMatcher` pass (on token text) for special cases whose
 //! string has an affix or a space, then span filtering and retokenization.
 
 use std::collections::BTreeSet;

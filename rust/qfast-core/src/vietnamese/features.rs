@@ -1,6 +1,6 @@
-//! pyvi's per-syllable CRF attributes (`ViTokenizer.word2features`) as CRFsuite state scores.
+//! pyvi's per-syllable CRF attributes (`ViTokenizer.word2features`) as `CRFsuite` state scores.
 //!
-//! Attributes per syllable, in pyvi's dict order (CRFsuite sums state weights in item order):
+//! Attributes per syllable, in pyvi's dict order (`CRFsuite` sums state weights in item order):
 //! `bias`; `word.lower():<w>`, `word.isupper()`, `word.istitle()`, `word.isdigit()`; for the
 //! previous syllable `-1:word.lower():<w>`, `-1:word.istitle()`, `-1:word.isupper()`,
 //! `-1:word.bi_gram()` and, two back, `-2:word.tri_gram()`; the same for the next ones

@@ -2,7 +2,7 @@
 //! tokenizer, which segments words with pyvi 0.1.1's CRF, then spaCy's sentencizer.
 //!
 //! Per text: `syllables` (pyvi's regex syllabifier, whitespace kept aside), `features` (the
-//! per-syllable CRF attributes pyvi builds), Viterbi over pyvi's CRFsuite model
+//! per-syllable CRF attributes pyvi builds), Viterbi over pyvi's `CRFsuite` model
 //! (`crate::crfsuite`), then syllables labelled `I_W` join the previous word unless one of
 //! pyvi's merge rules forbids it (see [`Vietnamese::words`]); a joined word keeps the
 //! whitespace between its syllables. spaCy's `get_words_and_spaces` turns the words into the
@@ -41,7 +41,7 @@ pub struct Vietnamese {
 }
 
 impl Vietnamese {
-    /// From `words.txt`'s text and the CRFsuite model's bytes.
+    /// From `words.txt`'s text and the `CRFsuite` model's bytes.
     pub fn new(words_txt: &str, model: &[u8]) -> Result<Vietnamese> {
         let model = CrfModel::from_bytes(model)?;
         let i_w = model
@@ -72,6 +72,7 @@ impl Vietnamese {
     }
 
     /// The CRF labels of syllables (true = `I_W`), as `model.predict` gives them.
+    #[must_use]
     pub fn labels(&self, syl: &[&str]) -> Vec<bool> {
         let state = features::state_scores(&self.model, &self.attrs, &self.ngrams, syl);
         self.model
@@ -83,6 +84,7 @@ impl Vietnamese {
 
     /// spaCy's `pyvi_tokenize(text)` as byte spans: words (a word of several syllables spans
     /// the whitespace between them), no whitespace-only words.
+    #[must_use]
     pub fn words(&self, text: &str) -> Vec<(usize, usize)> {
         let spans = syllables(text);
         if spans.is_empty() {
@@ -104,6 +106,7 @@ impl Vietnamese {
     }
 
     /// Number of bigrams and trigrams in `words.txt`.
+    #[must_use]
     pub fn ngram_len(&self) -> usize {
         self.ngrams.len()
     }

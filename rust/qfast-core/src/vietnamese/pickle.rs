@@ -1,7 +1,7 @@
-//! The CRFsuite model inside pyvi's `models/pyvi3.pkl`, without unpickling: the pickle stores
+//! The `CRFsuite` model inside pyvi's `models/pyvi3.pkl`, without unpickling: the pickle stores
 //! the model file's bytes as a `BINUNICODE` string of code points U+0000..U+00FF (one per byte)
 //! that `_codecs.encode(..., "latin1")` turns back into bytes. We find that opcode (its text
-//! starts with CRFsuite's `lCRF` magic), UTF-8-decode its payload and map each code point to
+//! starts with `CRFsuite`'s `lCRF` magic), UTF-8-decode its payload and map each code point to
 //! one byte.
 
 use crate::error::{Error, Result};
@@ -10,7 +10,7 @@ fn bad(what: &str) -> Error {
     Error::BadModel(format!("pyvi model pickle: {what}"))
 }
 
-/// The CRFsuite model bytes embedded in the pickle `data`.
+/// The `CRFsuite` model bytes embedded in the pickle `data`.
 pub fn crfsuite_model(data: &[u8]) -> Result<Vec<u8>> {
     let mut from = 0usize;
     while let Some(k) = find(&data[from..], b"lCRF").map(|k| from + k) {

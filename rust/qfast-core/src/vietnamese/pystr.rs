@@ -1,4 +1,4 @@
-//! Python `str` predicates pyvi's features and merge rules use, with CPython 3.11's tables
+//! Python `str` predicates pyvi's features and merge rules use, with `CPython` 3.11's tables
 //! (`crate::unicode_tables`): `isupper`, `istitle`, `isdigit`, and `lower()`.
 
 use crate::pytext::{in_ranges, is_decimal};
@@ -63,7 +63,7 @@ pub fn istitle_char(c: char) -> bool {
     is_upper_char(c) || is_title_char(c)
 }
 
-/// `c.isdigit()` for one character (Numeric_Type Digit or Decimal).
+/// `c.isdigit()` for one character (`Numeric_Type` Digit or Decimal).
 pub fn isdigit_char(c: char) -> bool {
     is_decimal(c) || (!c.is_ascii() && in_ranges(DIGIT_NOT_DECIMAL, c as u32))
 }

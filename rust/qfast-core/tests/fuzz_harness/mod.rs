@@ -147,7 +147,11 @@ struct Rules {
 fn rule_set() -> &'static Rules {
     static R: OnceLock<Rules> = OnceLock::new();
     R.get_or_init(|| {
-        let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        let s = |v: &[&str]| {
+            v.iter()
+                .map(std::string::ToString::to_string)
+                .collect::<Vec<_>>()
+        };
         // Plain regexes, one that needs backtracking (look-around) and Python's \w classes.
         let patterns = Patterns::new(&s(&[
             r"(?i)lorem ipsum",
@@ -196,7 +200,7 @@ pub fn rules(data: &[u8]) {
     let _ = qfast_core::punycode::decode(&t);
 }
 
-/// The FineWeb recipe's filters on arbitrary text, as the pipeline runs them.
+/// The `FineWeb` recipe's filters on arbitrary text, as the pipeline runs them.
 pub fn filters(data: &[u8]) {
     let t = text(data);
     let tok = &tokenizers()[0];
