@@ -129,3 +129,19 @@ def test_invalid_utf8_in_a_binary_column_names_column_and_row() -> None:
         qfast.Pipeline.fineweb().run(pa.table({"body": col}), column="body")
     with pytest.raises(InvalidDataError, match="row 4"):
         qfast.words(col)
+
+
+@pytest.mark.parametrize("dtype", [pa.large_string(), pa.large_binary()])
+def test_a_document_over_4_gib_is_refused_by_row(dtype: pa.DataType) -> None:
+    """Kernels keep positions inside a document as u32: a longer row is an error naming it.
+    The 4 GiB values buffer is allocated but never written or read, so it costs no memory."""
+    from qfast.errors import InvalidDataError
+
+    big = 2**32 + 1
+    offsets = pa.array([0, 3, 3 + big], pa.int64()).buffers()[1]
+    arr = pa.Array.from_buffers(dtype, 2, [None, offsets, pa.allocate_buffer(big + 3)])
+    col = pa.chunked_array([pa.array(["x"], dtype), arr])
+    with pytest.raises(InvalidDataError, match=rf'"text".*row 2 holds {big} bytes'):
+        qfast.Pipeline.fineweb().run(pa.table({"text": col}))
+    with pytest.raises(InvalidDataError, match="row 2"):
+        qfast.words(col)
