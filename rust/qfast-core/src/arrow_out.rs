@@ -11,9 +11,16 @@ use arrow_schema::{DataType, Field, Fields};
 
 use crate::error::{Error, Result};
 
-/// `list<large_utf8>`; `None` rows are null lists.
-#[must_use]
-pub fn string_lists<S: AsRef<str>>(rows: &[Option<Vec<S>>]) -> ArrayRef {
+/// `list<large_utf8>`; `None` rows are null lists. Fails when the batch holds 2^31 items or
+/// more (a list array's offsets are `i32`; arrow's builder would panic).
+pub fn string_lists<S: AsRef<str>>(rows: &[Option<Vec<S>>]) -> Result<ArrayRef> {
+    let items: usize = rows.iter().flatten().map(Vec::len).sum();
+    if i32::try_from(items).is_err() {
+        return Err(Error::Config(format!(
+            "{items} list items in one batch (at most {}): pass smaller batches",
+            i32::MAX
+        )));
+    }
     let mut b = GenericListBuilder::<i32, _>::new(LargeStringBuilder::new());
     for row in rows {
         match row {
@@ -26,7 +33,7 @@ pub fn string_lists<S: AsRef<str>>(rows: &[Option<Vec<S>>]) -> ArrayRef {
             None => b.append(false),
         }
     }
-    Arc::new(b.finish())
+    Ok(Arc::new(b.finish()))
 }
 
 pub fn large_strings<S: AsRef<str>>(rows: &[Option<S>]) -> ArrayRef {

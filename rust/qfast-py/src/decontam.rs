@@ -85,7 +85,7 @@ impl DecontamState {
         )?;
         d.set_item(
             "items",
-            PyArray::from_array_ref(string_lists(&items)).to_pyarrow(py)?,
+            PyArray::from_array_ref(string_lists(&items).py_err(py)?).to_pyarrow(py)?,
         )?;
         Ok(d)
     }

@@ -80,7 +80,7 @@ impl JiebaState {
                 })
             })
             .py_err(py)?;
-        Ok(PyArray::from_array_ref(string_lists(&words))
+        Ok(PyArray::from_array_ref(string_lists(&words).py_err(py)?)
             .to_pyarrow(py)?
             .unbind())
     }

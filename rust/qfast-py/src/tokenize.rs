@@ -63,7 +63,7 @@ fn split_rows(
         .detach(|| {
             let rows = gather_rows(&chunks, column)?;
             let lists = parallel::map_rows(&rows, |t| t.map(|t| split(&tok, t)))?;
-            Ok(arrow_out::string_lists(&lists))
+            arrow_out::string_lists(&lists)
         })
         .py_err(py)?;
     Ok(PyArray::from_array_ref(out).to_pyarrow(py)?.unbind())
