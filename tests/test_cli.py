@@ -154,3 +154,54 @@ def test_parquet_streamed_in_batches_gives_the_whole_file_result(
     )
     stats = json.loads((tmp_path / "out" / "stats.json").read_text())["steps"]
     assert [{k: v for k, v in s.items() if k != "name"} for s in stats] == want.stats
+
+
+def test_jsonl_streamed_in_blocks_gives_the_whole_file_result(
+    table: pa.Table, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """JSON lines stream block by block like Parquet; a line longer than the block (here a
+    200 KB document with 64 KB blocks) restarts the file with larger blocks, same result."""
+    from qfast import cli
+
+    long_doc = pa.table({"id": ["long"], "text": [" ".join(["word"] * 40_000) + "."]})
+    src_table = pa.concat_tables([table.slice(0, 300), long_doc, table.slice(300)])
+    src = tmp_path / "big.jsonl.zst"
+    _write_jsonl(src_table, src)
+    monkeypatch.setattr(cli, "_JSON_BLOCK_BYTES", 64 << 10)
+    pipeline = qfast.Pipeline.fineweb()
+    calls: list[int] = []
+    run_one = pipeline.run
+
+    def counting_run(t: pa.Table, **kw: object) -> object:
+        calls.append(t.num_rows)
+        return run_one(t, **kw)
+
+    monkeypatch.setattr(pipeline, "run", counting_run)
+    cli.run(pipeline, [src], tmp_path / "out", quiet=True)
+    assert len(calls) > 2 and sum(calls) > src_table.num_rows  # streamed, restarted once
+    want = qfast.Pipeline.fineweb().run(src_table)
+    got = _kept(tmp_path / "out")
+    assert got["id"].to_pylist() == want.data["id"].to_pylist()
+    assert got["text"].to_pylist() == want.data["text"].to_pylist()
+    stats = json.loads((tmp_path / "out" / "stats.json").read_text())["steps"]
+    assert [{k: v for k, v in s.items() if k != "name"} for s in stats] == want.stats
+    excluded = pq.read_table(next((tmp_path / "out" / "excluded").glob("*.parquet")))
+    assert excluded.num_rows + got.num_rows == src_table.num_rows
+    print(f"\nJSONL streamed: {len(calls)} pipeline calls (one restart), {got.num_rows} kept")
+
+
+def test_a_jsonl_line_longer_than_the_block_is_read_whole_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """pyarrow refuses a JSON line longer than its block ("straddling object"); reading a file
+    whole (as a pipeline with a dedup step does) grows the block instead."""
+    from qfast import cli
+    from qfast.dedup import ExactDedup
+
+    monkeypatch.setattr(cli, "_JSON_BLOCK_BYTES", 1 << 20)
+    rows = pa.table({"text": ["short one.", "b " * 1_500_000 + "end.", "last one.", "short one."]})
+    src = tmp_path / "x.jsonl"
+    _write_jsonl(rows, src)
+    assert cli.read_file(src)["text"].to_pylist() == rows["text"].to_pylist()
+    stats = cli.run(qfast.Pipeline([ExactDedup()]), [src], tmp_path / "out", quiet=True)
+    assert stats["steps"][0]["rows_in"] == 4 and stats["steps"][0]["kept"] == 3

@@ -26,7 +26,7 @@ import json
 import os
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -132,22 +132,42 @@ def expand_inputs(patterns: Sequence[str]) -> list[Path]:
     return out
 
 
+def _json_codec(path: Path) -> str | None:
+    """The compression of a JSON-lines file from its name; ConfigError for other files."""
+    name = path.name.lower()
+    if not (".jsonl" in name or ".json" in name or ".ndjson" in name):
+        raise ConfigError(
+            f"{path}: unsupported file type (use .parquet, .jsonl, .jsonl.gz or .jsonl.zst)"
+        )
+    return "gzip" if name.endswith(".gz") else "zstd" if name.endswith(".zst") else None
+
+
+# pyarrow parses JSON lines in blocks and cannot parse a line longer than a block ("straddling
+# object"): start at 16 MB and retry with 8x larger blocks, up to 4 GiB (one document's limit).
+_JSON_BLOCK_BYTES = 16 << 20
+_JSON_BLOCK_MAX = 4 << 30
+
+
+def _straddles(e: Exception) -> bool:
+    return "straddl" in str(e)
+
+
 def read_file(path: Path) -> pa.Table:
     """A Parquet or JSONL (optionally .gz / .zst) file as a table."""
-    name = path.name.lower()
-    if name.endswith(".parquet"):
+    if path.name.lower().endswith(".parquet"):
         return pq.read_table(path)
-    codec = "gzip" if name.endswith(".gz") else "zstd" if name.endswith(".zst") else None
-    if ".jsonl" in name or ".json" in name or ".ndjson" in name:
+    codec = _json_codec(path)
+    block = _JSON_BLOCK_BYTES
+    while True:
         with pa.OSFile(str(path)) as raw:
             stream = pa.CompressedInputStream(raw, codec) if codec else raw
             try:
-                return pajson.read_json(stream)
+                return pajson.read_json(stream, pajson.ReadOptions(block_size=block))
             except pa.ArrowInvalid as e:
+                if _straddles(e) and block < _JSON_BLOCK_MAX:
+                    block = min(block * 8, _JSON_BLOCK_MAX)
+                    continue
                 raise ConfigError(f"{path}: not valid JSON lines: {e}") from e
-    raise ConfigError(
-        f"{path}: unsupported file type (use .parquet, .jsonl, .jsonl.gz or .jsonl.zst)"
-    )
 
 
 def _shard_name(path: Path, i: int) -> str:
@@ -226,20 +246,85 @@ def _run_whole(pipeline: Any, path: Path, column: str, shard: _Shard) -> tuple[i
     return table.num_rows, _text_bytes(table, column)
 
 
+class _Restart(Exception):
+    """A JSON-lines file that cannot be streamed as opened: a line longer than the block size,
+    or a field or type first seen after the first block."""
+
+
+def _batches(
+    path: Path, column: str, batch_rows: int, json_block: int = _JSON_BLOCK_BYTES
+) -> Iterator[pa.RecordBatch] | None:
+    """The file's record batches, read as they are consumed, or None when the file is better
+    read whole (empty, or this pyarrow cannot stream JSON). Parquet: ``pre_buffer=False``,
+    since pyarrow's default pre-buffering keeps every row group read until the reader closes
+    (a 5 GB file peaked at 5.4 GB of RSS with it, 0.5 GB without). JSON lines: pyarrow's
+    streaming reader, ``json_block`` bytes of text per batch."""
+    if path.name.lower().endswith(".parquet"):
+        try:
+            f = pq.ParquetFile(path, pre_buffer=False, buffer_size=1 << 20)
+        except pa.ArrowInvalid as e:
+            raise ConfigError(f"{path}: not a readable Parquet file: {e}") from e
+        if column not in f.schema_arrow.names:
+            raise ConfigError(f"{path}: no column {column!r}; columns: {f.schema_arrow.names}")
+        return f.iter_batches(batch_size=batch_rows) if f.metadata.num_rows else None
+    codec = _json_codec(path)
+    open_json = getattr(pajson, "open_json", None)  # pyarrow >= 15
+    if open_json is None or path.stat().st_size == 0:
+        return None
+    raw = pa.OSFile(str(path))
+    try:
+        reader = open_json(
+            pa.CompressedInputStream(raw, codec) if codec else raw,
+            pajson.ReadOptions(block_size=json_block),
+        )
+    except pa.ArrowInvalid as e:
+        raw.close()
+        if _straddles(e):
+            raise _Restart(str(e)) from e
+        return None  # read whole: it words the error
+    if column not in reader.schema.names:
+        raw.close()
+        raise ConfigError(f"{path}: no column {column!r}; columns: {reader.schema.names}")
+
+    def gen() -> Iterator[pa.RecordBatch]:
+        try:
+            while True:
+                try:
+                    yield reader.read_next_batch()
+                except StopIteration:
+                    return
+                except pa.ArrowInvalid as e:
+                    raise _Restart(str(e)) from e
+        finally:
+            raw.close()
+
+    return gen()
+
+
 def _run_streamed(
     pipeline: Any, path: Path, column: str, shard: _Shard, batch_rows: int
 ) -> tuple[int, int]:
-    """A Parquet file through ``pipeline`` one batch at a time, its outputs written as they
-    come (to temporary files renamed when complete). ``pre_buffer=False``: pyarrow's default
-    pre-buffering keeps every row group read until the reader closes (a 5 GB file peaked at
-    5.4 GB of RSS with it, 0.5 GB without)."""
-    try:
-        f = pq.ParquetFile(path, pre_buffer=False, buffer_size=1 << 20)
-    except pa.ArrowInvalid as e:
-        raise ConfigError(f"{path}: not a readable Parquet file: {e}") from e
-    if column not in f.schema_arrow.names:
-        raise ConfigError(f"{path}: no column {column!r}; columns: {f.schema_arrow.names}")
-    if f.metadata.num_rows == 0:
+    """A file through ``pipeline`` one batch at a time, its outputs written as they come (to
+    temporary files renamed when complete), so memory stays flat however large the file.
+    A JSON line longer than the block restarts the file with 8x larger blocks; other JSON the
+    streaming reader refuses (a type that changes after the first block) is read whole, which
+    accepts it or names the problem."""
+    block = _JSON_BLOCK_BYTES
+    while True:
+        try:
+            return _stream_once(pipeline, path, column, shard, batch_rows, block)
+        except _Restart as e:
+            if not (_straddles(e) and block < _JSON_BLOCK_MAX):
+                return _run_whole(pipeline, path, column, shard)
+            block = min(block * 8, _JSON_BLOCK_MAX)
+
+
+def _stream_once(
+    pipeline: Any, path: Path, column: str, shard: _Shard, batch_rows: int, json_block: int
+) -> tuple[int, int]:
+    """One streamed pass of ``_run_streamed``; ``_Restart`` leaves no output behind."""
+    batches = _batches(path, column, batch_rows, json_block)
+    if batches is None:
         return _run_whole(pipeline, path, column, shard)
     pipeline.reset_stats()
     tmp_excluded = shard.excluded.with_name(f".{shard.excluded.name}.tmp-{os.getpid()}")
@@ -247,7 +332,7 @@ def _run_streamed(
     writers: list[pq.ParquetWriter] = []
     rows = nbytes = 0
     try:
-        for batch in f.iter_batches(batch_size=batch_rows):
+        for batch in batches:
             table = pa.Table.from_batches([batch])
             res = pipeline.run(table, column=column)
             outputs = [(tmp_excluded, _excluded(table, res.verdict)), (tmp_kept, res.data)]
@@ -258,9 +343,19 @@ def _run_streamed(
                 w.write_table(t.cast(w.schema))
             rows += table.num_rows
             nbytes += _text_bytes(table, column)
+    except _Restart:
+        for w in writers:
+            w.close()
+        writers = []
+        for t in (tmp_excluded, tmp_kept):
+            t.unlink(missing_ok=True)
+        raise
     finally:
         for w in writers:
             w.close()
+        close = getattr(batches, "close", None)  # the JSON generator closes its file
+        if close is not None:
+            close()
     os.replace(tmp_excluded, shard.excluded)
     shard.write_stats(pipeline.stats)
     os.replace(tmp_kept, shard.kept)
@@ -275,9 +370,9 @@ def run(
     quiet: bool = False,
     batch_rows: int = 8192,
 ) -> dict[str, Any]:
-    """Filter every input file into ``out_dir``; returns (and writes) the merged stats. Parquet
-    files are streamed ``batch_rows`` rows at a time (flat memory) unless the pipeline has a
-    dedup step."""
+    """Filter every input file into ``out_dir``; returns (and writes) the merged stats. Files
+    are streamed (Parquet ``batch_rows`` rows at a time, JSON lines about 1 MB at a time) at
+    flat memory, unless the pipeline has a dedup step."""
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "excluded").mkdir(exist_ok=True)
     (out_dir / ".stats").mkdir(exist_ok=True)
@@ -300,13 +395,12 @@ def run(
             progress.update(0, 0)
             continue
         shard = _Shard(out_dir / "excluded" / name, stats_path, kept_path)
-        # Parquet streams batch by batch at flat memory; a dedup step's state is per call, so a
-        # pipeline with one sees each file whole (as does JSON, which pyarrow reads whole).
-        streamed = path.name.lower().endswith(".parquet") and not has_dedup
+        # Files stream batch by batch at flat memory; a dedup step's state is per call, so a
+        # pipeline with one sees each file whole.
         rows, nbytes = (
-            _run_streamed(pipeline, path, column, shard, batch_rows)
-            if streamed
-            else _run_whole(pipeline, path, column, shard)
+            _run_whole(pipeline, path, column, shard)
+            if has_dedup
+            else _run_streamed(pipeline, path, column, shard, batch_rows)
         )
         progress.update(rows, nbytes)
     progress.close()
