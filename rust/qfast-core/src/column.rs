@@ -27,13 +27,15 @@ fn oversized_row(data: &arrow_data::ArrayData) -> Option<(usize, u64)> {
     ) {
         return None;
     }
-    let offsets = data
-        .buffers()
-        .first()?
-        .typed_data::<i64>()
-        .get(data.offset()..data.offset() + data.len() + 1)?;
-    offsets.windows(2).enumerate().find_map(|(row, w)| {
-        let len = u64::try_from(w[1].checked_sub(w[0])?).ok()?;
+    // Byte-wise, since the buffers are not validated yet (`typed_data` asserts on a short or
+    // misaligned buffer; arrow's array constructors check that too, this does not rely on it).
+    let bytes = data.buffers().first()?.as_slice();
+    let offset = |i: usize| -> Option<i64> {
+        let at = data.offset().checked_add(i)?.checked_mul(8)?;
+        Some(i64::from_le_bytes(bytes.get(at..at + 8)?.try_into().ok()?))
+    };
+    (0..data.len()).find_map(|row| {
+        let len = u64::try_from(offset(row + 1)?.checked_sub(offset(row)?)?).ok()?;
         (len > MAX_DOC_BYTES as u64 && data.is_valid(row)).then_some((row, len))
     })
 }

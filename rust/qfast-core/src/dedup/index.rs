@@ -140,13 +140,13 @@ impl Dedup {
 
     /// Pass 1: sign a batch (on the core pool) and remember what clustering needs.
     pub fn add(&mut self, batch: &BatchDocs<'_>) -> Result<()> {
-        // Documents are numbered with u32 (`u32::MAX` is the "indexed" sentinel); say so
+        // Documents are numbered with u32, and clustering uses number n as a sentinel: say so
         // before a number would wrap. (At 64 bytes a document this is ~275 GB of keys.)
-        if self.n + batch.texts.len() >= u32::MAX as usize {
+        if self.n + batch.texts.len() >= u32::MAX as usize - 1 {
             return Err(Error::Config(format!(
                 "a MinHash dedup run holds fewer than {} documents; this batch would make {}: \
                  split the corpus (or use qfast.ray.minhash_dedup)",
-                u32::MAX,
+                u32::MAX - 1,
                 self.n + batch.texts.len()
             )));
         }

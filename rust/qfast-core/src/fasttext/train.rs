@@ -239,7 +239,7 @@ pub fn train_supervised(examples: &[(&str, Vec<String>)], args: &TrainArgs) -> R
     let label_id: AHashMap<&str, u32> = labels
         .iter()
         .enumerate()
-        .map(|(i, l)| (l.0, id32(i))) // labels of one corpus, < 2^31 (checked by write_bin)
+        .map(|(i, l)| (l.0, id32(i))) // labels of one corpus (write_bin refuses 2^31 or more)
         .collect();
     let words_out: Vec<(&[u8], i64)> = words.iter().map(|w| (w.0, w.1)).collect();
     let labels_out: Vec<(&[u8], i64)> = labels.iter().map(|l| (l.0.as_bytes(), l.1)).collect();
