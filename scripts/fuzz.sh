@@ -5,6 +5,7 @@
 #   scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET ...]   every target (fuzz/fuzz_targets) by
 #                                                       default, 300 s each
 #   scripts/fuzz.sh seeds                               rewrite the valid model/index seeds
+#   scripts/fuzz.sh summary                             totals per target from fuzz/runs.tsv
 #
 # Each target starts from fuzz/corpus/<target> (kept between runs, not committed) plus the saved
 # cases in fuzz/regressions/<target>. A run appends its figures to fuzz/runs.tsv. A crash stops
@@ -17,6 +18,13 @@ cd "$(dirname "$0")/../fuzz"
 if [[ "${1:-}" == "seeds" ]]; then
     cargo test -q -p qfast-core --release --manifest-path ../Cargo.toml \
         --test hostile_files -- --ignored write_fuzz_seeds
+    exit 0
+fi
+
+if [[ "${1:-}" == "summary" ]]; then
+    awk -F'\t' '$2 != "target" { secs[$2] += $3; runs[$2] += $4; if ($6 != "no crash") bad[$2]++ }
+        END { for (t in secs) printf "%-16s %6.1f min %8.2fM executions  %s\n", t, secs[t] / 60,
+              runs[t] / 1e6, (bad[t] ? bad[t] " failed run(s)" : "no crash") }' runs.tsv | sort
     exit 0
 fi
 

@@ -205,3 +205,41 @@ def test_a_jsonl_line_longer_than_the_block_is_read_whole_too(
     assert cli.read_file(src)["text"].to_pylist() == rows["text"].to_pylist()
     stats = cli.run(qfast.Pipeline([ExactDedup()]), [src], tmp_path / "out", quiet=True)
     assert stats["steps"][0]["rows_in"] == 4 and stats["steps"][0]["kept"] == 3
+
+
+def test_jsonl_whose_fields_grow_after_the_first_block_is_read_whole(
+    table: pa.Table, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """pyarrow's streaming reader keeps the first block's fields; a field that appears later
+    makes the CLI read that file whole (no output from the abandoned pass is left)."""
+    from qfast import cli
+
+    monkeypatch.setattr(cli, "_JSON_BLOCK_BYTES", 64 << 10)
+    late = pa.table({"id": ["late"], "text": ["A late row with a new field."], "extra": [7]})
+    src_table = pa.concat_tables([table, late], promote_options="default")
+    src = tmp_path / "grow.jsonl"
+    src.write_bytes(
+        "".join(
+            json.dumps({k: v for k, v in r.items() if v is not None}) + "\n"
+            for r in src_table.to_pylist()
+        ).encode()
+    )
+    cli.run(qfast.Pipeline.fineweb(), [src], tmp_path / "out", quiet=True)
+    want = qfast.Pipeline.fineweb().run(src_table)
+    got = _kept(tmp_path / "out")
+    assert got["id"].to_pylist() == want.data["id"].to_pylist()
+    assert "extra" in got.column_names
+    assert [p.name for p in (tmp_path / "out").iterdir() if p.name.startswith(".0")] == []
+
+
+def test_only_pipelines_without_cross_call_state_restart_a_file() -> None:
+    from qfast import cli
+    from qfast.chat import OnColumn
+    from qfast.dedup import ExactDedup
+
+    assert cli._restartable(qfast.Pipeline.fineweb())
+    assert not cli._restartable(qfast.Pipeline([qfast.GopherQuality(), ExactDedup()]))
+    assert not cli._restartable(qfast.Pipeline([OnColumn(ExactDedup(), "id")]))
+    bad_words = qfast.C4BadWords(lists={"en": ["zzz"]}, keep_fraction=0.5, seed=1)
+    assert not cli._restartable(qfast.Pipeline([bad_words]))
+    assert cli._restartable(qfast.Pipeline([qfast.C4BadWords(lists={"en": ["zzz"]})]))

@@ -143,9 +143,9 @@ def _json_codec(path: Path) -> str | None:
 
 
 # pyarrow parses JSON lines in blocks and cannot parse a line longer than a block ("straddling
-# object"): start at 16 MB and retry with 8x larger blocks, up to 4 GiB (one document's limit).
+# object"): start at 16 MB and retry with 8x larger blocks, up to pyarrow's int32 block limit.
 _JSON_BLOCK_BYTES = 16 << 20
-_JSON_BLOCK_MAX = 4 << 30
+_JSON_BLOCK_MAX = (1 << 31) - 1
 
 
 def _straddles(e: Exception) -> bool:
@@ -251,22 +251,42 @@ class _Restart(Exception):
     or a field or type first seen after the first block."""
 
 
+def _restartable(pipeline: Any) -> bool:
+    """Whether running part of a file through ``pipeline`` and then all of it again gives
+    the same result as one run: no step keeps state across calls (dedup memory, the random
+    draws of ``C4BadWords(keep_fraction=...)``)."""
+    from .dedup import ExactDedup, MinHashDedup
+
+    for s in pipeline.steps:
+        inner = getattr(s, "step", s)  # OnColumn wraps a step
+        sampled: float = getattr(inner, "keep_fraction", 0.0) or 0.0
+        if isinstance(inner, (ExactDedup, MinHashDedup)) or sampled > 0:
+            return False
+    return True
+
+
 def _batches(
     path: Path, column: str, batch_rows: int, json_block: int = _JSON_BLOCK_BYTES
-) -> Iterator[pa.RecordBatch] | None:
-    """The file's record batches, read as they are consumed, or None when the file is better
-    read whole (empty, or this pyarrow cannot stream JSON). Parquet: ``pre_buffer=False``,
-    since pyarrow's default pre-buffering keeps every row group read until the reader closes
-    (a 5 GB file peaked at 5.4 GB of RSS with it, 0.5 GB without). JSON lines: pyarrow's
-    streaming reader, ``json_block`` bytes of text per batch."""
+) -> tuple[Iterator[pa.RecordBatch], Callable[[], None]] | None:
+    """The file's record batches, read as they are consumed, and a function that closes the
+    file; None when the file is better read whole (empty, the text column not in the first
+    JSON block, or a pyarrow that cannot stream JSON). Parquet: ``pre_buffer=False``, since
+    pyarrow's default pre-buffering keeps every row group read until the reader closes (a
+    5 GB file peaked at 5.4 GB of RSS with it, 0.5 GB without). JSON lines: pyarrow's
+    streaming reader, ``json_block`` bytes of text per batch; raises ``_Restart`` (now or
+    while iterating) when the file does not stream with that block."""
     if path.name.lower().endswith(".parquet"):
         try:
             f = pq.ParquetFile(path, pre_buffer=False, buffer_size=1 << 20)
         except pa.ArrowInvalid as e:
             raise ConfigError(f"{path}: not a readable Parquet file: {e}") from e
         if column not in f.schema_arrow.names:
+            f.close()
             raise ConfigError(f"{path}: no column {column!r}; columns: {f.schema_arrow.names}")
-        return f.iter_batches(batch_size=batch_rows) if f.metadata.num_rows else None
+        if not f.metadata.num_rows:
+            f.close()
+            return None
+        return f.iter_batches(batch_size=batch_rows), f.close
     codec = _json_codec(path)
     open_json = getattr(pajson, "open_json", None)  # pyarrow >= 15
     if open_json is None or path.stat().st_size == 0:
@@ -282,23 +302,23 @@ def _batches(
         if _straddles(e):
             raise _Restart(str(e)) from e
         return None  # read whole: it words the error
+    except BaseException:
+        raw.close()
+        raise
     if column not in reader.schema.names:
         raw.close()
-        raise ConfigError(f"{path}: no column {column!r}; columns: {reader.schema.names}")
+        return None  # read whole: the column may appear later, or the error names it
 
-    def gen() -> Iterator[pa.RecordBatch]:
-        try:
-            while True:
-                try:
-                    yield reader.read_next_batch()
-                except StopIteration:
-                    return
-                except pa.ArrowInvalid as e:
-                    raise _Restart(str(e)) from e
-        finally:
-            raw.close()
+    def batches() -> Iterator[pa.RecordBatch]:
+        while True:
+            try:
+                yield reader.read_next_batch()
+            except StopIteration:
+                return
+            except pa.ArrowInvalid as e:
+                raise _Restart(str(e)) from e
 
-    return gen()
+    return batches(), raw.close
 
 
 def _run_streamed(
@@ -307,8 +327,12 @@ def _run_streamed(
     """A file through ``pipeline`` one batch at a time, its outputs written as they come (to
     temporary files renamed when complete), so memory stays flat however large the file.
     A JSON line longer than the block restarts the file with 8x larger blocks; other JSON the
-    streaming reader refuses (a type that changes after the first block) is read whole, which
-    accepts it or names the problem."""
+    streaming reader refuses (a field or type first seen after the first block) is read
+    whole, which accepts it or names the problem. A restart runs rows through the pipeline a
+    second time, so JSON lines are read whole from the start for a pipeline that keeps state
+    across calls (``_restartable``)."""
+    if not path.name.lower().endswith(".parquet") and not _restartable(pipeline):
+        return _run_whole(pipeline, path, column, shard)
     block = _JSON_BLOCK_BYTES
     while True:
         try:
@@ -323,9 +347,10 @@ def _stream_once(
     pipeline: Any, path: Path, column: str, shard: _Shard, batch_rows: int, json_block: int
 ) -> tuple[int, int]:
     """One streamed pass of ``_run_streamed``; ``_Restart`` leaves no output behind."""
-    batches = _batches(path, column, batch_rows, json_block)
-    if batches is None:
+    opened = _batches(path, column, batch_rows, json_block)
+    if opened is None:
         return _run_whole(pipeline, path, column, shard)
+    batches, close = opened
     pipeline.reset_stats()
     tmp_excluded = shard.excluded.with_name(f".{shard.excluded.name}.tmp-{os.getpid()}")
     tmp_kept = shard.kept.with_name(f".{shard.kept.name}.tmp-{os.getpid()}")
@@ -353,9 +378,7 @@ def _stream_once(
     finally:
         for w in writers:
             w.close()
-        close = getattr(batches, "close", None)  # the JSON generator closes its file
-        if close is not None:
-            close()
+        close()
     os.replace(tmp_excluded, shard.excluded)
     shard.write_stats(pipeline.stats)
     os.replace(tmp_kept, shard.kept)
@@ -371,7 +394,7 @@ def run(
     batch_rows: int = 8192,
 ) -> dict[str, Any]:
     """Filter every input file into ``out_dir``; returns (and writes) the merged stats. Files
-    are streamed (Parquet ``batch_rows`` rows at a time, JSON lines about 1 MB at a time) at
+    are streamed (Parquet ``batch_rows`` rows at a time, JSON lines 16 MB at a time) at
     flat memory, unless the pipeline has a dedup step."""
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "excluded").mkdir(exist_ok=True)
