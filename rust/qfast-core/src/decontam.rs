@@ -215,10 +215,10 @@ impl DecontamIndex {
         &self.stats
     }
 
-    /// The name of item `i`.
+    /// The name of item `i` (`None` for an id this index did not give out).
     #[must_use]
-    pub fn name(&self, i: u32) -> &str {
-        &self.names[i as usize]
+    pub fn name(&self, i: u32) -> Option<&str> {
+        self.names.get(i as usize).map(String::as_str)
     }
 
     /// Adds evaluation items (a null text is skipped and not counted); `names` has one name

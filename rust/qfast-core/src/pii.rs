@@ -288,7 +288,7 @@ const ORDER: [Kind; 6] = [
 /// Replace every enabled kind in `text` (kinds in `ORDER`, each on the text the previous
 /// ones left), taking replacement `counters[k]` round-robin; the counters advance once per
 /// replacement, as datatrove's do across documents. Returns the new text (`None`: unchanged)
-/// and the number of replacements per kind.
+/// and the number of replacements per kind. A kind without replacements is left as it is.
 pub fn redact(text: &str, cfg: &Config, counters: &mut [usize; 6]) -> (Option<String>, [u32; 6]) {
     let mut cur: Option<String> = None;
     let mut counts = [0u32; 6];
@@ -303,6 +303,9 @@ pub fn redact(text: &str, cfg: &Config, counters: &mut [usize; 6]) -> (Option<St
             continue;
         }
         let reps = &cfg.replacements[ki];
+        if reps.is_empty() {
+            continue; // nothing to replace with (`redact_rows` refuses such a config)
+        }
         let mut out = String::with_capacity(src.len());
         let mut last = 0;
         for &(a, b) in &sp {

@@ -251,7 +251,10 @@ pub fn decontam_index(data: &[u8]) {
             let hits = i.scan("what is the capital city of france today two plus two");
             // Every item a hit names exists (the binding looks its name up).
             for &item in &hits.items {
-                let _ = i.name(item);
+                assert!(
+                    i.name(item).is_some(),
+                    "hit names item {item}, not in the index"
+                );
             }
         }
     }
