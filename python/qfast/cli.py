@@ -152,6 +152,14 @@ def _straddles(e: Exception) -> bool:
     return "straddl" in str(e)
 
 
+def _bigger_block(e: Exception, block: int) -> int | None:
+    """The next block size to try after error ``e`` with ``block``: None unless pyarrow
+    refused a line longer than the block and a larger block is possible."""
+    if not _straddles(e) or block >= _JSON_BLOCK_MAX:
+        return None
+    return min(block * 8, _JSON_BLOCK_MAX)
+
+
 def read_file(path: Path) -> pa.Table:
     """A Parquet or JSONL (optionally .gz / .zst) file as a table."""
     if path.name.lower().endswith(".parquet"):
@@ -164,8 +172,9 @@ def read_file(path: Path) -> pa.Table:
             try:
                 return pajson.read_json(stream, pajson.ReadOptions(block_size=block))
             except pa.ArrowInvalid as e:
-                if _straddles(e) and block < _JSON_BLOCK_MAX:
-                    block = min(block * 8, _JSON_BLOCK_MAX)
+                bigger = _bigger_block(e, block)
+                if bigger is not None:
+                    block = bigger
                     continue
                 raise ConfigError(f"{path}: not valid JSON lines: {e}") from e
 
@@ -338,9 +347,10 @@ def _run_streamed(
         try:
             return _stream_once(pipeline, path, column, shard, batch_rows, block)
         except _Restart as e:
-            if not (_straddles(e) and block < _JSON_BLOCK_MAX):
+            bigger = _bigger_block(e, block)
+            if bigger is None:
                 return _run_whole(pipeline, path, column, shard)
-            block = min(block * 8, _JSON_BLOCK_MAX)
+            block = bigger
 
 
 def _stream_once(

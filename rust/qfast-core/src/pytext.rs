@@ -18,14 +18,11 @@ use crate::unicode_tables::{ALPHA, DECIMAL};
 #[inline]
 #[must_use]
 pub fn is_space(c: char) -> bool {
-    if let Ok(b) = u8::try_from(c) {
-        if b < 0x80 {
-            return is_space_ascii(b);
-        }
+    if c.is_ascii() {
+        return is_space_ascii(c as u8);
     }
-    let c = c as u32;
     matches!(
-        c,
+        c as u32,
         0x85 | 0xA0 | 0x1680 | 0x2000..=0x200A | 0x2028 | 0x2029 | 0x202F | 0x205F | 0x3000
     )
 }
