@@ -3,8 +3,10 @@ that reproduces datatrove's decisions at a fraction of the cost."""
 
 from __future__ import annotations
 
-from . import chat, errors, hf, segment
+from . import augment, chat, errors, hf, segment
 from ._qfast import __version__, get_num_threads, set_num_threads
+from .assessment import Assessment, assess
+from .augment import Augment, CharNoise, RandomDeletion, RandomInsertion, RandomSwap
 from .clean import (
     Clean,
     FixMojibake,
@@ -50,6 +52,7 @@ from .pii import PIIFormatter
 from .pipeline import Pipeline, PipelineResult
 from .rules import C4BadWords, RegexFilter, URLFilter, WordList
 from .selection import Selection, View, kmeans_clusters, select
+from .splits import SplitResult, split
 from .tokenize import sentences, words
 from .tokens import TokenCount
 
@@ -113,4 +116,14 @@ __all__ = [
     "SymbolLinesRemover",
     "UnescapeHTML",
     "TokenCount",
+    "assess",
+    "Assessment",
+    "split",
+    "SplitResult",
+    "augment",
+    "Augment",
+    "CharNoise",
+    "RandomDeletion",
+    "RandomInsertion",
+    "RandomSwap",
 ]

@@ -7,6 +7,7 @@ import pyarrow as pa
 
 __all__ = [
     "__version__",
+    "DiversityState",
     "set_num_threads",
     "get_num_threads",
     "words",
@@ -335,3 +336,13 @@ class VietnameseState:
 #: ``"spacy"`` (spaCy en port), ``"spacy_xx"`` (spaCy xx port), ``"unicode"`` (UAX #29), or a
 #: segmenter; None is ``"spacy"``.
 _TokenizerArg = str | JiebaState | SudachiState | ThaiState | VietnameseState | None
+
+@final
+class DiversityState:
+    """Distinct n-gram counts and vocabulary growth over every batch added."""
+
+    def __new__(cls, max_n: int = 3) -> DiversityState: ...
+    def add(self, data: Any, column: str = "text") -> None: ...
+    def counts(self) -> list[tuple[int, int, int]]: ...
+    def growth(self) -> list[tuple[int, int]]: ...
+    def docs(self) -> int: ...

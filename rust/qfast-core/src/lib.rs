@@ -25,6 +25,7 @@ pub mod column;
 pub mod crfsuite;
 pub mod decontam;
 pub mod dedup;
+pub mod diversity;
 pub mod dsir;
 pub mod error;
 pub mod fasttext;

@@ -9,6 +9,7 @@ use pyo3::prelude::*;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod arrow_io;
+mod assess;
 mod badwords;
 mod clean;
 mod decontam;
@@ -42,5 +43,6 @@ fn _qfast(m: &Bound<'_, PyModule>) -> PyResult<()> {
     selection::register(m)?;
     lm::register(m)?;
     segment::register(m)?;
+    assess::register(m)?;
     Ok(())
 }
