@@ -341,3 +341,35 @@ def test_bad_input() -> None:
     only_null = assess(pa.array([None, None], pa.string()))
     assert only_null.rows == 2 and only_null.noise["null_rows"] == 2
     assert only_null.noise["empty_rate"] == 0.0
+
+
+def test_cli_assess(rows: pa.Table, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``qfast assess`` over Parquet files gives the figures of :func:`assess` on their rows."""
+    import json
+
+    from qfast.cli import main
+
+    small = rows.slice(0, 4_000)
+    for i in range(2):
+        pq.write_table(small.slice(i * 2_000, 2_000), tmp_path / f"p{i}.parquet")
+    out = tmp_path / "a.json"
+    html = tmp_path / "a.html"
+    argv = ["assess", str(tmp_path / "p*.parquet"), "--label", "label", "--date", "date"]
+    assert main([*argv, "--json", str(out), "--html", str(html)]) == 0
+    expect = assess(small, label="label", date="date").to_dict()
+    assert json.loads(out.read_text()) == json.loads(json.dumps(expect, default=str))
+    assert "distinct_2" in capsys.readouterr().out and "<h3>Timeliness</h3>" in html.read_text()
+
+
+def test_label_noise_estimate(eval_data: Path) -> None:
+    """The estimated label-noise share is the share of rows qfast.label_issues flags (itself
+    compared with cleanlab in tests/test_label_noise.py), counted by pandas."""
+    t = pq.read_table(eval_data / "zh_reviews_chinesenlpcorpus.parquet", columns=["text"])
+    labels = pq.read_table(eval_data / "zh_reviews_chinesenlpcorpus.parquet")["label_sentiment"]
+    idx = pa.array(np.linspace(0, t.num_rows - 1, 6_000).astype(int))
+    t = t.append_column("label", labels.cast(pa.string())).take(idx)
+    a = assess(t, label="label", label_noise=True, heuristics=[], batch_size=1_000)
+    flagged = qfast.label_issues(t, "label").to_pandas()["is_issue"]
+    assert a.noise["label_issue_rows"] == int(flagged.sum()) > 0
+    assert a.noise["label_issue_rate"] == pytest.approx(flagged.mean())
+    print(f"estimated label noise: {flagged.mean():.3%}")

@@ -48,6 +48,16 @@ def test_report_renders_in_chromium(tmp_path: Path) -> None:
         and "min_doc_words = 50" in src
         and "line_punct_thr = 0.12" in src
     )
+    # The assessment of the kept rows, with the figures qfast.assess gives for those rows.
+    import qfast
+    from qfast.report import _fmt
+
+    kept = pa.concat_tables([pq.read_table(p) for p in sorted(out.glob("*.parquet"))])
+    a = qfast.assess(kept, language="language")
+    assert "Dataset assessment of the kept rows" in src
+    for key in ("distinct_2", "near_duplicate_rate", "heaps_beta"):
+        assert f"<td style='text-align:left'>{key}</td><td>{_fmt(a.diversity[key])}</td>" in src
+    assert f"<b>language</b>: {a.distribution['language']['distinct']:,} values" in src
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     assert chromium, "chromium is not installed (.ci/run installs Debian's package)"
     flags = ["--headless", "--no-sandbox", "--disable-gpu", "--enable-logging=stderr", "--v=0"]

@@ -3,7 +3,7 @@ that reproduces datatrove's decisions at a fraction of the cost."""
 
 from __future__ import annotations
 
-from . import augment, chat, errors, hf, segment
+from . import augment, chat, errors, hf, label_noise, segment
 from ._qfast import __version__, get_num_threads, set_num_threads
 from .assessment import Assessment, assess
 from .augment import Augment, CharNoise, RandomDeletion, RandomInsertion, RandomSwap
@@ -39,6 +39,7 @@ from .filters import (
     Not,
     Or,
 )
+from .label_noise import OutOfFold, find_label_issues, flip_labels, label_issues, out_of_fold_probs
 from .lm import NgramLM, Perplexity, ccnet_normalize, perplexity_buckets, perplexity_cutoffs
 from .models import (
     FastText,
@@ -126,4 +127,10 @@ __all__ = [
     "RandomDeletion",
     "RandomInsertion",
     "RandomSwap",
+    "label_noise",
+    "OutOfFold",
+    "find_label_issues",
+    "flip_labels",
+    "label_issues",
+    "out_of_fold_probs",
 ]

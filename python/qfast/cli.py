@@ -504,17 +504,71 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     rep.add_argument("output", help="the output directory of a `qfast run`")
     rep.add_argument("--column", default="text", help="text column (default: text)")
+    rep.add_argument(
+        "--no-assess", action="store_true", help="leave out the assessment of the kept rows"
+    )
+    a = sub.add_parser(
+        "assess",
+        help="profile files on five dimensions (distribution, noise, diversity, timeliness, safety)",
+    )
+    a.add_argument("inputs", nargs="+", help="input files or globs (.parquet, .jsonl[.gz|.zst])")
+    a.add_argument("--column", default="text", help="text column (default: text)")
+    for name in ("label", "domain", "language", "date"):
+        a.add_argument(f"--{name}", metavar="COLUMN", help=f"the {name} column")
+    a.add_argument("--date-cutoff", metavar="YYYY-MM-DD", help="rows dated before it count as old")
+    a.add_argument("--json", metavar="FILE", help="write every figure as JSON")
+    a.add_argument("--html", metavar="FILE", help="write the figures as an HTML page")
     args = parser.parse_args(argv)
     try:
         if args.command == "report":
             from .report import build
 
-            print(f"qfast: wrote {build(Path(args.output), column=args.column)}")
+            dest = build(Path(args.output), column=args.column, assess=not args.no_assess)
+            print(f"qfast: wrote {dest}")
             return 0
+        if args.command == "assess":
+            return _assess_command(args)
         return _run_command(args)
     except ConfigError as e:
         print(f"qfast: error: {e}", file=sys.stderr)
         return 2
+
+
+def _assess_command(args: argparse.Namespace) -> int:
+    import json
+
+    from .assessment import Assessor
+
+    paths = expand_inputs(args.inputs)
+    acc = Assessor(
+        args.column,
+        label=args.label,
+        domain=args.domain,
+        language=args.language,
+        date=args.date,
+        date_cutoff=args.date_cutoff,
+    )
+    for path in paths:
+        for batch in read_file(path).to_batches(max_chunksize=65_536):
+            acc.add(batch)
+    result = acc.result()
+    if args.json:
+        Path(args.json).write_text(json.dumps(result.to_dict(), indent=1, default=str))
+    if args.html:
+        from .report import assessment_section
+
+        body = "".join(assessment_section(result, f"qfast assess: {len(paths)} files"))
+        Path(args.html).write_text(
+            f"<!doctype html><html><head><meta charset='utf-8'><title>qfast assess</title></head>"
+            f"<body>{body}</body></html>",
+            encoding="utf-8",
+        )
+    t = result.to_table()
+    for dim, metric, group, value in zip(*(t.column(i).to_pylist() for i in range(4))):
+        if group is None:
+            shown = f"{int(value):,}" if value.is_integer() else f"{value:.6g}"
+            print(f"{dim:<13} {metric:<40} {shown}")
+    return 0
 
 
 def _run_command(args: argparse.Namespace) -> int:

@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from .assessment import Assessment
 from .errors import ConfigError
 
 _W = 760
@@ -203,8 +204,81 @@ def _signal_section(out_dir: Path, texts: list[str], seed: int) -> list[str]:
     return parts
 
 
-def build(out_dir: Path, column: str = "text", samples: int = 3, seed: int = 0) -> Path:
-    """Write ``out_dir/report.html`` from a ``qfast run`` output directory."""
+def _fmt(v: Any) -> str:
+    if isinstance(v, float):
+        return f"{v:.4g}"
+    if isinstance(v, int):
+        return f"{v:,}"
+    return _esc(v)
+
+
+def _kv_table(items: list[tuple[str, Any]]) -> str:
+    rows = "".join(
+        f"<tr><td style='text-align:left'>{_esc(k)}</td><td>{_fmt(v)}</td></tr>" for k, v in items
+    )
+    return f"<table>{rows}</table>"
+
+
+def assessment_section(a: Assessment, title: str) -> list[str]:
+    """HTML for an :class:`~qfast.Assessment`: one block per dimension."""
+    parts = [
+        f"<h2>{_esc(title)}</h2>",
+        f"<p>{a.rows:,} rows, {a.text_bytes / 1e6:,.1f} MB of text</p>",
+    ]
+    parts.append("<h3>Distribution</h3>")
+    for col, d in a.distribution.items():
+        top = list(d["counts"].items())[:12]
+        parts.append(
+            f"<p><b>{_esc(col)}</b>: {d['distinct']:,} values, entropy {d['entropy_bits']:.3f} bits "
+            f"(normalised {d['normalized_entropy']:.3f}), imbalance ratio {d['imbalance_ratio']:,.1f}</p>"
+        )
+        parts.append(_bars([(str(k), float(v), "") for k, v in top], "rows"))
+    parts.append("<h3>Noise</h3>")
+    flat = [(k, v) for k, v in a.noise.items() if not isinstance(v, dict)]
+    fails = [
+        (f"{k.removesuffix('.fail_rate')}: {g}", v)
+        for k, v in a.noise.items()
+        if isinstance(v, dict)
+        for g, v in v.items()
+    ]
+    parts += [_kv_table(flat), "<p>Share of rows each heuristic would drop, by reason:</p>"]
+    parts.append(_kv_table(fails))
+    parts.append("<h3>Diversity</h3>")
+    parts.append(
+        _kv_table(
+            [(k, v) for k, v in a.diversity.items() if k != "vocabulary_growth" and v is not None]
+        )
+    )
+    growth = a.diversity.get("vocabulary_growth") or []
+    if growth:
+        parts.append("<p>Vocabulary growth (tokens seen → distinct words):</p>")
+        parts.append(_kv_table([(f"{t:,}", d) for t, d in growth]))
+    if a.timeliness is not None:
+        parts.append("<h3>Timeliness</h3>")
+        t = a.timeliness
+        parts.append(_kv_table([(k, v) for k, v in t.items() if not isinstance(v, dict)]))
+        years = t.get("rows_by_year") or {}
+        if years:
+            parts.append(_bars([(str(y), float(n), "") for y, n in years.items()], "rows"))
+    parts.append("<h3>Safety</h3>")
+    safety = [
+        (f"{k}: {g}", v)
+        for k, v in a.safety.items()
+        if isinstance(v, dict)
+        for g, v in v.items()
+        if not isinstance(v, dict)
+    ]
+    safety += [(k, v) for k, v in a.safety.items() if not isinstance(v, dict)]
+    parts.append(_kv_table(safety))
+    return parts
+
+
+def build(
+    out_dir: Path, column: str = "text", samples: int = 3, seed: int = 0, assess: bool = True
+) -> Path:
+    """Write ``out_dir/report.html`` from a ``qfast run`` output directory; with ``assess``,
+    a section profiles the kept rows with :func:`qfast.assess` (grouped by ``language`` when
+    the rows carry it)."""
     stats_path = out_dir / "stats.json"
     if not stats_path.is_file():
         raise ConfigError(f"{out_dir} has no stats.json: is it the output of `qfast run`?")
@@ -310,6 +384,14 @@ def build(out_dir: Path, column: str = "text", samples: int = 3, seed: int = 0) 
         if x is not None
     ]
     parts += _signal_section(out_dir, all_texts, seed)
+    if assess and kept is not None and column in kept.column_names and kept.num_rows:
+        from .assessment import assess as run_assess
+
+        lang = "language" if "language" in kept.column_names else None
+        parts += assessment_section(
+            run_assess(kept, column, language=lang, seed=seed),
+            "Dataset assessment of the kept rows",
+        )
     # Samples of removed documents
     if excl is not None and excl.num_rows and "qfast_reason" in excl.column_names:
         parts.append("<h2>Sampled removed documents</h2>")

@@ -8,11 +8,12 @@
 //! distinct n-grams: about 16 bytes each (a `u64` in a hash set at its load factor).
 
 use std::collections::HashSet;
+use std::sync::{Mutex, PoisonError};
 
 use xxhash_rust::xxh3::xxh3_64;
 
 use crate::error::{Error, Result};
-use crate::parallel::map_rows;
+use crate::parallel::{map_items, map_rows};
 use crate::tokenize::{Tokenizer, TokenizerKind};
 
 /// The longest n-gram counted.
@@ -72,31 +73,56 @@ impl Diversity {
         })
     }
 
-    /// Adds one batch of documents, in order (null rows are skipped).
+    /// Adds one batch of documents, in order (null rows are skipped). Rows are hashed in
+    /// parallel; then each n's set is filled by its own task (the sets are independent, and
+    /// their inserts, cache misses into tables of millions of entries, are most of the cost).
     pub fn add(&mut self, rows: &[Option<&str>]) -> Result<()> {
         let tok = &self.tokenizer;
-        let hashed = map_rows(rows, |t| {
+        let max_n = self.max_n;
+        let per_row = map_rows(rows, |t| {
             t.map(|t| {
-                tok.words(t)
-                    .into_iter()
-                    .map(word_hash)
-                    .collect::<Vec<u64>>()
+                let words: Vec<u64> = tok.words(t).into_iter().map(word_hash).collect();
+                let mut grams = Vec::with_capacity(max_n);
+                for n in 2..=max_n {
+                    grams.push(words.windows(n).map(ngram_hash).collect::<Vec<u64>>());
+                }
+                grams.insert(0, words);
+                grams
             })
         })?;
-        for words in hashed.into_iter().flatten() {
-            self.docs += 1;
-            for end in 1..=words.len() {
-                self.totals[0] += 1;
-                self.seen[0].insert(words[end - 1]);
-                if self.totals[0] == self.next_checkpoint {
-                    self.growth
-                        .push((self.totals[0], self.seen[0].len() as u64));
-                    self.next_checkpoint = self.next_checkpoint.saturating_mul(2);
+        self.docs += per_row.iter().flatten().count() as u64;
+        let sets: Vec<Mutex<HashSet<u64, ahash::RandomState>>> = std::mem::take(&mut self.seen)
+            .into_iter()
+            .map(Mutex::new)
+            .collect();
+        let (base, checkpoint) = (self.totals[0], self.next_checkpoint);
+        let ns: Vec<usize> = (0..max_n).collect();
+        let filled = map_items(&ns, |&i| {
+            let mut set = sets[i].lock().unwrap_or_else(PoisonError::into_inner);
+            let (mut added, mut growth, mut next) = (0u64, Vec::new(), checkpoint);
+            for grams in per_row.iter().flatten() {
+                for &h in &grams[i] {
+                    added += 1;
+                    set.insert(h);
+                    // vocabulary growth follows the unigram stream, in row order
+                    if i == 0 && base + added == next {
+                        growth.push((next, set.len() as u64));
+                        next = next.saturating_mul(2);
+                    }
                 }
-                for n in 2..=self.max_n.min(end) {
-                    self.totals[n - 1] += 1;
-                    self.seen[n - 1].insert(ngram_hash(&words[end - n..end]));
-                }
+            }
+            (added, growth, next)
+        });
+        // Put the sets back before reporting an error, so the state stays usable.
+        self.seen = sets
+            .into_iter()
+            .map(|m| m.into_inner().unwrap_or_else(PoisonError::into_inner))
+            .collect();
+        for (i, (added, growth, next)) in filled?.into_iter().enumerate() {
+            self.totals[i] += added;
+            if i == 0 {
+                self.growth.extend(growth);
+                self.next_checkpoint = next;
             }
         }
         Ok(())
