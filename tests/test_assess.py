@@ -368,8 +368,20 @@ def test_label_noise_estimate(eval_data: Path) -> None:
     labels = pq.read_table(eval_data / "zh_reviews_chinesenlpcorpus.parquet")["label_sentiment"]
     idx = pa.array(np.linspace(0, t.num_rows - 1, 6_000).astype(int))
     t = t.append_column("label", labels.cast(pa.string())).take(idx)
-    a = assess(t, label="label", label_noise=True, heuristics=[], batch_size=1_000)
+    a = assess(t, label="label", heuristics=[], batch_size=1_000)  # on by default with labels
     flagged = qfast.label_issues(t, "label").to_pandas()["is_issue"]
     assert a.noise["label_issue_rows"] == int(flagged.sum()) > 0
     assert a.noise["label_issue_rate"] == pytest.approx(flagged.mean())
     print(f"estimated label noise: {flagged.mean():.3%}")
+
+
+def test_label_noise_skipped_past_the_row_limit_is_reported() -> None:
+    from qfast.assessment import Assessor
+
+    t = pa.table({"text": [f"text {i}" for i in range(40)], "label": ["a", "b"] * 20})
+    acc = Assessor(label="label", label_noise_max_rows=30, heuristics=[])
+    acc.add(t)
+    noise = acc.result().noise
+    assert noise["label_noise_skipped_over_rows"] == 30 and "label_issue_rate" not in noise
+    off = assess(t, label="label", label_noise=False, heuristics=[]).noise
+    assert "label_issue_rate" not in off and "label_noise_skipped_over_rows" not in off

@@ -264,8 +264,9 @@ class Assessor:
         cluster_sample: int = 10_000,
         seed: int = 0,
         bad_words: C4BadWords | None = None,
-        label_noise: bool = False,
+        label_noise: bool | None = None,
         label_noise_folds: int = 5,
+        label_noise_max_rows: int = 1_000_000,
     ) -> None:
         if near_empty_chars < 1:
             raise ConfigError(f"near_empty_chars={near_empty_chars}: use 1 or more")
@@ -289,7 +290,12 @@ class Assessor:
         self.cluster_sample = cluster_sample
         self.seed = seed
         self.bad_words = bad_words
-        self.label_noise = label_noise
+        # None: on when there are labels, as long as the labelled texts it buffers stay under
+        # label_noise_max_rows rows (True lifts that limit).
+        self.label_noise = label is not None if label_noise is None else label_noise
+        self._label_noise_cap = None if label_noise else label_noise_max_rows
+        self._label_noise_skipped = False
+        self._labelled_rows = 0
         self.label_noise_folds = label_noise_folds
         self._div = _qfast.DiversityState(max_n)
         self._dedup = MinHashDedup(minhash or MinHash.fast(shingles="chars"), keep="first")
@@ -404,11 +410,19 @@ class Assessor:
             if langs is not None:
                 self._bad_lang.update(_value_counts(pc.filter(langs, hit)))
 
-        if self.label_noise:
+        if self.label_noise and not self._label_noise_skipped:
             assert self.label is not None
-            self._labelled.append(
-                pa.table({"text": col, "label": self._col(table, self.label)}).filter(valid)
+            labels = self._col(table, self.label)
+            # only rows with both a text and a label say anything about label noise
+            part = pa.table({"text": col, "label": labels}).filter(
+                pc.and_(valid, pc.is_valid(labels))
             )
+            self._labelled_rows += part.num_rows
+            if self._label_noise_cap is not None and self._labelled_rows > self._label_noise_cap:
+                self._label_noise_skipped = True
+                self._labelled = []
+            else:
+                self._labelled.append(part)
 
     def _sample(self, hashes: pa.Array, col: Any) -> None:
         """Keeps the ``cluster_sample`` texts of smallest content hash: a uniform sample that
@@ -529,14 +543,26 @@ class Assessor:
     def _label_noise(self) -> dict[str, Any]:
         from .label_noise import label_issues
 
+        if self._label_noise_skipped:
+            # reported, not silently absent: the caller can pass label_noise=True
+            return {"label_noise_skipped_over_rows": self._label_noise_cap}
+
         t = pa.concat_tables(self._labelled) if self._labelled else None
         if t is None or t.num_rows < 2 * self.label_noise_folds:
-            return {"label_issue_rows": 0, "label_issue_rate": 0.0}
+            return {
+                "labelled_rows": 0 if t is None else t.num_rows,
+                "label_issue_rows": 0,
+                "label_issue_rate": 0.0,
+            }
         issues = label_issues(
             t, "label", column="text", folds=self.label_noise_folds, seed=self.seed
         )
         flagged = int(pc.sum(issues.column("is_issue")).as_py() or 0)
-        return {"label_issue_rows": flagged, "label_issue_rate": flagged / t.num_rows}
+        return {
+            "labelled_rows": t.num_rows,
+            "label_issue_rows": flagged,
+            "label_issue_rate": flagged / t.num_rows,
+        }
 
 
 def _heaps_beta(growth: list[tuple[int, int]]) -> float | None:
@@ -578,7 +604,7 @@ def assess(
     date_cutoff: str | dt.date | dt.datetime | None = None,
     heuristics: Sequence[Filter] | None = None,
     bad_words: C4BadWords | None = None,
-    label_noise: bool = False,
+    label_noise: bool | None = None,
     minhash: MinHash | None = None,
     max_n: int = 3,
     near_empty_chars: int = 10,
@@ -596,8 +622,11 @@ def assess(
     as old. ``heuristics``: the filters whose fail rates are reported (default: Gopher
     repetition, Gopher quality, C4, FineWeb with datatrove's defaults, each on the original
     text); ``bad_words``: a :class:`C4BadWords` to measure the bad-word rate (word lists are
-    yours to give). ``label_noise``: estimate the share of wrong labels with cross-validated
-    classifier probabilities and confident learning (buffers the labelled texts).
+    yours to give). ``label_noise``: estimate the share of wrong labels with 5-fold cross-validated
+    classifier probabilities and confident learning (:func:`qfast.label_issues`; it buffers
+    the labelled texts; the rate is over rows with a text and a label). The default ``None`` does so whenever ``label`` is given, unless there
+    are over 1,000,000 labelled rows, in which case ``noise["label_noise_skipped_over_rows"]``
+    says so; ``True`` lifts the limit, ``False`` skips it.
     ``minhash``: the near-duplicate configuration (default ``MinHash.fast(shingles="chars")``,
     first of each cluster kept). Near-empty means fewer than ``near_empty_chars`` non-space
     characters. Cluster entropy is measured on the ``cluster_sample`` distinct texts of
