@@ -8,6 +8,8 @@ import pyarrow as pa
 __all__ = [
     "__version__",
     "DiversityState",
+    "char_counts",
+    "verdicts_each",
     "set_num_threads",
     "get_num_threads",
     "words",
@@ -346,3 +348,11 @@ class DiversityState:
     def counts(self) -> list[tuple[int, int, int]]: ...
     def growth(self) -> list[tuple[int, int]]: ...
     def docs(self) -> int: ...
+
+def char_counts(data: Any, column: str = "text") -> dict[str, pa.Array]:
+    """Per row: ``chars``, ``non_space`` and ``control`` counts (uint64; null for null)."""
+
+def verdicts_each(
+    data: Any, steps: str, column: str = "text", tokenizer: _TokenizerArg = None
+) -> list[pa.Array]:
+    """Each step's drop reason per row (null: kept), each step on the original text."""

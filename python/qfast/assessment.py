@@ -24,6 +24,7 @@ its own value, ``"(null)"``.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
@@ -35,7 +36,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from . import _qfast
+from . import _qfast, languages
 from ._input import as_table, is_tabular, text_column, unview
 from .clean import FixMojibake
 from .dedup import ExactDedup, MinHash, MinHashDedup, doc_hashes
@@ -54,15 +55,6 @@ LENGTH_BUCKETS: tuple[tuple[str, int], ...] = (
     ("1k-9.9k", 1_000),
     ("10k-99k", 10_000),
     ("100k+", 100_000),
-)
-
-#: C0 and C1 control characters other than tab, line feed and carriage return (RE2 syntax).
-CONTROL_CHARS = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
-
-#: The characters Python's ``str.isspace`` accepts (RE2 syntax; RE2's own ``\s`` is ASCII only).
-SPACE_CHARS = (
-    r"[\t\n\x0b\x0c\r\x1c-\x1f \x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}"
-    r"\x{202f}\x{205f}\x{3000}]+"
 )
 
 NULL_VALUE = "(null)"
@@ -107,11 +99,12 @@ def _value_counts(col: Any) -> Counter[Any]:
 
 def length_bucket(n_chars: Any) -> pa.Array:
     """The :data:`LENGTH_BUCKETS` label of each length (null stays null)."""
-    n = np.asarray(pc.fill_null(n_chars, -1).to_numpy(zero_copy_only=False), dtype=np.int64)
+    null = np.asarray(pc.is_null(n_chars).to_numpy(zero_copy_only=False), dtype=bool)
+    n = np.asarray(pc.fill_null(n_chars, 0).to_numpy(zero_copy_only=False), dtype=np.int64)
     bounds = np.array([b for _, b in LENGTH_BUCKETS[1:]])
     labels = np.array([label for label, _ in LENGTH_BUCKETS], dtype=object)
     out = labels[np.searchsorted(bounds, n, side="right")]
-    return pa.array(out, pa.string(), mask=n < 0)
+    return pa.array(out, pa.string(), mask=null)
 
 
 def _to_days(col: Any, column: str) -> pa.Array:
@@ -285,6 +278,13 @@ class Assessor:
         self.date = date
         self.cutoff = None if date_cutoff is None else _as_days(date_cutoff)
         self.heuristics = list(default_heuristics() if heuristics is None else heuristics)
+        self._joint: tuple[str, Any] | None = None
+        try:
+            langs = set().union(*(f._languages() for f in self.heuristics))
+            tok = languages.common(langs, "spacy")
+            self._joint = (json.dumps([f._spec() for f in self.heuristics]), tok)
+        except (AttributeError, ConfigError, NotImplementedError):
+            pass  # filters that need different tokenizers: each runs on its own
         self.near_empty_chars = near_empty_chars
         self.clusters = clusters
         self.cluster_sample = cluster_sample
@@ -344,30 +344,29 @@ class Assessor:
         self.text_rows += n_text
         self._noise["null_rows"] += n - n_text
         self.text_bytes += int(pc.sum(pc.binary_length(col)).as_py() or 0)
-        n_chars = pc.utf8_length(col)
+        cc = _qfast.char_counts(col, self.column)
+        n_chars, stripped, ctrl = cc["chars"], cc["non_space"], cc["control"]
 
         for key, name in self.groups.items():
             self._dist[key].update(_value_counts(self._col(table, name)))
         self._dist["length"].update(_value_counts(length_bucket(n_chars)))
 
-        # noise: "blank" is all whitespace, "near-empty" has a few non-space characters
-        stripped = pc.utf8_length(pc.replace_substring_regex(col, SPACE_CHARS, ""))
+        # noise: "blank" is all whitespace (Python's str.isspace), "near-empty" has a few
+        # non-space characters; control characters are C0/C1 other than tab, LF and CR
         self._noise["empty_rows"] += int(pc.sum(pc.equal(n_chars, 0)).as_py() or 0)
         blank = pc.and_(pc.greater(n_chars, 0), pc.equal(stripped, 0))
         self._noise["blank_rows"] += int(pc.sum(blank).as_py() or 0)
         near = pc.and_(pc.greater(stripped, 0), pc.less(stripped, self.near_empty_chars))
         self._noise["near_empty_rows"] += int(pc.sum(near).as_py() or 0)
-        ctrl = pc.count_substring_regex(col, CONTROL_CHARS)
         self._noise["control_char_rows"] += int(pc.sum(pc.greater(ctrl, 0)).as_py() or 0)
         self._noise["control_chars"] += int(pc.sum(ctrl).as_py() or 0)
         self._noise["mojibake_rows"] += int(
             pc.sum(self._mojibake.changed(col, self.column)).as_py() or 0
         )
-        for f in self.heuristics:
-            v = f.verdict(table, self.column)
-            drop = pc.and_(pc.invert(v.column("keep")), valid)
+        for f, reason in zip(self.heuristics, self._heuristic_reasons(table, col)):
+            drop = pc.and_(pc.is_valid(reason), valid)
             self._fails[f.name]["(any)"] += int(pc.sum(drop).as_py() or 0)
-            self._fails[f.name].update(_value_counts(pc.filter(v.column("reason"), drop)))
+            self._fails[f.name].update(_value_counts(pc.filter(reason, drop)))
 
         # diversity
         self._div.add(col, self.column)
@@ -424,14 +423,32 @@ class Assessor:
             else:
                 self._labelled.append(part)
 
+    def _heuristic_reasons(self, table: pa.Table, col: Any) -> list[pa.Array]:
+        """Each heuristic's drop reason per row (null: kept), each on the original text. When
+        the filters share a tokenizer the core judges every filter in one pass per row (one
+        tokenization); otherwise each filter runs on its own."""
+        if not self.heuristics:
+            return []
+        if self._joint is not None:
+            specs, tok = self._joint
+            return list(_qfast.verdicts_each(col, specs, self.column, tok))
+        return [f.verdict(table, self.column).column("reason") for f in self.heuristics]
+
     def _sample(self, hashes: pa.Array, col: Any) -> None:
         """Keeps the ``cluster_sample`` texts of smallest content hash: a uniform sample that
         does not depend on row order or batch boundaries (copies count once)."""
-        keep = pc.is_valid(hashes)
-        h = pc.filter(hashes, keep)
-        texts = pc.filter(col, keep).to_pylist()
-        raw = np.frombuffer(b"".join(h.to_pylist()), dtype="<u8").reshape(-1, 2)[:, 0]
-        keys = np.concatenate([self._sample_keys, raw])
+        if isinstance(col, pa.ChunkedArray):
+            col = col.combine_chunks()
+        # the first 8 bytes of each 16-byte hash, read in place (a null slot is masked below)
+        n, off = len(hashes), hashes.offset
+        raw = np.frombuffer(hashes.buffers()[1], dtype="<u8", count=2 * (off + n))[2 * off :: 2]
+        keep = np.asarray(hashes.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
+        if len(self._sample_keys) >= self.cluster_sample:
+            # only a key below the current largest kept one can enter the sample
+            keep &= raw < self._sample_keys[-1]
+        idx = np.flatnonzero(keep)
+        texts = col.take(pa.array(idx, pa.int64())).to_pylist()
+        keys = np.concatenate([self._sample_keys, raw[idx]])
         pool = self._sample_text + texts
         _, first = np.unique(keys, return_index=True)  # sorted by key, first of each copy
         first = first[: self.cluster_sample]
@@ -653,4 +670,4 @@ def assess(
     return a.result()
 
 
-__all__ = ["assess", "Assessment", "Assessor", "LENGTH_BUCKETS", "CONTROL_CHARS", "entropy_bits"]
+__all__ = ["assess", "Assessment", "Assessor", "LENGTH_BUCKETS", "entropy_bits"]

@@ -35,6 +35,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -43,6 +44,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ._input import as_table, is_tabular, text_column
+from ._qfast import get_num_threads
 from .errors import ColumnNotFoundError, ConfigError
 from .models import FastText, train_fasttext
 
@@ -309,11 +311,12 @@ def out_of_fold_probs(
     lab_arr = np.array(labs, dtype=object)
     probs = np.zeros((n, len(classes)), dtype=np.float64)
     with tempfile.TemporaryDirectory(prefix="qfast-oof-") as tmp:
-        path = os.path.join(tmp, "fold.bin")
-        for k in range(folds):
+
+        def one_fold(k: int) -> tuple[np.ndarray, np.ndarray]:
             train = np.flatnonzero(fold != k)
             train = train[np.argsort(_keys(n, seed, 0x5F + k)[train], kind="stable")]
             held = np.flatnonzero(fold == k)
+            path = os.path.join(tmp, f"fold{k}.bin")
             model: FastText = train_fasttext(
                 text.take(pa.array(train)), lab_arr[train].tolist(), path, **params
             )
@@ -321,8 +324,14 @@ def out_of_fold_probs(
             prior = np.bincount(y[train], minlength=len(classes)) / len(train)
             p[missing] = prior
             sums = p.sum(axis=1, keepdims=True)
-            p = np.divide(p, sums, out=np.tile(prior, (len(held), 1)), where=sums > 0)
-            probs[held] = p
+            return held, np.divide(p, sums, out=np.tile(prior, (len(held), 1)), where=sums > 0)
+
+        # The folds are independent models (each bit-reproducible on its own thread), and the
+        # core releases the GIL while training: one fold per core thread.
+        workers = max(1, min(folds, get_num_threads()))
+        with ThreadPoolExecutor(max_workers=workers) as ex:
+            for held, p in ex.map(one_fold, range(folds)):
+                probs[held] = p
     return OutOfFold(classes=classes, probs=probs, folds=fold, labels=y)
 
 

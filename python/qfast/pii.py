@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from . import _qfast
 from ._input import like, text_column
@@ -98,10 +99,10 @@ class PIIFormatter:
         self._counters = list(out["counters"])
         cols: dict[str, Any] = {"text": out["text"], "changed": out["changed"]}
         self.stats["rows_in"] += len(out["changed"])
-        self.stats["rows_changed"] += sum(out["changed"].to_pylist())
+        self.stats["rows_changed"] += int(pc.sum(out["changed"]).as_py() or 0)
         for k in KINDS:
             cols[f"pii_{k}"] = out[k]
-            self.stats[f"replaced_{k}"] += sum(v or 0 for v in out[k].to_pylist())
+            self.stats[f"replaced_{k}"] += int(pc.sum(out[k]).as_py() or 0)
         return pa.table(cols)
 
     def format(self, data: Any, column: str = "text") -> Any:

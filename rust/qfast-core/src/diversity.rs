@@ -8,12 +8,14 @@
 //! distinct n-grams: about 16 bytes each (a `u64` in a hash set at its load factor).
 
 use std::collections::HashSet;
-use std::sync::{Mutex, PoisonError};
 
 use xxhash_rust::xxh3::xxh3_64;
 
 use crate::error::{Error, Result};
-use crate::parallel::{map_items, map_rows};
+use rayon::prelude::*;
+
+use crate::parallel::map_rows;
+use crate::pool::pool;
 use crate::tokenize::{Tokenizer, TokenizerKind};
 
 /// The longest n-gram counted.
@@ -22,10 +24,26 @@ pub const MAX_N: usize = 8;
 /// The first vocabulary-growth checkpoint, in tokens; each later one doubles it.
 pub const FIRST_CHECKPOINT: u64 = 1_000;
 
+/// Shards of each n >= 2 set, by the top bits of the n-gram hash. A batch's hashes are first
+/// partitioned by shard, then each shard is filled on its own: a shard of a few tens of
+/// thousands of entries stays in cache where one table of millions would miss on every insert,
+/// and the shards fill in parallel.
+const SHARD_BITS: u32 = 8;
+
+type Set = HashSet<u64, ahash::RandomState>;
+
+fn new_set() -> Set {
+    // A fixed hasher seed: the sets only hold hashes, but fixed seeds keep runs reproducible.
+    HashSet::with_hasher(ahash::RandomState::with_seeds(1, 2, 3, 4))
+}
+
 /// Distinct n-gram sets for n = 1..=`max_n`, and the vocabulary size at each checkpoint.
 pub struct Diversity {
     max_n: usize,
-    seen: Vec<HashSet<u64, ahash::RandomState>>,
+    /// The unigram set (one table: the vocabulary, filled in order for the growth curve).
+    words: Set,
+    /// `shards[n - 2][s]`: the n-grams whose hash has top bits `s`.
+    shards: Vec<Vec<Set>>,
     totals: Vec<u64>,
     docs: u64,
     growth: Vec<(u64, u64)>,
@@ -60,11 +78,12 @@ impl Diversity {
                 "max_n={max_n}: distinct n-grams are counted for n from 1 to {MAX_N}"
             )));
         }
-        // A fixed hasher seed: the sets only hold hashes, but fixed seeds keep runs reproducible.
-        let state = || ahash::RandomState::with_seeds(1, 2, 3, 4);
         Ok(Self {
             max_n,
-            seen: (0..max_n).map(|_| HashSet::with_hasher(state())).collect(),
+            words: new_set(),
+            shards: (1..max_n)
+                .map(|_| (0..1 << SHARD_BITS).map(|_| new_set()).collect())
+                .collect(),
             totals: vec![0; max_n],
             docs: 0,
             growth: Vec::new(),
@@ -74,8 +93,7 @@ impl Diversity {
     }
 
     /// Adds one batch of documents, in order (null rows are skipped). Rows are hashed in
-    /// parallel; then each n's set is filled by its own task (the sets are independent, and
-    /// their inserts, cache misses into tables of millions of entries, are most of the cost).
+    /// parallel, the vocabulary is filled in row order, then the n >= 2 shards in parallel.
     pub fn add(&mut self, rows: &[Option<&str>]) -> Result<()> {
         let tok = &self.tokenizer;
         let max_n = self.max_n;
@@ -83,64 +101,59 @@ impl Diversity {
             t.map(|t| {
                 let words: Vec<u64> = tok.words(t).into_iter().map(word_hash).collect();
                 let mut grams = Vec::with_capacity(max_n);
+                grams.push(words);
                 for n in 2..=max_n {
-                    grams.push(words.windows(n).map(ngram_hash).collect::<Vec<u64>>());
+                    grams.push(grams[0].windows(n).map(ngram_hash).collect::<Vec<u64>>());
                 }
-                grams.insert(0, words);
                 grams
             })
         })?;
-        self.docs += per_row.iter().flatten().count() as u64;
-        let sets: Vec<Mutex<HashSet<u64, ahash::RandomState>>> = std::mem::take(&mut self.seen)
-            .into_iter()
-            .map(Mutex::new)
-            .collect();
-        let (base, checkpoint) = (self.totals[0], self.next_checkpoint);
-        let ns: Vec<usize> = (0..max_n).collect();
-        let filled = map_items(&ns, |&i| {
-            let mut set = sets[i].lock().unwrap_or_else(PoisonError::into_inner);
-            let (mut added, mut growth, mut next) = (0u64, Vec::new(), checkpoint);
-            for grams in per_row.iter().flatten() {
-                for &h in &grams[i] {
-                    added += 1;
-                    set.insert(h);
-                    // vocabulary growth follows the unigram stream, in row order
-                    if i == 0 && base + added == next {
-                        growth.push((next, set.len() as u64));
-                        next = next.saturating_mul(2);
-                    }
+        for grams in per_row.iter().flatten() {
+            self.docs += 1;
+            for &h in &grams[0] {
+                self.totals[0] += 1;
+                self.words.insert(h);
+                if self.totals[0] == self.next_checkpoint {
+                    self.growth.push((self.totals[0], self.words.len() as u64));
+                    self.next_checkpoint = self.next_checkpoint.saturating_mul(2);
                 }
             }
-            (added, growth, next)
-        });
-        // Put the sets back before reporting an error, so the state stays usable.
-        self.seen = sets
-            .into_iter()
-            .map(|m| m.into_inner().unwrap_or_else(PoisonError::into_inner))
-            .collect();
-        for (i, (added, growth, next)) in filled?.into_iter().enumerate() {
-            self.totals[i] += added;
-            if i == 0 {
-                self.growth.extend(growth);
-                self.next_checkpoint = next;
-            }
         }
+        let mut work: Vec<(&mut Set, Vec<u64>)> = Vec::new();
+        for (i, shards) in self.shards.iter_mut().enumerate() {
+            let mut parts: Vec<Vec<u64>> = vec![Vec::new(); shards.len()];
+            for grams in per_row.iter().flatten() {
+                for &h in &grams[i + 1] {
+                    parts[usize::try_from(h >> (64 - SHARD_BITS)).unwrap_or(0)].push(h);
+                }
+            }
+            self.totals[i + 1] += parts.iter().map(|p| p.len() as u64).sum::<u64>();
+            work.extend(shards.iter_mut().zip(parts).filter(|(_, p)| !p.is_empty()));
+        }
+        let pool = pool()?;
+        pool.install(|| {
+            work.into_par_iter()
+                .for_each(|(set, part)| set.extend(part));
+        });
         Ok(())
     }
 
     /// `(n, total n-grams, distinct n-grams)` for n = `1..=max_n`.
     #[must_use]
     pub fn counts(&self) -> Vec<(usize, u64, u64)> {
-        (0..self.max_n)
-            .map(|i| (i + 1, self.totals[i], self.seen[i].len() as u64))
-            .collect()
+        let mut out = vec![(1, self.totals[0], self.words.len() as u64)];
+        for (i, shards) in self.shards.iter().enumerate() {
+            let distinct = shards.iter().map(|s| s.len() as u64).sum();
+            out.push((i + 2, self.totals[i + 1], distinct));
+        }
+        out
     }
 
     /// `(tokens seen, distinct words)` at 1,000 tokens and each doubling after, then at the end.
     #[must_use]
     pub fn growth(&self) -> Vec<(u64, u64)> {
         let mut g = self.growth.clone();
-        let end = (self.totals[0], self.seen[0].len() as u64);
+        let end = (self.totals[0], self.words.len() as u64);
         if g.last() != Some(&end) {
             g.push(end);
         }
@@ -189,6 +202,34 @@ mod tests {
             .join(" ");
         d.add(&[Some(text.as_str())]).unwrap();
         assert_eq!(d.growth(), vec![(1000, 700), (2000, 700), (2500, 700)]);
+    }
+
+    #[test]
+    fn sharded_counts_equal_one_set_across_batches() {
+        // 20,000 pseudo-random words from a 3,000-word vocabulary, in 7 documents over 2 batches
+        let mut x: u64 = 7;
+        let words: Vec<String> = (0..20_000)
+            .map(|_| {
+                x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                format!("w{}", (x >> 33) % 3_000)
+            })
+            .collect();
+        let docs: Vec<String> = words.chunks(3_000).map(|c| c.join(" ")).collect();
+        let rows: Vec<Option<&str>> = docs.iter().map(|d| Some(d.as_str())).collect();
+        let mut d = Diversity::new(3).unwrap();
+        d.add(&rows[..3]).unwrap();
+        d.add(&rows[3..]).unwrap();
+        for n in 1..=3usize {
+            let mut set = std::collections::HashSet::new();
+            let mut total = 0u64;
+            for c in words.chunks(3_000) {
+                for w in c.windows(n) {
+                    set.insert(w.to_vec());
+                    total += 1;
+                }
+            }
+            assert_eq!(d.counts()[n - 1], (n, total, set.len() as u64));
+        }
     }
 
     #[test]

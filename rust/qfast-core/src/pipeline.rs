@@ -269,3 +269,29 @@ pub fn run(steps: &[Step], rows: &[Option<&str>], tok: &Tokenizer) -> Result<Pip
         stats,
     })
 }
+
+/// Every step's verdict on every row, each step on the row's original text (as if each ran
+/// alone), tokenizing each row once: steps that do not rewrite share the row's tokens, a step
+/// that rewrites works on a copy. `None` keeps; a null row is `NULL_TEXT` for every step.
+pub fn verdicts_each(
+    steps: &[Step],
+    rows: &[Option<&str>],
+    tok: &Tokenizer,
+) -> Result<Vec<Vec<Option<Reason>>>> {
+    map_rows(rows, |t| {
+        let Some(text) = t else {
+            return vec![Some(Cow::Borrowed(NULL_TEXT)); steps.len()];
+        };
+        let mut doc = Doc::new(text);
+        steps
+            .iter()
+            .map(|step| {
+                if step.rewrites() {
+                    eval_step(step, &mut doc.clone(), tok)
+                } else {
+                    eval_step(step, &mut doc, tok)
+                }
+            })
+            .collect()
+    })
+}

@@ -18,6 +18,35 @@ fn to_py(py: Python<'_>, a: ArrayRef) -> PyResult<Py<PyAny>> {
     Ok(PyArray::from_array_ref(a).to_pyarrow(py)?.unbind())
 }
 
+/// Each step's drop reason per row (null: kept), every step judging the original text on its
+/// own, with one tokenization per row: a list of `large_utf8` arrays, one per step.
+#[pyfunction]
+#[pyo3(signature = (data, steps, column = "text", tokenizer = None))]
+fn verdicts_each(
+    py: Python<'_>,
+    data: AnyArray,
+    steps: &str,
+    column: &str,
+    tokenizer: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Vec<Py<PyAny>>> {
+    let tok = crate::tokenize::tokenizer(tokenizer)?;
+    let steps = spec::parse_steps(steps).py_err(py)?;
+    let chunks = text_chunks(py, data, column)?;
+    let arrays = py
+        .detach(|| -> qfast_core::Result<Vec<ArrayRef>> {
+            let rows = gather_rows(&chunks, column)?;
+            let out = pipeline::verdicts_each(&steps, &rows, &tok)?;
+            Ok((0..steps.len())
+                .map(|i| {
+                    let r: Vec<Option<&str>> = out.iter().map(|v| v[i].as_deref()).collect();
+                    arrow_out::large_strings(&r)
+                })
+                .collect())
+        })
+        .py_err(py)?;
+    arrays.into_iter().map(|a| to_py(py, a)).collect()
+}
+
 /// Runs the JSON-described steps as a chain. Returns a dict with `keep`, `reason`, `step`,
 /// `text` (None unless a step rewrites text) and `stats` (one dict per step).
 #[pyfunction]
@@ -117,6 +146,7 @@ fn signals(
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(run_steps, m)?)?;
+    m.add_function(wrap_pyfunction!(verdicts_each, m)?)?;
     m.add_function(wrap_pyfunction!(signals, m)?)?;
     Ok(())
 }
