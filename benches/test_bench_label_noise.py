@@ -15,6 +15,7 @@ import numpy as np
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
+from conftest import best_time
 
 import qfast
 from qfast.label_noise import DEFAULT_TRAIN, find_label_issues, flip_labels, out_of_fold_probs
@@ -60,7 +61,7 @@ def test_label_noise_side_by_side(recorder: Any) -> None:
     given = np.array([oof.classes.index(v) for v in map(str, noisy)])
     probs = oof.probs
     cl_mask = cl_filter.find_label_issues(given, probs)
-    peer_s = _best(lambda: cl_filter.find_label_issues(given, probs))
+    peer_s = best_time(lambda: cl_filter.find_label_issues(given, probs))
     cp, cr = _pr(cl_mask, flipped)
     peer = f"cleanlab-{cleanlab.__version__} find_label_issues"
 
@@ -72,7 +73,7 @@ def test_label_noise_side_by_side(recorder: Any) -> None:
 
     for name, fn in (("probs only", plain), ("duplicate groups (incl. doc_hashes)", grouped)):
         mask = fn().column("is_issue").to_numpy(zero_copy_only=False)
-        qs = _best(fn)
+        qs = best_time(fn)
         p, r = _pr(mask, flipped)
         recorder.side_by_side(
             "label_noise",
@@ -101,13 +102,3 @@ def test_label_noise_side_by_side(recorder: Any) -> None:
         f"out_of_fold_probs: {oof_s:.1f} s, {nbytes / 1e6 / oof_s:.2f} MB/s, "
         f"accuracy {oof.accuracy:.4f}"
     )
-
-
-def _best(fn: Any, rounds: int = 5) -> float:
-    fn()
-    best = float("inf")
-    for _ in range(rounds):
-        t = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t)
-    return best

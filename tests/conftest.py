@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
@@ -26,6 +27,23 @@ def texts(eval_data: Path) -> list[str]:
 
     t = pq.read_table(eval_data / "web_dclm_human_quality.parquet", columns=["text"])
     return [x for x in t["text"].to_pylist() if x]
+
+
+@pytest.fixture(scope="session")
+def dclm_unique(eval_data: Path) -> pa.Table:
+    """DCLM's web documents (``id``, ``text``, ``label_human_quality``), each text once (the
+    ``agreement`` rows repeat ``majority`` ones) and no empty or null text."""
+    import pyarrow.parquet as pq
+
+    t = pq.read_table(
+        eval_data / "web_dclm_human_quality.parquet", columns=["id", "text", "label_human_quality"]
+    )
+    seen: set[str] = set()
+    keep = []
+    for x in t["text"].to_pylist():
+        keep.append(bool(x) and x not in seen)
+        seen.add(x or "")
+    return t.filter(pa.array(keep))
 
 
 @pytest.fixture(scope="session")

@@ -28,17 +28,9 @@ from qfast.errors import ColumnNotFoundError, ColumnTypeError, ConfigError
 
 
 @pytest.fixture(scope="module")
-def web(eval_data: Path) -> pa.Table:
+def web(dclm_unique: pa.Table) -> pa.Table:
     """DCLM's web documents (unique texts) with their human label."""
-    t = pq.read_table(
-        eval_data / "web_dclm_human_quality.parquet", columns=["id", "text", "label_human_quality"]
-    )
-    seen: set[str] = set()
-    keep = []
-    for x in t["text"].to_pylist():
-        keep.append(bool(x) and x not in seen)
-        seen.add(x)
-    return t.filter(pa.array(keep))
+    return dclm_unique
 
 
 @pytest.fixture(scope="module")

@@ -7,12 +7,10 @@ from __future__ import annotations
 
 import collections
 import random
-from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 import pytest
 from conftest import REPORT
 
@@ -21,16 +19,8 @@ from qfast.errors import ConfigError
 
 
 @pytest.fixture(scope="module")
-def table(eval_data: Path) -> pa.Table:
-    t = pq.read_table(
-        eval_data / "web_dclm_human_quality.parquet", columns=["id", "text", "label_human_quality"]
-    )
-    seen: set[str] = set()
-    keep = []
-    for x in t["text"].to_pylist():
-        keep.append(bool(x) and x not in seen)
-        seen.add(x or "")
-    t = t.filter(pa.array(keep))
+def table(dclm_unique: pa.Table) -> pa.Table:
+    t = dclm_unique
     g = qfast.GopherQuality().signals(t)
     hq = t.filter(pc.equal(t["label_human_quality"], 1))
     dsir = qfast.DSIR(min_example_length=0).fit(target=hq, raw=t)

@@ -293,12 +293,8 @@ class RandomDeletion(AugmentMapper):
         return "".join(parts)
 
 
-class RandomSwap(AugmentMapper):
-    """Swaps the contents of two distinct random units, ``n`` times (default once) or
-    ``max(1, round(ratio * units))`` times; whitespace stays where it was. The multiset of units
-    never changes. Texts with fewer than two units are unchanged."""
-
-    name = "random_swap"
+class _CountedMapper(AugmentMapper):
+    """A mapper applied ``n`` times (default once) or ``max(1, round(ratio * units))`` times."""
 
     def __init__(
         self, n: int | None = None, ratio: float | None = None, seed: int = 0, unit: Unit = "auto"
@@ -310,6 +306,14 @@ class RandomSwap(AugmentMapper):
 
     def _params(self) -> tuple[Any, ...]:
         return (("n", self.n), ("ratio", self.ratio), ("unit", self.unit))
+
+
+class RandomSwap(_CountedMapper):
+    """Swaps the contents of two distinct random units, ``n`` times (default once) or
+    ``max(1, round(ratio * units))`` times; whitespace stays where it was. The multiset of units
+    never changes. Texts with fewer than two units are unchanged."""
+
+    name = "random_swap"
 
     def _augment(self, text: str, rng: random.Random) -> str:
         parts, _ = _split(text, self.unit)
@@ -327,7 +331,7 @@ class RandomSwap(AugmentMapper):
         return "".join(parts)
 
 
-class RandomInsertion(AugmentMapper):
+class RandomInsertion(_CountedMapper):
     """Inserts a copy of a random unit of the text at a random position (before any unit or
     after the last), ``n`` times (default once) or ``max(1, round(ratio * units))`` times.
     EDA inserts a synonym; without a synonym dictionary qfast repeats a unit of the text itself.
@@ -336,17 +340,6 @@ class RandomInsertion(AugmentMapper):
     unchanged."""
 
     name = "random_insertion"
-
-    def __init__(
-        self, n: int | None = None, ratio: float | None = None, seed: int = 0, unit: Unit = "auto"
-    ) -> None:
-        super().__init__(seed)
-        self.n, self.ratio = _count(n, ratio)
-        _check_unit(unit)
-        self.unit: Unit = unit
-
-    def _params(self) -> tuple[Any, ...]:
-        return (("n", self.n), ("ratio", self.ratio), ("unit", self.unit))
 
     def _augment(self, text: str, rng: random.Random) -> str:
         parts, u = _split(text, self.unit)
