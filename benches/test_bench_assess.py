@@ -107,6 +107,7 @@ def test_assess_whole_eval_data(threads: int, label_noise: bool, recorder: Any) 
             "qfast_mb_s": mb_s,
             "peak_rss_mb": round(r["peak_rss_mb"], 1),
             "params": {
+                "step": f"assess (label noise {'on' if label_noise else 'off'})",
                 "input": "all of eval_data, file by file, 65,536-row batches",
                 "columns": "label, domain (file), language, date",
                 "label_noise": label_noise,
