@@ -385,3 +385,14 @@ def test_label_noise_skipped_past_the_row_limit_is_reported() -> None:
     assert noise["label_noise_skipped_over_rows"] == 30 and "label_issue_rate" not in noise
     off = assess(t, label="label", label_noise=False, heuristics=[]).noise
     assert "label_issue_rate" not in off and "label_noise_skipped_over_rows" not in off
+
+
+def test_cli_assess_bad_column(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from qfast.cli import main
+
+    pq.write_table(pa.table({"body": ["a b c"]}), tmp_path / "x.parquet")
+    assert main(["assess", str(tmp_path / "x.parquet"), "--quiet"]) == 2
+    assert "no column 'text'" in capsys.readouterr().err
+    pq.write_table(pa.table({"text": ["a b c"], "when": [3]}), tmp_path / "y.parquet")
+    assert main(["assess", str(tmp_path / "y.parquet"), "--date", "when", "--quiet"]) == 2
+    assert "date column 'when'" in capsys.readouterr().err

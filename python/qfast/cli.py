@@ -36,7 +36,7 @@ import pyarrow.compute as pc
 import pyarrow.json as pajson
 import pyarrow.parquet as pq
 
-from .errors import ConfigError
+from .errors import ConfigError, QfastError
 
 #: Step names usable in a pipeline file, and what they build.
 STEP_NAMES = (
@@ -518,6 +518,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     a.add_argument("--date-cutoff", metavar="YYYY-MM-DD", help="rows dated before it count as old")
     a.add_argument("--json", metavar="FILE", help="write every figure as JSON")
     a.add_argument("--html", metavar="FILE", help="write the figures as an HTML page")
+    a.add_argument("--quiet", action="store_true", help="no progress line")
     args = parser.parse_args(argv)
     try:
         if args.command == "report":
@@ -527,7 +528,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"qfast: wrote {dest}")
             return 0
         if args.command == "assess":
-            return _assess_command(args)
+            try:
+                return _assess_command(args)
+            except QfastError as e:  # a missing or mistyped column, an unreadable file
+                print(f"qfast: error: {e}", file=sys.stderr)
+                return 2
         return _run_command(args)
     except ConfigError as e:
         print(f"qfast: error: {e}", file=sys.stderr)
@@ -537,9 +542,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _assess_command(args: argparse.Namespace) -> int:
     import json
 
-    from .assessment import Assessor
+    from .assessment import Assessor, file_batches
 
     paths = expand_inputs(args.inputs)
+    progress = _Progress(len(paths), args.quiet)
     acc = Assessor(
         args.column,
         label=args.label,
@@ -549,8 +555,13 @@ def _assess_command(args: argparse.Namespace) -> int:
         date_cutoff=args.date_cutoff,
     )
     for path in paths:
-        for batch in read_file(path).to_batches(max_chunksize=65_536):
+        rows = nbytes = 0
+        for batch in file_batches(path, args.column):
             acc.add(batch)
+            rows += batch.num_rows
+            nbytes += _text_bytes(batch, args.column)
+        progress.update(rows, nbytes)
+    progress.close()
     result = acc.result()
     if args.json:
         Path(args.json).write_text(json.dumps(result.to_dict(), indent=1, default=str))
