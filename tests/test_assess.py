@@ -396,3 +396,47 @@ def test_cli_assess_bad_column(tmp_path: Path, capsys: pytest.CaptureFixture[str
     pq.write_table(pa.table({"text": ["a b c"], "when": [3]}), tmp_path / "y.parquet")
     assert main(["assess", str(tmp_path / "y.parquet"), "--date", "when", "--quiet"]) == 2
     assert "date column 'when'" in capsys.readouterr().err
+
+
+def test_awkward_inputs_are_counted_not_refused() -> None:
+    """What a review found: each of these once raised or miscounted."""
+    import datetime as dt
+
+    import polars as pl
+
+    no_h: list[qfast.Filter] = []
+    assert assess(pl.Series("text", ["a b c", "d e f"]), heuristics=no_h).rows == 2
+    assert assess(pa.table({"text": pa.nulls(3)}), heuristics=no_h).noise["null_rows"] == 3
+    enc = pa.table({"text": pa.array(["a", "b", "a"]).dictionary_encode()})
+    assert assess(enc, heuristics=no_h).diversity["exact_duplicate_rows"] == 1
+    stamps = pa.array([dt.datetime(2020, 1, 1, 12, 0, 0, 500_000)] * 2, pa.timestamp("us"))
+    t = assess(pa.table({"text": ["x", "y"], "d": stamps}), date="d", heuristics=no_h)
+    assert t.timeliness is not None and t.timeliness["rows_by_year"] == {2020: 2}
+    days = pa.table({"text": ["x", "y", "z"], "d": ["2020-02-30", "2021-02-28", "20210230"]})
+    t = assess(days, date="d", heuristics=no_h)
+    assert t.timeliness is not None and t.timeliness["undated_rows"] == 2
+    nan = pa.table({"text": ["a"] * 3, "g": [float("nan")] * 3})
+    assert assess(nan, domain="g", batch_size=1, heuristics=no_h).distribution["g"]["counts"] == {
+        "NaN": 3
+    }
+    two = assess(
+        pa.table({"text": ["aa bb"]}),
+        heuristics=[qfast.GopherQuality(), qfast.GopherQuality(min_doc_words=1)],
+    ).noise
+    assert two["gopher_quality.fail_rate"] == {"(any)": 1.0, "gopher_short_doc": 1.0}
+    assert two["gopher_quality#2.fail_rate"]["(any)"] == 1.0
+    one = pa.table({"text": [f"text {i}" for i in range(20)], "label": ["a"] * 20})
+    assert assess(one, label="label", heuristics=no_h).noise["label_issue_rows"] == 0
+    mixed = [
+        pa.table({"text": pa.array(["good"] * 10, pa.string()), "label": ["p"] * 10}),
+        pa.table({"text": pa.array(["bad"] * 10, pa.large_string()), "label": ["n"] * 10}),
+    ]
+    assert assess(mixed, label="label", heuristics=no_h).noise["labelled_rows"] == 20
+    with pytest.raises(ConfigError, match="date_cutoff"):
+        assess(days, date="d", date_cutoff="2020/01/01")
+    with pytest.raises(ConfigError, match="date="):
+        assess(days, date_cutoff="2020-01-01")
+    before = qfast.assessment.Assessor(label="label", heuristics=no_h)
+    with pytest.raises(ColumnNotFoundError):
+        before.add(pa.table({"text": ["a"]}))
+    assert before.rows == 0  # nothing counted from the refused batch

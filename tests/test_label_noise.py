@@ -253,3 +253,12 @@ def test_determinism() -> None:
     assert int(mask.sum()) == 15
     assert all((a != b) == m for a, b, m in zip([1, 2, 3] * 10, three, mask))
     assert {type(v) for v in three} == {int}
+
+
+def test_fasttext_style_labels_keep_their_probabilities() -> None:
+    """Labels given as "__label__x" (as in fastText files) are matched to the model's "x"."""
+    from qfast.label_noise import out_of_fold_probs as oof
+
+    texts = [("very good great nice " if i % 2 else "very bad awful poor ") * 3 for i in range(40)]
+    labels = ["__label__pos" if i % 2 else "__label__neg" for i in range(40)]
+    assert oof(pa.array(texts), labels, folds=4).accuracy == 1.0

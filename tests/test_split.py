@@ -26,14 +26,21 @@ from qfast.splits import DEFAULT_MINHASH, DEFAULT_THRESHOLD, SplitResult, split
 FRACTIONS = {"train": 0.8, "validation": 0.1, "test": 0.1}
 
 
-def _largest_remainder(n: int, fractions: list[Fraction]) -> list[int]:
-    """Independent reference: floors of the exact quotas, one more to the largest
-    remainders (ties to the earlier split)."""
-    quotas = [n * f for f in fractions]
-    out = [q.numerator // q.denominator for q in quotas]
-    order = sorted(range(len(quotas)), key=lambda k: (-(quotas[k] - out[k]), k))
-    for k in order[: n - sum(out)]:
-        out[k] += 1
+def _targets(sizes: list[int], fractions: list[Fraction]) -> list[list[int]]:
+    """Independent reference, strata in order of first appearance: floors of the exact
+    quotas, one more to the splits with the largest remainder plus running shortfall (only
+    where the quota is fractional; ties to the earlier split)."""
+    short = [Fraction(0)] * len(fractions)
+    out = []
+    for n in sizes:
+        quotas = [n * f for f in fractions]
+        got = [q.numerator // q.denominator for q in quotas]
+        cands = [k for k in range(len(quotas)) if quotas[k] != got[k]]
+        cands.sort(key=lambda k: (-(quotas[k] - got[k] + short[k]), k))
+        for k in cands[: n - sum(got)]:
+            got[k] += 1
+        short = [short[k] + quotas[k] - got[k] for k in range(len(quotas))]
+        out.append(got)
     return out
 
 
@@ -131,8 +138,10 @@ def test_eval_data_each_stratum_count_is_its_largest_remainder_target(
     print()
     print(counts.to_pandas().to_string())
     assert counts.num_rows == len(sizes) * 3
+    order = list(sizes)  # first appearance, as split encodes strata
+    targets = dict(zip(order, _targets([sizes[s] for s in order], fr)))
     for row in counts.to_pylist():
-        expected = _largest_remainder(sizes[row["stratum"]], fr)[names.index(row["split"])]
+        expected = targets[row["stratum"]][names.index(row["split"])]
         assert row["target"] == expected, row
         assert row["count"] == seen.get((row["stratum"], row["split"]), 0), row
         assert row["count"] == row["target"], row
@@ -313,3 +322,25 @@ def test_frames_come_back_as_frames_in_input_order() -> None:
     assert pdf.splits["test"]["n"].tolist() == res.splits["test"]["n"].to_pylist()
     arr = split(t["text"], FRACTIONS, seed=4)
     assert sum(len(p) for p in arr.splits.values()) == t.num_rows
+
+
+def test_many_small_strata_keep_the_global_fractions() -> None:
+    """4,000 strata of 4 rows at 0.8/0.1/0.1: each stratum rounds (3/1/0, 3/0/1 or 4/0/0), and
+    the totals still land on 12,800/1,600/1,600."""
+    n = 16_000
+    t = pa.table({"text": [f"row {i} " * 3 for i in range(n)], "s": [i // 4 for i in range(n)]})
+    res = split(t, FRACTIONS, stratify="s", group_near_duplicates=False)
+    totals = [len(res.splits[name]) for name in FRACTIONS]
+    assert totals == [12_800, 1_600, 1_600], totals
+    per = res.counts.to_pandas().pivot(index="stratum", columns="split", values="count")
+    assert per.max().max() <= 4 and (per.sum(axis=1) == 4).all()
+    assert (res.counts["count"].to_numpy() == res.counts["target"].to_numpy()).all()
+
+
+def test_threshold_none_groups_unconfirmed_lsh_clusters() -> None:
+    a = "the quick brown fox jumps over the lazy dog near the river bank today"
+    t = pa.array([a, a + "!", "something else entirely, with no words in common at all"])
+    res = split(t, [0.5, 0.5], threshold=None, seed=3)
+    assert res.n_groups == 1 and res.n_pairs >= 1 and res.leakage == 0
+    idx = res.assignment.indices.to_pylist()
+    assert idx[0] == idx[1]

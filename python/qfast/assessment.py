@@ -37,7 +37,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import _qfast, languages
-from ._input import as_table, is_tabular, text_column, unview
+from ._input import as_table, as_text_array, is_tabular, text_column, unview
 from .clean import FixMojibake
 from .dedup import ExactDedup, MinHash, MinHashDedup, doc_hashes
 from .errors import ColumnNotFoundError, ColumnTypeError, ConfigError
@@ -87,7 +87,11 @@ def _distribution(counts: Counter[Any]) -> dict[str, Any]:
 
 
 def _key(v: Any) -> Any:
-    return NULL_VALUE if v is None else v
+    if v is None:
+        return NULL_VALUE
+    if isinstance(v, float) and math.isnan(v):
+        return "NaN"  # NaN != NaN: without this every batch would add a key of its own
+    return v
 
 
 def _value_counts(col: Any) -> Counter[Any]:
@@ -112,7 +116,8 @@ def _to_days(col: Any, column: str) -> pa.Array:
     col = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
     t = col.type
     if pa.types.is_timestamp(t) or pa.types.is_date(t):
-        ts = col.cast(pa.timestamp("s", tz=getattr(t, "tz", None)))
+        # the day is what counts: drop sub-second parts rather than refuse them
+        ts = pc.cast(col, pa.timestamp("s", tz=getattr(t, "tz", None)), safe=False)
     elif pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_string_view(t):
         s = pc.utf8_trim_whitespace(col.cast(pa.large_string()))
         # The day of an ISO 8601 date or datetime (any time or zone after it), or of a compact
@@ -120,6 +125,10 @@ def _to_days(col: Any, column: str) -> pa.Array:
         iso = pc.replace_substring_regex(s, r"^(\d{4}-\d{2}-\d{2})[T ].*$", r"\1")
         iso = pc.replace_substring_regex(iso, r"^(\d{4})(\d{2})(\d{2})(\d{6})?$", r"\1-\2-\3")
         ts = pc.strptime(iso, format="%Y-%m-%d", unit="s", error_is_null=True)
+        # strptime rolls 2020-02-30 over to 2020-03-01: a day that does not print back as
+        # written is not a date
+        same = pc.equal(pc.strftime(ts, format="%Y-%m-%d"), iso.cast(pa.string()))
+        ts = pc.if_else(pc.fill_null(same, False), ts, pa.scalar(None, ts.type))
     else:
         raise ColumnTypeError(
             f"date column {column!r} has type {t}: expected a date, a timestamp or ISO 8601 strings"
@@ -130,7 +139,10 @@ def _to_days(col: Any, column: str) -> pa.Array:
 
 def _as_days(d: str | dt.date | dt.datetime) -> int:
     if isinstance(d, str):
-        d = dt.date.fromisoformat(d[:10])
+        try:
+            d = dt.date.fromisoformat(d[:10])
+        except ValueError as e:
+            raise ConfigError(f"date_cutoff={d!r}: expected an ISO date, YYYY-MM-DD") from e
     if isinstance(d, dt.datetime):
         d = d.date()
     return (d - dt.date(1970, 1, 1)).days
@@ -155,11 +167,17 @@ class Assessment:
     safety: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        """Every section as plain data; grouping values become strings where they are not
+        (so the dict is JSON-ready)."""
+        dist = {
+            col: {**d, "counts": {str(k): v for k, v in d["counts"].items()}}
+            for col, d in self.distribution.items()
+        }
         return {
             "rows": self.rows,
             "text_rows": self.text_rows,
             "text_bytes": self.text_bytes,
-            "distribution": self.distribution,
+            "distribution": dist,
             "noise": self.noise,
             "diversity": self.diversity,
             "timeliness": self.timeliness,
@@ -269,6 +287,8 @@ class Assessor:
             )
         if label_noise and label is None:
             raise ConfigError("label_noise=True needs label= (the label column)")
+        if date_cutoff is not None and date is None:
+            raise ConfigError("date_cutoff needs date= (the date column)")
         self.column = column
         self.groups = {k: v for k, v in (("label", label), ("domain", domain)) if v is not None}
         self.language = language
@@ -308,7 +328,13 @@ class Assessor:
         self.rows = self.text_rows = self.text_bytes = 0
         self._dist: dict[str, Counter[Any]] = {k: Counter() for k in [*self.groups, "length"]}
         self._noise: Counter[str] = Counter()
-        self._fails: dict[str, Counter[str]] = {f.name: Counter() for f in self.heuristics}
+        # Two filters of one kind (or two And/Or/Not) would share a name: number the repeats.
+        self._names: list[str] = []
+        for f in self.heuristics:
+            name = getattr(f, "name", type(f).__name__)
+            k = sum(1 for x in self._names if x == name or x.startswith(f"{name}#"))
+            self._names.append(name if k == 0 else f"{name}#{k + 1}")
+        self._fails: dict[str, Counter[str]] = {name: Counter() for name in self._names}
         self._pii_rows: Counter[str] = Counter()
         self._pii_count: Counter[str] = Counter()
         self._lang_rows: Counter[str] = Counter()
@@ -334,7 +360,18 @@ class Assessor:
         if table is None:
             table = pa.table({self.column: col})
         table = unview(table)
+        # Every column this profile reads is checked before anything is counted, so a batch
+        # that raises leaves the figures as they were.
+        for name in [*self.groups.values(), self.date, self.label]:
+            if name is not None:
+                self._col(table, name)
         col = table.column(self.column)
+        t = col.type
+        if pa.types.is_null(t) or pa.types.is_dictionary(t):
+            # an all-null batch (JSON lines, pandas) holds null texts; dictionary-encoded text
+            # is read as its values
+            col = col.cast(pa.large_string() if pa.types.is_null(t) else t.value_type)
+            table = table.set_column(table.column_names.index(self.column), self.column, col)
         n = table.num_rows
         if n == 0:
             return
@@ -363,10 +400,10 @@ class Assessor:
         self._noise["mojibake_rows"] += int(
             pc.sum(self._mojibake.changed(col, self.column)).as_py() or 0
         )
-        for f, reason in zip(self.heuristics, self._heuristic_reasons(table, col)):
+        for name, reason in zip(self._names, self._heuristic_reasons(table, col)):
             drop = pc.and_(pc.is_valid(reason), valid)
-            self._fails[f.name]["(any)"] += int(pc.sum(drop).as_py() or 0)
-            self._fails[f.name].update(_value_counts(pc.filter(reason, drop)))
+            self._fails[name]["(any)"] += int(pc.sum(drop).as_py() or 0)
+            self._fails[name].update(_value_counts(pc.filter(reason, drop)))
 
         # diversity
         self._div.add(col, self.column)
@@ -413,9 +450,9 @@ class Assessor:
             assert self.label is not None
             labels = self._col(table, self.label)
             # only rows with both a text and a label say anything about label noise
-            part = pa.table({"text": col, "label": labels}).filter(
-                pc.and_(valid, pc.is_valid(labels))
-            )
+            part = pa.table(
+                {"text": col.cast(pa.large_string()), "label": labels.cast(pa.string())}
+            ).filter(pc.and_(valid, pc.is_valid(labels)))
             self._labelled_rows += part.num_rows
             if self._label_noise_cap is not None and self._labelled_rows > self._label_noise_cap:
                 self._label_noise_skipped = True
@@ -565,6 +602,10 @@ class Assessor:
             return {"label_noise_skipped_over_rows": self._label_noise_cap}
 
         t = pa.concat_tables(self._labelled) if self._labelled else None
+        classes = 0 if t is None else len(pc.unique(t["label"]))
+        if t is not None and t.num_rows >= 2 * self.label_noise_folds and classes < 2:
+            # one label throughout: nothing to tell apart, so nothing to flag
+            return {"labelled_rows": t.num_rows, "label_issue_rows": 0, "label_issue_rate": 0.0}
         if t is None or t.num_rows < 2 * self.label_noise_folds:
             return {
                 "labelled_rows": 0 if t is None else t.num_rows,
@@ -625,6 +666,12 @@ def _batches(data: Any, column: str, batch_size: int) -> Iterator[Any]:
     elif isinstance(data, (pa.Array, pa.ChunkedArray)):
         for i in range(0, len(data), batch_size):
             yield data.slice(i, batch_size)
+    elif not is_tabular(data) and (
+        hasattr(data, "__arrow_c_stream__")
+        or hasattr(data, "__arrow_c_array__")
+        or hasattr(data, "to_arrow")
+    ):
+        yield from _batches(as_text_array(data), column, batch_size)  # a polars Series
     elif is_tabular(data):
         yield from as_table(data).to_batches(max_chunksize=batch_size)
     elif isinstance(data, Iterable):
@@ -668,8 +715,8 @@ def assess(
     are over 1,000,000 labelled rows, in which case ``noise["label_noise_skipped_over_rows"]``
     says so; ``True`` lifts the limit, ``False`` skips it.
     ``minhash``: the near-duplicate configuration (default ``MinHash.fast(shingles="chars")``,
-    first of each cluster kept). Near-empty means fewer than ``near_empty_chars`` non-space
-    characters. Cluster entropy is measured on the ``cluster_sample`` distinct texts of
+    first of each cluster kept). Near-empty means 1 to ``near_empty_chars - 1`` non-space
+    characters (rows of whitespace only are ``blank_rows``). Cluster entropy is measured on the ``cluster_sample`` distinct texts of
     smallest content hash, with ``clusters`` k-means clusters."""
     a = Assessor(
         column,

@@ -155,6 +155,8 @@ def _count(n: int | None, ratio: float | None) -> tuple[int | None, float | None
         raise ConfigError("give n or ratio, not both")
     if ratio is not None:
         _check_p("ratio", ratio, upper=math.inf)
+        if not math.isfinite(ratio):
+            raise ConfigError(f"ratio={ratio!r}: must be finite")
         return None, float(ratio)
     n = 1 if n is None else n
     if not isinstance(n, int) or isinstance(n, bool) or n < 0:

@@ -33,6 +33,7 @@ detector's precision and recall can be measured against the rows it flipped.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -109,7 +110,8 @@ def _label_strings(labels: Any, what: str = "labels") -> list[str]:
 def _default_classes(labels: list[str]) -> list[str]:
     """The distinct labels, in numeric order when all are integers, else in string order."""
     distinct = sorted(set(labels))
-    if all(x.lstrip("-").isdigit() and str(int(x)) == x for x in distinct):
+    # str.isdigit accepts "²" and int() does not: match ASCII integers only
+    if all(re.fullmatch(r"-?[0-9]+", x) and str(int(x)) == x for x in distinct):
         return sorted(distinct, key=int)
     return distinct
 
@@ -240,7 +242,9 @@ def _prob_matrix(pred: pa.Table, classes: list[str]) -> tuple[np.ndarray, np.nda
     probs = pred.column("probs").combine_chunks()
     out = np.zeros((n, len(classes)), dtype=np.float64)
     rows = np.asarray(pc.list_parent_indices(labels))
-    cls = np.asarray(pc.index_in(pc.list_flatten(labels), pa.array(classes)).fill_null(-1))
+    # the model names a class without fastText's "__label__" prefix, whatever the labels had
+    names = pa.array([c.removeprefix("__label__") for c in classes])
+    cls = np.asarray(pc.index_in(pc.list_flatten(labels), names).fill_null(-1))
     p = np.asarray(pc.list_flatten(probs), dtype=np.float64)
     keep = cls >= 0
     out[rows[keep], cls[keep]] = p[keep]

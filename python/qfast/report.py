@@ -270,6 +270,17 @@ def assessment_section(a: Assessment, title: str) -> list[str]:
     ]
     safety += [(k, v) for k, v in a.safety.items() if not isinstance(v, dict)]
     parts.append(_kv_table(safety))
+    by_lang = [
+        (f"{k.removesuffix('_by_language')}: {kind}, {lang}", x)
+        for k, v in a.safety.items()
+        if k.endswith("_by_language")
+        for kind, per in v.items()
+        if isinstance(per, dict)
+        for lang, x in per.items()
+        if x
+    ]
+    if by_lang:
+        parts += ["<p>Per language (non-zero rates):</p>", _kv_table(by_lang)]
     return parts
 
 
