@@ -21,6 +21,9 @@ use crate::tokenize::{Tokenizer, TokenizerKind};
 /// The longest n-gram counted.
 pub const MAX_N: usize = 8;
 
+/// Text per piece of a batch (see [`Diversity::add`]).
+pub const PIECE_BYTES: usize = 8 << 20;
+
 /// The first vocabulary-growth checkpoint, in tokens; each later one doubles it.
 pub const FIRST_CHECKPOINT: u64 = 1_000;
 
@@ -49,6 +52,7 @@ pub struct Diversity {
     growth: Vec<(u64, u64)>,
     next_checkpoint: u64,
     tokenizer: Tokenizer,
+    piece_bytes: usize,
 }
 
 /// The hash of one lowercased word. Lowercasing allocates only for words that need it.
@@ -89,12 +93,32 @@ impl Diversity {
             growth: Vec::new(),
             next_checkpoint: FIRST_CHECKPOINT,
             tokenizer: Tokenizer::new(TokenizerKind::Unicode),
+            piece_bytes: PIECE_BYTES,
         })
     }
 
-    /// Adds one batch of documents, in order (null rows are skipped). Rows are hashed in
-    /// parallel, the vocabulary is filled in row order, then the n >= 2 shards in parallel.
+    /// Adds one batch of documents, in order (null rows are skipped), in pieces of about
+    /// [`PIECE_BYTES`] of text: a piece holds `max_n` hashes per word twice over (per row, then
+    /// per shard), about 50 bytes per byte of text at `max_n = 3`.
     pub fn add(&mut self, rows: &[Option<&str>]) -> Result<()> {
+        let mut start = 0;
+        let mut bytes = 0;
+        for (i, r) in rows.iter().enumerate() {
+            bytes += r.map_or(0, str::len);
+            if bytes >= self.piece_bytes {
+                self.add_piece(&rows[start..=i])?;
+                (start, bytes) = (i + 1, 0);
+            }
+        }
+        self.add_piece(&rows[start..])
+    }
+
+    /// Rows are hashed in parallel, the vocabulary is filled in row order, then the n >= 2
+    /// shards in parallel.
+    fn add_piece(&mut self, rows: &[Option<&str>]) -> Result<()> {
+        if rows.is_empty() {
+            return Ok(());
+        }
         let tok = &self.tokenizer;
         let max_n = self.max_n;
         let per_row = map_rows(rows, |t| {
@@ -230,6 +254,22 @@ mod tests {
             }
             assert_eq!(d.counts()[n - 1], (n, total, set.len() as u64));
         }
+    }
+
+    #[test]
+    fn pieces_do_not_change_the_counts() {
+        let docs: Vec<String> = (0..50)
+            .map(|i| format!("w{} w{} w{} w{}", i % 7, i % 5, i % 3, i))
+            .collect();
+        let rows: Vec<Option<&str>> = docs.iter().map(|d| Some(d.as_str())).collect();
+        let mut whole = Diversity::new(3).unwrap();
+        whole.add(&rows).unwrap();
+        let mut pieces = Diversity::new(3).unwrap();
+        pieces.piece_bytes = 10; // a piece every row or two
+        pieces.add(&rows).unwrap();
+        assert_eq!(whole.counts(), pieces.counts());
+        assert_eq!(whole.growth(), pieces.growth());
+        assert_eq!(whole.docs(), pieces.docs());
     }
 
     #[test]
