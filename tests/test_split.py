@@ -344,3 +344,11 @@ def test_threshold_none_groups_unconfirmed_lsh_clusters() -> None:
     assert res.n_groups == 1 and res.n_pairs >= 1 and res.leakage == 0
     idx = res.assignment.indices.to_pylist()
     assert idx[0] == idx[1]
+
+
+def test_a_zero_fraction_split_gets_no_rows_even_when_groups_overflow() -> None:
+    big = "the same long sentence repeated so that these rows are one group of copies"
+    t = pa.array([big] * 30 + [f"unique text number {i} with its own words" for i in range(10)])
+    res = split(t, {"train": 0.5, "empty": 0.0, "test": 0.5}, seed=1)
+    assert len(res.splits["empty"]) == 0
+    assert len(res.splits["train"]) + len(res.splits["test"]) == 40

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ._input import as_table, filter_rows, is_tabular, like, text_column, unview
+from ._input import filter_rows, is_tabular, like, text_column, unview
 from .dedup import MinHash, MinHashDedup, doc_hashes
 from .errors import ColumnNotFoundError, ColumnTypeError, ConfigError
 
@@ -365,6 +365,8 @@ def split(
             comp = list(zip(sid_l[starts_l[gi] : ends_l[gi]], cnt_l[starts_l[gi] : ends_l[gi]]))
             best_k, best = 0, None
             for k in range(nk):
+                if weights[k] == 0:
+                    continue  # a split asked to hold nothing never takes a group
                 over = 0
                 room = 0.0
                 for s, c in comp:
@@ -423,7 +425,8 @@ def split(
     for k, name in enumerate(names):
         mask = pa.array(assign == k)
         if tabular:
-            parts[name] = like(data, filter_rows(as_table(data), mask))
+            # the table read once above: a duckdb relation is not re-run (and re-ordered) per split
+            parts[name] = like(data, filter_rows(table, mask))
         else:
             parts[name] = like(data, filter_rows(col, mask))
     counts_table = pa.table(
