@@ -201,37 +201,30 @@ class Assessment:
                 add("distribution", f"{col}.count", v, c)
             for m in ("distinct", "entropy_bits", "normalized_entropy", "imbalance_ratio"):
                 add("distribution", f"{col}.{m}", None, d[m])
+
+        def walk(dim: str, metric: str, value: Any) -> None:
+            # a dict maps groups to figures; a dict of dicts adds its key to the metric name
+            if not isinstance(value, dict):
+                add(dim, metric, None, value)
+                return
+            for g, x in value.items():
+                if isinstance(x, dict):
+                    walk(dim, f"{metric}.{g}", x)
+                else:
+                    add(dim, metric, g, x)
+
         for k, v in self.noise.items():
-            if isinstance(v, dict):
-                for g, x in v.items():
-                    add("noise", k, g, x)
-            else:
-                add("noise", k, None, v)
+            walk("noise", k, v)
         for k, v in self.diversity.items():
             if k == "vocabulary_growth":
                 for tokens, distinct in v:
                     add("diversity", "vocabulary_size", tokens, distinct)
-            elif isinstance(v, dict):
-                for g, x in v.items():
-                    add("diversity", k, g, x)
             else:
-                add("diversity", k, None, v)
+                walk("diversity", k, v)
         for k, v in (self.timeliness or {}).items():
-            if isinstance(v, dict):
-                for g, x in v.items():
-                    add("timeliness", k, g, x)
-            else:
-                add("timeliness", k, None, v)
+            walk("timeliness", k, v)
         for k, v in self.safety.items():
-            if isinstance(v, dict):
-                for g, x in v.items():
-                    if isinstance(x, dict):
-                        for lang, y in x.items():
-                            add("safety", f"{k}.{g}", lang, y)
-                    else:
-                        add("safety", k, g, x)
-            else:
-                add("safety", k, None, v)
+            walk("safety", k, v)
         dims, metrics, groups, values = zip(*rows) if rows else ((), (), (), ())
         return pa.table(
             {
@@ -638,20 +631,10 @@ def file_batches(path: Path, column: str, batch_size: int = 65_536) -> Iterator[
     """A file's record batches: Parquet streamed row group by row group (memory stays at a
     batch), JSON lines read whole (``qfast run``'s block-restart streaming would feed rows twice
     to a profile that keeps state)."""
-    from .cli import read_file
+    from .cli import open_parquet, read_file
 
     if path.name.lower().endswith(".parquet"):
-        import pyarrow.parquet as pq
-
-        try:
-            f = pq.ParquetFile(path, pre_buffer=False, buffer_size=1 << 20)
-        except pa.ArrowInvalid as e:
-            raise ConfigError(f"{path}: not a readable Parquet file: {e}") from e
-        with f:
-            if column not in f.schema_arrow.names:
-                raise ColumnNotFoundError(
-                    f"{path}: no column {column!r}; columns: {f.schema_arrow.names}"
-                )
+        with open_parquet(path, column) as f:
             yield from f.iter_batches(batch_size=batch_size)
         return
     yield from read_file(path).to_batches(max_chunksize=batch_size)

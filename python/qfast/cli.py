@@ -274,6 +274,20 @@ def _restartable(pipeline: Any) -> bool:
     return True
 
 
+def open_parquet(path: Path, column: str) -> pq.ParquetFile:
+    """A Parquet file opened for streaming (``pre_buffer=False``: pyarrow's default
+    pre-buffering keeps every row group read until the reader closes), checked to hold
+    ``column``; ``ConfigError`` names the file otherwise."""
+    try:
+        f = pq.ParquetFile(path, pre_buffer=False, buffer_size=1 << 20)
+    except pa.ArrowInvalid as e:
+        raise ConfigError(f"{path}: not a readable Parquet file: {e}") from e
+    if column not in f.schema_arrow.names:
+        f.close()
+        raise ConfigError(f"{path}: no column {column!r}; columns: {f.schema_arrow.names}")
+    return f
+
+
 def _batches(
     path: Path, column: str, batch_rows: int, json_block: int = _JSON_BLOCK_BYTES
 ) -> tuple[Iterator[pa.RecordBatch], Callable[[], None]] | None:
@@ -285,13 +299,7 @@ def _batches(
     streaming reader, ``json_block`` bytes of text per batch; raises ``_Restart`` (now or
     while iterating) when the file does not stream with that block."""
     if path.name.lower().endswith(".parquet"):
-        try:
-            f = pq.ParquetFile(path, pre_buffer=False, buffer_size=1 << 20)
-        except pa.ArrowInvalid as e:
-            raise ConfigError(f"{path}: not a readable Parquet file: {e}") from e
-        if column not in f.schema_arrow.names:
-            f.close()
-            raise ConfigError(f"{path}: no column {column!r}; columns: {f.schema_arrow.names}")
+        f = open_parquet(path, column)
         if not f.metadata.num_rows:
             f.close()
             return None
