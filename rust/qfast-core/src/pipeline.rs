@@ -120,9 +120,16 @@ pub fn eval_step(step: &Step, doc: &mut Doc<'_>, tok: &Tokenizer) -> Option<Reas
         Step::GopherQuality(cfg) => {
             doc.with_words(tok, |text, words| gopher_quality::filter(text, words, cfg))
         }
-        Step::GopherRepetition(cfg) => doc.with_words(tok, |text, words| {
-            gopher_repetition::filter(text, words, cfg)
-        }),
+        Step::GopherRepetition(cfg) => {
+            // The line and paragraph checks need no words: a document they drop is never
+            // tokenized (about a fifth of web text bytes).
+            match gopher_repetition::filter_lines(doc.text(), cfg) {
+                Err(r) => Some(r),
+                Ok(len) => doc.with_words(tok, |_, words| {
+                    gopher_repetition::filter_ngrams(words, len, cfg)
+                }),
+            }
+        }
         Step::FineWebQuality(cfg) => {
             let (text, n_words) = doc.text_and_word_count(tok);
             fineweb::filter(text, n_words, cfg)

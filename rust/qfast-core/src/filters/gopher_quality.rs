@@ -97,6 +97,13 @@ fn byte_classes() -> &'static [u8; 256] {
     })
 }
 
+/// `b` (at most 8 bytes) as a zero-padded little-endian word.
+fn pack8(b: &[u8]) -> u64 {
+    b.iter()
+        .enumerate()
+        .fold(0u64, |v, (k, &c)| v | u64::from(c) << (8 * k))
+}
+
 /// Word-level measures: `n_words`, `n_non_symbol_words`, `avg_word_length`, `alpha_words`,
 /// `stop_words`.
 fn word_stats(words: &[&str], cfg: &Config, s: &mut Signals) {
@@ -121,21 +128,38 @@ fn word_stats(words: &[&str], cfg: &Config, s: &mut Signals) {
     let stop = &stop[..n_stop];
     // Bit l set when some stop word has byte length l (lengths >= 63 share bit 63).
     let len_mask = stop.iter().fold(0u64, |m, w| m | 1u64 << w.len().min(63));
+    // Stop words of at most 8 bytes as zero-padded little-endian words: a word of the same
+    // length matches one exactly when the packed values are equal.
+    let mut packed = [(0u64, usize::MAX); 64];
+    for (p, w) in packed.iter_mut().zip(stop) {
+        if w.len() <= 8 {
+            *p = (pack8(w), w.len());
+        }
+    }
+    let packed = &packed[..n_stop];
     let mut seen = 0u64;
     let mut seen_big: ahash::AHashSet<&str> = ahash::AHashSet::new();
 
     for &w in words {
         let b = w.as_bytes();
-        let mut acc = 0u8;
-        for &c in b {
-            acc |= cls[c as usize];
-        }
+        let len = b.len();
+        let (acc, v) = if len <= 8 {
+            // A fixed trip count (no data-dependent loop exit to mispredict per word).
+            let (mut acc, mut v) = (0u8, 0u64);
+            for k in 0..8 {
+                let c = b.get(k).copied();
+                acc |= c.map_or(0, |c| cls[c as usize]);
+                v |= u64::from(c.unwrap_or(0)) << (8 * k);
+            }
+            (acc, v)
+        } else {
+            (b.iter().fold(0u8, |a, &c| a | cls[c as usize]), 0)
+        };
         if acc & 4 == 0 {
             // ASCII: bytes are code points.
-            if acc & 1 != 0 {
-                n_nsw += 1;
-                nsw_len += b.len() as u64;
-            }
+            let nsw = u64::from(acc & 1);
+            n_nsw += nsw;
+            nsw_len += nsw * len as u64;
             alpha_words += u64::from(acc >> 1) & 1;
         } else {
             if has_non_punctuation(w) {
@@ -150,12 +174,17 @@ fn word_stats(words: &[&str], cfg: &Config, s: &mut Signals) {
             if set.contains(w) {
                 seen_big.insert(w);
             }
-        } else if len_mask >> b.len().min(63) & 1 != 0 {
-            for (k, sw) in stop.iter().enumerate() {
-                // Inline compare (stop words are short; avoids a memcmp call per candidate).
-                if sw.len() == b.len() && sw.iter().zip(b).all(|(x, y)| x == y) {
-                    seen |= 1 << k;
-                    break;
+        } else if len_mask >> len.min(63) & 1 != 0 {
+            if len <= 8 {
+                for (k, &(pv, pl)) in packed.iter().enumerate() {
+                    seen |= u64::from(pv == v && pl == len) << k;
+                }
+            } else {
+                for (k, sw) in stop.iter().enumerate() {
+                    if sw.len() == len && *sw == b {
+                        seen |= 1 << k;
+                        break;
+                    }
                 }
             }
         }

@@ -1,7 +1,9 @@
 //! Fast exact n-gram measures for `gopher_repetition` (the `NGrams` type in the parent module is
 //! the straightforward reference; tests check that both agree).
 //!
-//! - Words are interned once to dense ids (first-occurrence order), with per-id code-point length.
+//! - Words are hashed once, with their code-point lengths. Per-word counts start as counts of
+//!   hash slots (upper bounds, enough to settle most top n-gram checks); words are interned to
+//!   dense ids (first-occurrence order) only when an exact top n-gram is needed.
 //! - Top n-grams (`" ".join`): when no word contains `' '`, `" ".join` is injective on word
 //!   sequences of a fixed length, so grams are identified exactly by id sequences. Level k+1
 //!   classes are `(level-k class at i, id[i+k])` keys (exact `u64`, no verification needed), and
@@ -114,13 +116,20 @@ fn mix(h: u64) -> u64 {
 
 #[derive(Default)]
 struct Scratch {
+    /// Per word: its interning tag (high hash bits) and its slot in `approx`.
+    tags: Vec<u32>,
+    slots: Vec<u32>,
+    /// Per slot (hash bits of the word): how many words fell there, an upper bound of the
+    /// count of each word in it.
+    approx: Vec<u32>,
+    /// Interned ids, filled only when an exact top n-gram is needed (`ensure_ids`).
     ids: Vec<u32>,
-    /// Per id: first position, count of occurrences, code points.
+    ids_ready: bool,
+    /// Per id: first position, count of occurrences.
     first: Vec<u32>,
     count: Vec<u32>,
     /// Per id: (offset in `buf`, byte length) of its first occurrence.
     wloc: Vec<(usize, usize)>,
-    wcp: Vec<u32>,
     intern: Table,
     /// Prefix arrays over words (len nw + 1).
     cp: Vec<u64>,
@@ -144,7 +153,8 @@ struct Scratch {
     cfirst: Vec<u32>,
     ckey: Vec<u64>,
     ckey128: Vec<u128>,
-    /// `bound[i]`: smallest word count in `ids[i..i + bound_n]` (`bound_n == 0`: not computed).
+    /// `bound[i]`: an upper bound of the count of every gram at `i` of `bound_n` words: the
+    /// smallest (exact or approximate) word count in it (`bound_n == 0`: not computed).
     bound: Vec<u32>,
     bound_n: usize,
     level: usize,
@@ -212,16 +222,25 @@ fn eq_bytes(buf: &[u8], a: usize, b: usize, len: usize) -> bool {
 
 impl<'s, 'w> Fast<'s, 'w> {
     fn new(words: &'w [&'w str], s: &'s mut Scratch) -> Self {
+        const HI: u64 = 0x8080_8080_8080_8080;
+        const LO: u64 = 0x0101_0101_0101_0101;
         let nw = words.len();
+        s.tags.clear();
+        s.slots.clear();
         s.ids.clear();
-        s.first.clear();
-        s.count.clear();
-        s.wcp.clear();
+        s.ids_ready = false;
         s.cp.clear();
         s.off.clear();
         s.level = 0;
         s.bound_n = 0;
         s.cat_ready = false;
+        // Word counts start as counts of hash slots (8 per word, so a word rarely shares a slot
+        // with a frequent one): upper bounds, which settle most top n-gram checks without
+        // interning (`ensure_ids` interns exactly when they do not).
+        let nslots = (8 * nw).next_power_of_two().max(64);
+        let shift = 64 - nslots.trailing_zeros();
+        s.approx.clear();
+        s.approx.resize(nslots, 0);
         // The concatenation, with zero padding so that 8-byte loads never leave `buf`; each word
         // is copied and hashed from the same loads. `buf` is reused: every byte of the
         // concatenation is overwritten, and the padding on both sides is zeroed.
@@ -229,11 +248,9 @@ impl<'s, 'w> Fast<'s, 'w> {
             s.buf.resize(128, 0);
         }
         s.buf[..32].fill(0);
-        s.wloc.clear();
-        s.intern.prepare(nw / 2);
         let mut any_space = false;
         let (mut c, mut o) = (0u64, 32usize);
-        for (p, &w) in words.iter().enumerate() {
+        for &w in words {
             s.cp.push(c);
             s.off.push(o);
             let b = w.as_bytes();
@@ -243,34 +260,80 @@ impl<'s, 'w> Fast<'s, 'w> {
                 s.buf.resize(want, 0);
             }
             let buf = &mut s.buf[..];
-            let v = if len >= 8 {
+            // `v`: a function of the word's bytes; `(x0, x1)`: its bytes when len <= 16, zero
+            // padded (for the code point count and the space test).
+            let (v, x0, x1) = if len >= 8 {
                 let (x0, x1) = (load8(b, 0), load8(b, len - 8));
                 if len <= 16 {
                     buf[o..o + 8].copy_from_slice(&x0.to_le_bytes());
                     buf[o + len - 8..o + len].copy_from_slice(&x1.to_le_bytes());
-                    x0 ^ x1.rotate_left(31)
+                    // Bytes 8.. of the word: the top `len - 8` bytes of `x1` (built from
+                    // registers: a load of the bytes just stored would stall on forwarding).
+                    let hi = if len > 8 { x1 >> (8 * (16 - len)) } else { 0 };
+                    (x0 ^ x1.rotate_left(31), x0, hi)
                 } else {
                     buf[o..o + len].copy_from_slice(b);
-                    hash_bytes(buf, o, len)
+                    (hash_bytes(buf, o, len), 0, 0)
                 }
             } else if len >= 4 {
                 let lo = u32::from_le_bytes(b[..4].try_into().unwrap());
                 let hi = u32::from_le_bytes(b[len - 4..].try_into().unwrap());
                 buf[o..o + 4].copy_from_slice(&lo.to_le_bytes());
                 buf[o + len - 4..o + len].copy_from_slice(&hi.to_le_bytes());
-                u64::from(lo) | u64::from(hi) << 32
+                // The overlapping bytes of `lo` and `hi` are the same.
+                let x = u64::from(lo) | u64::from(hi) << (8 * (len - 4));
+                (u64::from(lo) | u64::from(hi) << 32, x, 0)
             } else {
                 let mut v = 0u64;
-                for (k, &x) in b.iter().enumerate() {
-                    buf[o + k] = x;
-                    v = (v << 8) | u64::from(x);
+                let mut x = 0u64;
+                for (k, &y) in b.iter().enumerate() {
+                    buf[o + k] = y;
+                    v = (v << 8) | u64::from(y);
+                    x |= u64::from(y) << (8 * k);
                 }
-                v
+                (v, x, 0)
             };
             let h = mix((v ^ (len as u64).wrapping_mul(K)).wrapping_mul(K));
+            let slot = usize64(h.wrapping_mul(K) >> shift);
+            s.approx[slot] += 1;
+            s.tags.push((h >> 32) as u32);
+            s.slots.push(id32(slot)); // < 8 * nw
+            if len <= 16 {
+                // Code points = bytes that are not UTF-8 continuations (10xxxxxx); padding
+                // bytes are zero. A space is a zero byte of `x ^ 0x20..20` (padding gives 0x20).
+                let cont = |x: u64| (x & !(x << 1) & HI).count_ones();
+                c += len as u64 - u64::from(cont(x0) + cont(x1));
+                let zero = |x: u64| x.wrapping_sub(LO) & !x & HI != 0;
+                any_space |= zero(x0 ^ (LO * 0x20)) || (len > 8 && zero(x1 ^ (LO * 0x20)));
+            } else {
+                c += len_cp(w) as u64;
+                any_space |= b.contains(&b' ');
+            }
+            o += len;
+        }
+        s.buf[o..o + 72].fill(0);
+        s.off.push(o);
+        s.cp.push(c);
+        s.any_space = any_space;
+        Fast { words, s }
+    }
+
+    /// Intern the words to dense ids (first-occurrence order) with exact counts; bounds are
+    /// recomputed from the exact counts.
+    fn ensure_ids(&mut self) {
+        let s = &mut *self.s;
+        if s.ids_ready {
+            return;
+        }
+        s.first.clear();
+        s.count.clear();
+        s.wloc.clear();
+        s.intern.prepare(s.tags.len() / 2);
+        for (p, &tag) in s.tags.iter().enumerate() {
+            let (o, len) = (s.off[p], s.off[p + 1] - s.off[p]);
             let new = id32(s.wloc.len()); // distinct words of one document
             let (wloc, buf) = (&s.wloc[..], &s.buf[..]);
-            let id = if let Some(id) = s.intern.find_or_insert((h >> 32) as u32, new, |v| {
+            let id = if let Some(id) = s.intern.find_or_insert(tag, new, |v| {
                 let (fo, fl) = wloc[v as usize];
                 fl == len && eq_bytes(buf, fo, o, len)
             }) {
@@ -279,20 +342,13 @@ impl<'s, 'w> Fast<'s, 'w> {
                 s.wloc.push((o, len));
                 s.first.push(doc32(p));
                 s.count.push(0);
-                s.wcp.push(doc32(len_cp(w)));
-                any_space |= b.contains(&b' ');
                 new
             };
             s.ids.push(id);
             s.count[id as usize] += 1;
-            c += u64::from(s.wcp[id as usize]);
-            o += len;
         }
-        s.buf[o..o + 72].fill(0);
-        s.off.push(o);
-        s.cp.push(c);
-        s.any_space = any_space;
-        Fast { words, s }
+        s.ids_ready = true;
+        s.bound_n = 0;
     }
 
     /// True when `" ".join` grams can be identified by id sequences.
@@ -357,6 +413,7 @@ impl<'s, 'w> Fast<'s, 'w> {
     /// exact; otherwise `t` is halved, or lowered to that largest count (a lower bound of the
     /// maximum) if higher, down to 2 (below that every gram is unique).
     fn top_small(&mut self, n: usize) -> u64 {
+        self.ensure_ids();
         self.min_counts(n);
         let s = &mut *self.s;
         let nw = s.ids.len();
@@ -422,8 +479,13 @@ impl<'s, 'w> Fast<'s, 'w> {
         let s = &mut *self.s;
         if s.bound_n == 0 || s.bound_n > n {
             s.bound.clear();
-            let count = &s.count[..];
-            s.bound.extend(s.ids.iter().map(|&id| count[id as usize]));
+            if s.ids_ready {
+                let count = &s.count[..];
+                s.bound.extend(s.ids.iter().map(|&id| count[id as usize]));
+            } else {
+                let approx = &s.approx[..];
+                s.bound.extend(s.slots.iter().map(|&k| approx[k as usize]));
+            }
             s.bound_n = 1;
         }
         while s.bound_n < n {
@@ -437,6 +499,7 @@ impl<'s, 'w> Fast<'s, 'w> {
     }
 
     fn level1(&mut self) {
+        self.ensure_ids();
         let s = &mut *self.s;
         s.cls.clear();
         s.cls.extend_from_slice(&s.ids);
@@ -503,7 +566,7 @@ impl<'s, 'w> Fast<'s, 'w> {
             return;
         }
         let s = &mut *self.s;
-        let nb = s.ids.len() + 1;
+        let nb = s.tags.len() + 1;
         // (Capped so that positions fit in `u32`; fewer bits only keep more boundaries.)
         let bits = (16 * nb).next_power_of_two().clamp(1024, 1 << 29);
         let shift = 64 - bits.trailing_zeros();
@@ -523,31 +586,63 @@ impl<'s, 'w> Fast<'s, 'w> {
             let r = u128::from(a) * u128::from(b);
             low64(r) ^ low64(r >> 64)
         };
+        let insert = |seen: &mut [[u64; 2]], fam: usize, h: u64| {
+            let b = usize64(h >> shift) + fam * bits;
+            let (w, m) = (b >> 6, 1u64 << (b & 63));
+            let e = &mut seen[w];
+            e[1] |= e[0] & m;
+            e[0] |= m;
+            id32(b) // < 4 * bits <= 2^31
+        };
+        // The windows at boundary `o`: 16 bytes after (P16) and before (S16) it, and 32 bytes
+        // (P32, S32) extending them (any function of the window's bytes will do).
+        let h16 = |o: usize| {
+            let v: [u64; 4] = std::array::from_fn(|j| load8(buf, o - 16 + 8 * j));
+            (fm(v[2] ^ K1, v[3] ^ K2), fm(v[1] ^ K1, v[0] ^ K2))
+        };
         for (&o, wk) in off.iter().zip(win.iter_mut()) {
-            // 64 bytes around the boundary: [o - 32, o + 32). The 32-byte windows extend the
-            // 16-byte ones (any function of the window's bytes will do).
-            let v: [u64; 8] = std::array::from_fn(|j| load8(buf, o - 32 + 8 * j));
-            let p16 = fm(v[4] ^ K1, v[5] ^ K2);
-            let s16 = fm(v[3] ^ K1, v[2] ^ K2);
-            let p32 = fm(p16 ^ v[6], v[7] ^ K3);
-            let s32 = fm(s16 ^ v[1], v[0] ^ K3);
-            let h = [p16, s16, p32, s32];
-            for fam in 0..4 {
-                let b = usize64(h[fam] >> shift) + fam * bits;
-                wk[fam] = id32(b); // < 4 * bits <= 2^31
-                let (w, m) = (b >> 6, 1u64 << (b & 63));
-                let e = &mut seen[w];
-                e[1] |= e[0] & m;
-                e[0] |= m;
+            let (p16, s16) = h16(o);
+            wk[0] = insert(seen, 0, p16);
+            wk[1] = insert(seen, 1, s16);
+        }
+        let bit = |seen: &[[u64; 2]], b: u32| ((seen[b as usize >> 6][1] >> (b & 63)) & 1) as u8;
+        s.cands.clear();
+        for (k, (f, wk)) in flags.iter_mut().zip(win.iter()).enumerate() {
+            *f = bit(seen, wk[0]) | bit(seen, wk[1]) << 1;
+            if *f != 0 {
+                s.cands.push(doc32(k));
             }
         }
-        for (f, wk) in flags.iter_mut().zip(win.iter()) {
-            let mut x = 0u8;
-            for (fam, &b) in wk.iter().enumerate() {
-                let b = b as usize;
-                x |= (((seen[b >> 6][1] >> (b & 63)) & 1) as u8) << fam;
+        // Equal 32-byte windows have equal 16-byte ones: only where a 16-byte window repeats
+        // can the 32-byte one (usually few boundaries).
+        for &k in &s.cands {
+            let k = k as usize;
+            let o = off[k];
+            let (p16, s16) = h16(o);
+            if flags[k] & 1 != 0 {
+                win[k][2] = insert(
+                    seen,
+                    2,
+                    fm(p16 ^ load8(buf, o + 16), load8(buf, o + 24) ^ K3),
+                );
             }
-            *f = x;
+            if flags[k] & 2 != 0 {
+                win[k][3] = insert(
+                    seen,
+                    3,
+                    fm(s16 ^ load8(buf, o - 24), load8(buf, o - 32) ^ K3),
+                );
+            }
+        }
+        for &k in &s.cands {
+            let k = k as usize;
+            let f = flags[k];
+            if f & 1 != 0 {
+                flags[k] |= bit(seen, win[k][2]) << 2;
+            }
+            if f & 2 != 0 {
+                flags[k] |= bit(seen, win[k][3]) << 3;
+            }
         }
         s.cat_ready = true;
     }
@@ -586,7 +681,7 @@ impl<'s, 'w> Fast<'s, 'w> {
     fn dup_candidates(&mut self, n: usize) {
         self.prepare_cat();
         let s = &mut *self.s;
-        let end = s.ids.len() - n + 1;
+        let end = s.tags.len() - n + 1;
         s.cands.clear();
         s.cands.reserve(end);
         // Lengths modulo 2^32 stay safe: the 16-byte family is valid for any length >= 16, and

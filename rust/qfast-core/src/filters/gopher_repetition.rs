@@ -208,23 +208,40 @@ pub fn verdict(s: &Signals, cfg: &Config) -> Option<Reason> {
 /// failing check (datatrove's own control flow), so dropped documents skip the n-gram work.
 #[must_use]
 pub fn filter(text: &str, words: &[&str], cfg: &Config) -> Option<Reason> {
+    match filter_lines(text, cfg) {
+        Err(r) => Some(r),
+        Ok(text_len) => filter_ngrams(words, text_len, cfg),
+    }
+}
+
+/// The checks of `filter` that need no words (empty text, duplicated paragraphs and lines):
+/// `Err(reason)` drops, `Ok(len(text))` means the n-gram checks decide. A pipeline runs this
+/// before tokenizing, so documents dropped here are never tokenized.
+pub fn filter_lines(text: &str, cfg: &Config) -> Result<u64, Reason> {
     if text.is_empty() {
-        return Some("empty".into());
+        return Err("empty".into());
     }
     let text_len = count_cp(text) as u64;
     let ((np, dp, dpc), (nl, dl, dlc)) = fast::para_line_dups(text, strip(text));
     if enabled(cfg.dup_para_frac).is_some_and(|t| ratio(dp, np) > t) {
-        return Some("dup_para_frac".into());
+        return Err("dup_para_frac".into());
     }
     if enabled(cfg.dup_para_char_frac).is_some_and(|t| ratio(dpc, text_len) > t) {
-        return Some("dup_para_char_frac".into());
+        return Err("dup_para_char_frac".into());
     }
     if enabled(cfg.dup_line_frac).is_some_and(|t| ratio(dl, nl) > t) {
-        return Some("dup_line_frac".into());
+        return Err("dup_line_frac".into());
     }
     if enabled(cfg.dup_line_char_frac).is_some_and(|t| ratio(dlc, text_len) > t) {
-        return Some("dup_line_char_frac".into());
+        return Err("dup_line_char_frac".into());
     }
+    Ok(text_len)
+}
+
+/// The n-gram checks of `filter`, after `filter_lines` returned `Ok(text_len)` for the text
+/// `words` were split from.
+#[must_use]
+pub fn filter_ngrams(words: &[&str], text_len: u64, cfg: &Config) -> Option<Reason> {
     if cfg.top_n_grams.is_empty() && cfg.dup_n_grams.is_empty() {
         return None;
     }
@@ -764,6 +781,18 @@ mod tests {
             "0123456789abcdef",
             "0123456789",
             "abcdef",
+            // Multi-byte and spaced words of every length class of the fast path's loads
+            // (1-3, 4-7, 8, 9-16, > 16 bytes).
+            "naïve",
+            "日本語",
+            "😀",
+            "x😀y😀",
+            "ßüöäéèà",
+            "ab cd",
+            "abcd efg",
+            "a bcdefgh",
+            "0123456789abcdef 0",
+            "中文中文中文中文",
         ];
         let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
         let mut next = || {
@@ -774,7 +803,7 @@ mod tests {
         };
         for round in 0..4000 {
             let len = (next() % 60) as usize;
-            let k = 2 + (round % 17) as usize;
+            let k = 2 + round % (palette.len() - 1);
             let spaced_ok = round % 3 != 0;
             let w: Vec<&str> = (0..len)
                 .map(|_| palette[(next() % k as u64) as usize])
