@@ -250,9 +250,14 @@ pub fn apply_with_tokens(
         // words = line.split(), computed before citation removal.
         let mut n_words = 0i64;
         let mut too_long = false;
-        let check_len = cfg.max_word_length != -1;
+        // A word longer than the line cannot be (its code points are at most the line's
+        // bytes); without that check, only whether the count reaches the minimum matters.
+        let check_len = cfg.max_word_length != -1 && (line.len() as i64) > cfg.max_word_length;
         for w in split_py(line) {
             n_words += 1;
+            if !check_len && n_words >= cfg.min_words_per_line {
+                break;
+            }
             if check_len && !too_long {
                 // len(word) > max_word_length; the byte length bounds the code-point length.
                 let l = if (w.len() as i64) <= cfg.max_word_length {

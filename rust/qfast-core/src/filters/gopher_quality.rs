@@ -105,8 +105,9 @@ fn pack8(b: &[u8]) -> u64 {
 }
 
 /// Word-level measures: `n_words`, `n_non_symbol_words`, `avg_word_length`, `alpha_words`,
-/// `stop_words`.
-fn word_stats(words: &[&str], cfg: &Config, s: &mut Signals) {
+/// `stop_words`. Distinct stop words stop being counted once `stop_limit` are found (the
+/// early-exit filter only needs to know that the minimum is reached).
+fn word_stats(words: &[&str], cfg: &Config, stop_limit: u32, s: &mut Signals) {
     let cls = byte_classes();
     let (mut n_nsw, mut nsw_len, mut alpha_words) = (0u64, 0u64, 0u64);
 
@@ -127,7 +128,10 @@ fn word_stats(words: &[&str], cfg: &Config, s: &mut Signals) {
     }
     let stop = &stop[..n_stop];
     // Bit l set when some stop word has byte length l (lengths >= 63 share bit 63).
-    let len_mask = stop.iter().fold(0u64, |m, w| m | 1u64 << w.len().min(63));
+    let mut len_mask = stop.iter().fold(0u64, |m, w| m | 1u64 << w.len().min(63));
+    if stop_limit == 0 {
+        len_mask = 0;
+    }
     // Stop words of at most 8 bytes as zero-padded little-endian words: a word of the same
     // length matches one exactly when the packed values are equal.
     let mut packed = [(0u64, usize::MAX); 64];
@@ -178,6 +182,9 @@ fn word_stats(words: &[&str], cfg: &Config, s: &mut Signals) {
             if len <= 8 {
                 for (k, &(pv, pl)) in packed.iter().enumerate() {
                     seen |= u64::from(pv == v && pl == len) << k;
+                }
+                if seen.count_ones() >= stop_limit {
+                    len_mask = 0;
                 }
             } else {
                 for (k, sw) in stop.iter().enumerate() {
@@ -322,7 +329,7 @@ fn line_stats(text: &str, s: &mut Signals) {
 #[must_use]
 pub fn signals(text: &str, words: &[&str], cfg: &Config) -> Signals {
     let mut s = Signals::default();
-    word_stats(words, cfg, &mut s);
+    word_stats(words, cfg, u32::MAX, &mut s);
     symbol_counts(text, &mut s);
     line_stats(text, &mut s);
     s
@@ -420,7 +427,12 @@ pub fn verdict(s: &Signals, cfg: &Config) -> Option<Reason> {
 #[must_use]
 pub fn filter(text: &str, words: &[&str], cfg: &Config) -> Option<Reason> {
     let mut s = Signals::default();
-    word_stats(words, cfg, &mut s);
+    // `stop_words < min_stop_words` only needs counting up to the (integer) minimum.
+    // (The smallest integer >= the minimum, up to 64; NaN or more: count them all.)
+    let stop_limit = enabled(cfg.min_stop_words).map_or(0, |t| {
+        (0..=64u32).find(|&k| f64::from(k) >= t).unwrap_or(u32::MAX)
+    });
+    word_stats(words, cfg, stop_limit, &mut s);
     if let Some(r) = check_words(&s, cfg) {
         return Some(r);
     }
@@ -628,6 +640,58 @@ mod tests {
                 w.iter().filter(|w| any_alpha(w)).count() as u64,
                 "{w:?}"
             );
+        }
+    }
+
+    #[test]
+    fn filter_agrees_with_signals_for_any_stop_word_minimum() {
+        // The filter stops counting stop words at the minimum; the verdict must not change.
+        let palette = [
+            "the", "be", "to", "of", "and", "that", "have", "with", "cat", "é", "thé", "...",
+            "withal", "x",
+        ];
+        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let minima = [
+            None,
+            Some(0.0),
+            Some(-1.0),
+            Some(0.5),
+            Some(1.0),
+            Some(2.0),
+            Some(2.5),
+        ];
+        let minima = minima.into_iter().chain([
+            Some(3.0),
+            Some(8.0),
+            Some(9.0),
+            Some(f64::NAN),
+            Some(100.0),
+        ]);
+        let minima: Vec<Option<f64>> = minima.collect();
+        for round in 0..600 {
+            let n = (next() % 40) as usize;
+            let k = 1 + round % palette.len();
+            let w: Vec<&str> = (0..n)
+                .map(|_| palette[(next() % k as u64) as usize])
+                .collect();
+            let t = w.join(" ");
+            for &m in &minima {
+                let cfg = Config {
+                    min_doc_words: None,
+                    min_avg_word_length: None,
+                    max_avg_word_length: None,
+                    min_stop_words: m,
+                    ..Config::default()
+                };
+                let want = verdict(&signals(&t, &w, &cfg), &cfg);
+                assert_eq!(filter(&t, &w, &cfg), want, "{m:?} {t:?}");
+            }
         }
     }
 }
