@@ -46,6 +46,9 @@ pub(crate) struct Rules {
     /// Per byte: 0 = never starts a whitespace char, 1 = ASCII whitespace, 2 = lead byte of
     /// some non-ASCII whitespace char (decode to decide).
     pub(crate) ws_class: [u8; 256],
+    /// Whether every byte of class 1 is below 0x21 and every byte of class 2 is 0xC2 or
+    /// 0xE0..=0xE3, the bytes `spacy::next_break_candidate` looks for.
+    pub(crate) ws_swar: bool,
     pub(crate) punct_chars: CharSet,
     pub(crate) isspace: CharSet,
     pub(crate) category_p: CharSet,
@@ -69,6 +72,7 @@ impl Rules {
             matcher_flags: AHashMap::new(),
             matcher_any: QuickFilter::new([]),
             ws_class: [0; 256],
+            ws_swar: false,
             punct_chars: CharSet::default(),
             // Python str.isspace, so that even a broken build splits on whitespace.
             isspace: CharSet::from_ranges(vec![
@@ -106,6 +110,11 @@ impl Rules {
                 }
             }
         }
+        self.ws_swar = t.iter().enumerate().all(|(b, &v)| match v {
+            0 => true,
+            1 => b < 0x21,
+            _ => b == 0xC2 || b & 0xFC == 0xE0,
+        });
         self.ws_class = t;
         self
     }
@@ -225,6 +234,7 @@ impl Rules {
                 matcher_any: QuickFilter::new(matcher_flags.keys().map(String::as_str)),
                 matcher_flags,
                 ws_class: [0; 256],
+                ws_swar: false,
                 matcher_by_first,
                 punct_chars: CharSet::from_ranges(punct),
                 isspace: CharSet::parse(v.get("isspace")?)?,

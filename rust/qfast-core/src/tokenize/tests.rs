@@ -213,3 +213,42 @@ fn url_prefilter_is_a_necessary_condition() {
         assert!(!spacy::host_may_match(s), "{s:?}");
     }
 }
+
+#[test]
+fn break_candidates_scan_matches_bytewise() {
+    // Every byte skipped is not a candidate, and the scan stops at the first candidate unless
+    // fewer than 8 bytes remain.
+    let is_cand = |c: u8| c < 0x21 || c == 0xC2 || c & 0xFC == 0xE0;
+    assert!(rules::rules().ws_swar);
+    for (b, &v) in rules::rules().ws_class.iter().enumerate() {
+        assert!(v == 0 || is_cand(u8::try_from(b).unwrap()), "{b:#x}");
+    }
+    let alphabet: Vec<u8> = (0u8..=255).collect();
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    for round in 0..20_000u64 {
+        let len = (next() % 40) as usize;
+        // Mostly letters, with a few bytes of any value.
+        let b: Vec<u8> = (0..len)
+            .map(|_| {
+                let r = next();
+                if r % (2 + round % 7) == 0 {
+                    alphabet[(r >> 8) as usize % 256]
+                } else {
+                    b'a' + (r >> 16) as u8 % 26
+                }
+            })
+            .collect();
+        for i in 0..=len {
+            let r = spacy::next_break_candidate(&b, i);
+            let first = (i..len).find(|&j| is_cand(b[j])).unwrap_or(len);
+            assert!(r >= i && r <= first, "{b:?} {i} -> {r}, first {first}");
+            assert!(r == first || r + 8 > len, "{b:?} {i} -> {r}, first {first}");
+        }
+    }
+}
