@@ -121,7 +121,7 @@ struct Scratch {
     slots: Vec<u32>,
     /// Per slot (hash bits of the word): how many words fell there, an upper bound of the
     /// count of each word in it.
-    approx: Vec<u32>,
+    approx: Vec<u16>,
     /// Interned ids, filled only when an exact top n-gram is needed (`ensure_ids`).
     ids: Vec<u32>,
     ids_ready: bool,
@@ -234,10 +234,11 @@ impl<'s, 'w> Fast<'s, 'w> {
         s.level = 0;
         s.bound_n = 0;
         s.cat_ready = false;
-        // Word counts start as counts of hash slots (8 per word, so a word rarely shares a slot
+        // Word counts start as counts of hash slots (4 per word, so a word rarely shares a slot
         // with a frequent one): upper bounds, which settle most top n-gram checks without
         // interning (`ensure_ids` interns exactly when they do not).
-        let nslots = (8 * nw).next_power_of_two().max(64);
+        // (Capped so that slots fit in `u32`; fewer slots only loosen the bounds.)
+        let nslots = (4 * nw).next_power_of_two().clamp(64, 1 << 31);
         let shift = 64 - nslots.trailing_zeros();
         s.approx.clear();
         s.approx.resize(nslots, 0);
@@ -295,9 +296,9 @@ impl<'s, 'w> Fast<'s, 'w> {
             };
             let h = mix((v ^ (len as u64).wrapping_mul(K)).wrapping_mul(K));
             let slot = usize64(h.wrapping_mul(K) >> shift);
-            s.approx[slot] += 1;
+            s.approx[slot] = s.approx[slot].saturating_add(1);
             s.tags.push((h >> 32) as u32);
-            s.slots.push(id32(slot)); // < 8 * nw
+            s.slots.push(id32(slot)); // < 2^31
             if len <= 16 {
                 // Code points = bytes that are not UTF-8 continuations (10xxxxxx); padding
                 // bytes are zero. A space is a zero byte of `x ^ 0x20..20` (padding gives 0x20).
@@ -484,7 +485,12 @@ impl<'s, 'w> Fast<'s, 'w> {
                 s.bound.extend(s.ids.iter().map(|&id| count[id as usize]));
             } else {
                 let approx = &s.approx[..];
-                s.bound.extend(s.slots.iter().map(|&k| approx[k as usize]));
+                // A saturated counter bounds nothing.
+                s.bound
+                    .extend(s.slots.iter().map(|&k| match approx[k as usize] {
+                        u16::MAX => u32::MAX,
+                        c => u32::from(c),
+                    }));
             }
             s.bound_n = 1;
         }

@@ -869,6 +869,25 @@ mod tests {
     }
 
     #[test]
+    fn word_counts_past_the_counter_range_still_bound() {
+        // 70,000 copies of one word: its slot counter saturates, which must not read as a
+        // smaller count. Top 2-gram "a a": 3 chars x 69,999 = 1.49999 of the text; a bound
+        // taken from a capped 65,535 (1.40) would wrongly keep it at 1.45.
+        let w = vec!["a"; 70_000];
+        let t = w.join(" ");
+        let cfg = Config {
+            top_n_grams: vec![(2, 1.45)],
+            dup_n_grams: vec![],
+            ..Config::default()
+        };
+        assert_eq!(filter(&t, &w, &cfg).as_deref(), Some("top_2_gram"));
+        assert_eq!(
+            verdict(&signals(&t, &w, &cfg), &cfg).as_deref(),
+            Some("top_2_gram")
+        );
+    }
+
+    #[test]
     fn filter_bounds_agree_with_signals() {
         let palette = [
             "a",
