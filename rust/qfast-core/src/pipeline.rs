@@ -125,8 +125,8 @@ pub fn eval_step(step: &Step, doc: &mut Doc<'_>, tok: &Tokenizer) -> Option<Reas
             // tokenized (about a fifth of web text bytes).
             match gopher_repetition::filter_lines(doc.text(), cfg) {
                 Err(r) => Some(r),
-                Ok(len) => doc.with_words(tok, |_, words| {
-                    gopher_repetition::filter_ngrams(words, len, cfg)
+                Ok(len) => doc.with_words(tok, |text, words| {
+                    gopher_repetition::filter_ngrams(text, words, len, cfg)
                 }),
             }
         }

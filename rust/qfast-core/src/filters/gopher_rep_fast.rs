@@ -166,11 +166,17 @@ thread_local! {
     static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
 }
 
-/// Run `f` with the n-gram state of `words` (scratch reused per thread).
-pub(super) fn with_ngrams<R>(words: &[&str], f: impl FnOnce(&mut Fast<'_, '_>) -> R) -> R {
+/// Run `f` with the n-gram state of `words` (scratch reused per thread). `text` is the text the
+/// words were split from, if known (any `&str` will do: words found inside it are only loaded
+/// faster).
+pub(super) fn with_ngrams<R>(
+    words: &[&str],
+    text: &str,
+    f: impl FnOnce(&mut Fast<'_, '_>) -> R,
+) -> R {
     SCRATCH.with(|s| {
         let mut guard = s.borrow_mut();
-        let mut fast = Fast::new(words, &mut guard);
+        let mut fast = Fast::new(words, text, &mut guard);
         f(&mut fast)
     })
 }
@@ -221,9 +227,10 @@ fn eq_bytes(buf: &[u8], a: usize, b: usize, len: usize) -> bool {
 }
 
 impl<'s, 'w> Fast<'s, 'w> {
-    fn new(words: &'w [&'w str], s: &'s mut Scratch) -> Self {
+    fn new(words: &'w [&'w str], text: &str, s: &'s mut Scratch) -> Self {
         const HI: u64 = 0x8080_8080_8080_8080;
         const LO: u64 = 0x0101_0101_0101_0101;
+        let tb = text.as_bytes();
         let nw = words.len();
         s.tags.clear();
         s.slots.clear();
@@ -263,36 +270,26 @@ impl<'s, 'w> Fast<'s, 'w> {
             let buf = &mut s.buf[..];
             // `v`: a function of the word's bytes; `(x0, x1)`: its bytes when len <= 16, zero
             // padded (for the code point count and the space test).
-            let (v, x0, x1) = if len >= 8 {
-                let (x0, x1) = (load8(b, 0), load8(b, len - 8));
-                if len <= 16 {
-                    buf[o..o + 8].copy_from_slice(&x0.to_le_bytes());
-                    buf[o + len - 8..o + len].copy_from_slice(&x1.to_le_bytes());
-                    // Bytes 8.. of the word: the top `len - 8` bytes of `x1` (built from
-                    // registers: a load of the bytes just stored would stall on forwarding).
-                    let hi = if len > 8 { x1 >> (8 * (16 - len)) } else { 0 };
-                    (x0 ^ x1.rotate_left(31), x0, hi)
+            let (v, x0, x1) = if len <= 16 {
+                // A word inside `text` is loaded from there, 16 bytes at once, whatever its
+                // length (no branch per length class); near the end of `text`, or for words
+                // from elsewhere, through a padded copy.
+                let at = (b.as_ptr() as usize).wrapping_sub(tb.as_ptr() as usize);
+                let (x0, x1) = if at.checked_add(16).is_some_and(|e| e <= tb.len()) {
+                    (load8(tb, at), load8(tb, at + 8))
                 } else {
-                    buf[o..o + len].copy_from_slice(b);
-                    (hash_bytes(buf, o, len), 0, 0)
-                }
-            } else if len >= 4 {
-                let lo = u32::from_le_bytes(b[..4].try_into().unwrap());
-                let hi = u32::from_le_bytes(b[len - 4..].try_into().unwrap());
-                buf[o..o + 4].copy_from_slice(&lo.to_le_bytes());
-                buf[o + len - 4..o + len].copy_from_slice(&hi.to_le_bytes());
-                // The overlapping bytes of `lo` and `hi` are the same.
-                let x = u64::from(lo) | u64::from(hi) << (8 * (len - 4));
-                (u64::from(lo) | u64::from(hi) << 32, x, 0)
+                    let mut pad = [0u8; 16];
+                    pad[..len].copy_from_slice(b);
+                    (load8(&pad, 0), load8(&pad, 8))
+                };
+                let x0 = x0 & low64((1u128 << (8 * len.min(8))) - 1);
+                let x1 = x1 & low64((1u128 << (8 * len.saturating_sub(8))) - 1);
+                buf[o..o + 8].copy_from_slice(&x0.to_le_bytes());
+                buf[o + 8..o + 16].copy_from_slice(&x1.to_le_bytes());
+                (x0 ^ x1.rotate_left(31), x0, x1)
             } else {
-                let mut v = 0u64;
-                let mut x = 0u64;
-                for (k, &y) in b.iter().enumerate() {
-                    buf[o + k] = y;
-                    v = (v << 8) | u64::from(y);
-                    x |= u64::from(y) << (8 * k);
-                }
-                (v, x, 0)
+                buf[o..o + len].copy_from_slice(b);
+                (hash_bytes(buf, o, len), 0, 0)
             };
             let h = mix((v ^ (len as u64).wrapping_mul(K)).wrapping_mul(K));
             let slot = usize64(h.wrapping_mul(K) >> shift);

@@ -130,7 +130,7 @@ pub fn signals(text: &str, words: &[&str], cfg: &Config) -> Signals {
     if cfg.top_n_grams.is_empty() && cfg.dup_n_grams.is_empty() {
         return s;
     }
-    fast::with_ngrams(words, |ng| {
+    fast::with_ngrams(words, text, |ng| {
         let mut slow = None;
         for &(n, _) in &cfg.top_n_grams {
             let c = top_chars(ng, &mut slow, words, n);
@@ -210,7 +210,7 @@ pub fn verdict(s: &Signals, cfg: &Config) -> Option<Reason> {
 pub fn filter(text: &str, words: &[&str], cfg: &Config) -> Option<Reason> {
     match filter_lines(text, cfg) {
         Err(r) => Some(r),
-        Ok(text_len) => filter_ngrams(words, text_len, cfg),
+        Ok(text_len) => filter_ngrams(text, words, text_len, cfg),
     }
 }
 
@@ -238,14 +238,14 @@ pub fn filter_lines(text: &str, cfg: &Config) -> Result<u64, Reason> {
     Ok(text_len)
 }
 
-/// The n-gram checks of `filter`, after `filter_lines` returned `Ok(text_len)` for the text
-/// `words` were split from.
+/// The n-gram checks of `filter`, after `filter_lines` returned `Ok(text_len)` for `text`, the
+/// text `words` were split from.
 #[must_use]
-pub fn filter_ngrams(words: &[&str], text_len: u64, cfg: &Config) -> Option<Reason> {
+pub fn filter_ngrams(text: &str, words: &[&str], text_len: u64, cfg: &Config) -> Option<Reason> {
     if cfg.top_n_grams.is_empty() && cfg.dup_n_grams.is_empty() {
         return None;
     }
-    fast::with_ngrams(words, |ng| {
+    fast::with_ngrams(words, text, |ng| {
         let mut slow = None;
         for &(n, f) in &cfg.top_n_grams {
             if n > 0 && words.len() < n {
@@ -809,18 +809,32 @@ mod tests {
                 .map(|_| palette[(next() % k as u64) as usize])
                 .filter(|w| !spaced_ok || !w.contains(' '))
                 .collect();
+            // The same words as slices of one text (loaded from it, except near its end), and
+            // as slices of the palette (every word through the padded copy).
+            let text = w.join("|");
+            let mut at = 0;
+            let in_text: Vec<&str> = w
+                .iter()
+                .map(|x| {
+                    let piece = &text[at..at + x.len()];
+                    at += x.len() + 1;
+                    piece
+                })
+                .collect();
             for n in 0..13 {
                 let want_dup = NGrams::new(&w).dup_n_gram_chars(n);
                 let want_top = NGrams::new(&w).top_n_gram_chars(n);
-                fast::with_ngrams(&w, |ng| {
-                    assert_eq!(ng.dup_n_gram_chars(n), want_dup, "dup {n} {w:?}");
-                    if ng.ids_exact_for_spaced() {
-                        assert_eq!(ng.top_n_gram_chars(n), want_top, "top {n} {w:?}");
-                    }
-                });
+                for (words, from) in [(&in_text, text.as_str()), (&w, "")] {
+                    fast::with_ngrams(words, from, |ng| {
+                        assert_eq!(ng.dup_n_gram_chars(n), want_dup, "dup {n} {w:?}");
+                        if ng.ids_exact_for_spaced() {
+                            assert_eq!(ng.top_n_gram_chars(n), want_top, "top {n} {w:?}");
+                        }
+                    });
+                }
             }
             // Levels computed incrementally and out of order within one state.
-            fast::with_ngrams(&w, |ng| {
+            fast::with_ngrams(&in_text, &text, |ng| {
                 if ng.ids_exact_for_spaced() {
                     for n in [4, 2, 3, 1, 6, 5] {
                         assert_eq!(ng.top_n_gram_chars(n), NGrams::new(&w).top_n_gram_chars(n));
