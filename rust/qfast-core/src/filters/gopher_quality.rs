@@ -107,8 +107,9 @@ fn pack8(b: &[u8]) -> u64 {
 /// Word-level measures: `n_words`, `n_non_symbol_words`, `avg_word_length`, `alpha_words`,
 /// `stop_words`. Distinct stop words stop being counted once `stop_limit` are found (the
 /// early-exit filter only needs to know that the minimum is reached).
-fn word_stats(words: &[&str], cfg: &Config, stop_limit: u32, s: &mut Signals) {
+fn word_stats(text: &str, words: &[&str], cfg: &Config, stop_limit: u32, s: &mut Signals) {
     let cls = byte_classes();
+    let tb = text.as_bytes();
     let (mut n_nsw, mut nsw_len, mut alpha_words) = (0u64, 0u64, 0u64);
 
     // Distinct stop words (at most 64 tracked in a bitmask; more use a slower set).
@@ -148,12 +149,21 @@ fn word_stats(words: &[&str], cfg: &Config, stop_limit: u32, s: &mut Signals) {
         let b = w.as_bytes();
         let len = b.len();
         let (acc, v) = if len <= 8 {
-            // A fixed trip count (no data-dependent loop exit to mispredict per word).
-            let (mut acc, mut v) = (0u8, 0u64);
+            // The word's bytes, zero padded, loaded at once from `text` when it lies inside it
+            // (words are slices of the text), else through a padded copy; then a fixed trip
+            // count (no data-dependent loop exit to mispredict per word).
+            let at = (b.as_ptr() as usize).wrapping_sub(tb.as_ptr() as usize);
+            let v = if at.checked_add(8).is_some_and(|e| e <= tb.len()) {
+                load8(tb, at)
+            } else {
+                let mut pad = [0u8; 8];
+                pad[..len].copy_from_slice(b);
+                u64::from_le_bytes(pad)
+            } & crate::narrow::low64((1u128 << (8 * len)) - 1);
+            let mut acc = 0u8;
             for k in 0..8 {
-                let c = b.get(k).copied();
-                acc |= c.map_or(0, |c| cls[c as usize]);
-                v |= u64::from(c.unwrap_or(0)) << (8 * k);
+                let keep = u8::from(k < len).wrapping_neg();
+                acc |= cls[((v >> (8 * k)) & 0xFF) as usize] & keep;
             }
             (acc, v)
         } else {
@@ -329,7 +339,7 @@ fn line_stats(text: &str, s: &mut Signals) {
 #[must_use]
 pub fn signals(text: &str, words: &[&str], cfg: &Config) -> Signals {
     let mut s = Signals::default();
-    word_stats(words, cfg, u32::MAX, &mut s);
+    word_stats(text, words, cfg, u32::MAX, &mut s);
     symbol_counts(text, &mut s);
     line_stats(text, &mut s);
     s
@@ -432,7 +442,7 @@ pub fn filter(text: &str, words: &[&str], cfg: &Config) -> Option<Reason> {
     let stop_limit = enabled(cfg.min_stop_words).map_or(0, |t| {
         (0..=64u32).find(|&k| f64::from(k) >= t).unwrap_or(u32::MAX)
     });
-    word_stats(words, cfg, stop_limit, &mut s);
+    word_stats(text, words, cfg, stop_limit, &mut s);
     if let Some(r) = check_words(&s, cfg) {
         return Some(r);
     }
