@@ -138,13 +138,14 @@ struct Scratch {
     buf: Vec<u8>,
     /// Per word boundary: window flags and bitset positions (see `prepare_cat`).
     flags: Vec<u8>,
-    win: Vec<[u32; 4]>,
+    win: Vec<[u32; 2]>,
     cands: Vec<u32>,
     /// `off` modulo 2^32, and per position a keep byte (see `dup_candidates`).
     off32: Vec<u32>,
     keep: Vec<u8>,
     /// Per bitset word: (seen, seen twice), side by side (one cache line per update).
     seen: Vec<[u64; 2]>,
+    seen32: Vec<[u64; 2]>,
     table: Table,
     /// Top n-gram levels: class per position (NONE = unique), count and first position per class.
     cls: Vec<u32>,
@@ -224,6 +225,51 @@ fn eq_bytes(buf: &[u8], a: usize, b: usize, len: usize) -> bool {
         return (load8(buf, a + k) ^ load8(buf, b + k)) & m == 0;
     }
     true
+}
+
+/// Two "seen twice" bitset families (a prefix and a suffix window) over `n` insertions of
+/// hashes: bit positions come from the hash's top bits, so a window seen twice always reads as
+/// such (a superset: distinct windows may share a bit).
+struct SeenTwice<'a> {
+    /// Per 64 positions: (seen, seen twice), side by side (one cache line per update).
+    bits: &'a mut Vec<[u64; 2]>,
+    per_family: usize,
+    shift: u32,
+}
+
+impl<'a> SeenTwice<'a> {
+    fn new(bits: &'a mut Vec<[u64; 2]>, n: usize) -> Self {
+        // 16 bits per insertion (capped so that positions fit in `u32`; fewer bits only keep
+        // more boundaries).
+        let per_family = (16 * n).next_power_of_two().clamp(1024, 1 << 29);
+        bits.clear();
+        bits.resize(2 * per_family / 64, [0; 2]);
+        SeenTwice {
+            bits,
+            per_family,
+            shift: 64 - per_family.trailing_zeros(),
+        }
+    }
+
+    /// Insert the prefix hash `p` and suffix hash `q`; their bit positions.
+    #[inline]
+    fn insert(&mut self, p: u64, q: u64) -> [u32; 2] {
+        [(p, 0), (q, 1)].map(|(h, fam)| {
+            let b = usize64(h >> self.shift) + fam * self.per_family;
+            let (w, m) = (b >> 6, 1u64 << (b & 63));
+            let e = &mut self.bits[w];
+            e[1] |= e[0] & m;
+            e[0] |= m;
+            id32(b) // < 2 * 2^29
+        })
+    }
+
+    /// Bit 0: the prefix window was seen twice; bit 1: the suffix window.
+    #[inline]
+    fn twice(&self, w: [u32; 2]) -> u8 {
+        let bit = |b: u32| ((self.bits[b as usize >> 6][1] >> (b & 63)) & 1) as u8;
+        bit(w[0]) | bit(w[1]) << 1
+    }
 }
 
 impl<'s, 'w> Fast<'s, 'w> {
@@ -559,8 +605,9 @@ impl<'s, 'w> Fast<'s, 'w> {
         s.level = k + 1;
     }
 
-    /// Per word boundary `k` (0..=nw): flags telling whether that window possibly occurs at another boundary
-    /// (bit 0: P16, 1: S16, 2: P32, 3: S32; a superset, via a "seen twice" bitset).
+    /// Per word boundary `k` (0..=nw): flags telling whether that window possibly occurs at
+    /// another boundary (bit 0: P16, 1: S16, 2: P32, 3: S32; a superset, via "seen twice"
+    /// bitsets).
     fn prepare_cat(&mut self) {
         const K1: u64 = 0x243F_6A88_85A3_08D3;
         const K2: u64 = 0x1319_8A2E_0370_7344;
@@ -569,33 +616,13 @@ impl<'s, 'w> Fast<'s, 'w> {
             return;
         }
         let s = &mut *self.s;
-        let nb = s.tags.len() + 1;
-        // (Capped so that positions fit in `u32`; fewer bits only keep more boundaries.)
-        let bits = (16 * nb).next_power_of_two().clamp(1024, 1 << 29);
-        let shift = 64 - bits.trailing_zeros();
-        let nwords = bits / 64;
-        s.seen.clear();
-        s.seen.resize(4 * nwords, [0; 2]);
-        s.win.clear();
-        s.win.resize(nb, [0; 4]);
-        s.flags.clear();
-        s.flags.resize(nb, 0);
         s.off32.clear();
         s.off32.extend(s.off.iter().map(|&o| doc32(o)));
-        let seen = &mut s.seen[..];
-        let (win, flags, off, buf) = (&mut s.win[..], &mut s.flags[..], &s.off[..], &s.buf[..]);
+        let (off, buf) = (&s.off[..], &s.buf[..]);
         // Folded 64x64 -> 128-bit multiply: one multiplication per 16 bytes.
         let fm = |a: u64, b: u64| {
             let r = u128::from(a) * u128::from(b);
             low64(r) ^ low64(r >> 64)
-        };
-        let insert = |seen: &mut [[u64; 2]], fam: usize, h: u64| {
-            let b = usize64(h >> shift) + fam * bits;
-            let (w, m) = (b >> 6, 1u64 << (b & 63));
-            let e = &mut seen[w];
-            e[1] |= e[0] & m;
-            e[0] |= m;
-            id32(b) // < 4 * bits <= 2^31
         };
         // The windows at boundary `o`: 16 bytes after (P16) and before (S16) it, and 32 bytes
         // (P32, S32) extending them (any function of the window's bytes will do).
@@ -603,49 +630,41 @@ impl<'s, 'w> Fast<'s, 'w> {
             let v: [u64; 4] = std::array::from_fn(|j| load8(buf, o - 16 + 8 * j));
             (fm(v[2] ^ K1, v[3] ^ K2), fm(v[1] ^ K1, v[0] ^ K2))
         };
-        for (&o, wk) in off.iter().zip(win.iter_mut()) {
-            let (p16, s16) = h16(o);
-            wk[0] = insert(seen, 0, p16);
-            wk[1] = insert(seen, 1, s16);
-        }
-        let bit = |seen: &[[u64; 2]], b: u32| ((seen[b as usize >> 6][1] >> (b & 63)) & 1) as u8;
+        let h32 = |o: usize, p16: u64, s16: u64| {
+            (
+                fm(p16 ^ load8(buf, o + 16), load8(buf, o + 24) ^ K3),
+                fm(s16 ^ load8(buf, o - 24), load8(buf, o - 32) ^ K3),
+            )
+        };
+        // 16-byte windows of every boundary.
+        let mut set = SeenTwice::new(&mut s.seen, off.len());
+        s.win.clear();
+        s.win
+            .extend(off.iter().map(|&o| h16(o)).map(|(p, q)| set.insert(p, q)));
+        s.flags.clear();
+        s.flags.extend(s.win.iter().map(|&w| set.twice(w)));
         s.cands.clear();
-        for (k, (f, wk)) in flags.iter_mut().zip(win.iter()).enumerate() {
-            *f = bit(seen, wk[0]) | bit(seen, wk[1]) << 1;
-            if *f != 0 {
-                s.cands.push(doc32(k));
-            }
-        }
+        s.cands.extend(
+            s.flags
+                .iter()
+                .enumerate()
+                .filter(|&(_, &f)| f != 0)
+                .map(|(k, _)| doc32(k)),
+        );
         // Equal 32-byte windows have equal 16-byte ones: only where a 16-byte window repeats
-        // can the 32-byte one (usually few boundaries).
-        for &k in &s.cands {
-            let k = k as usize;
-            let o = off[k];
+        // can the 32-byte one (usually few boundaries), so only those are hashed again.
+        let mut set = SeenTwice::new(&mut s.seen32, s.cands.len());
+        s.win.clear();
+        s.win.extend(s.cands.iter().map(|&k| {
+            let o = off[k as usize];
             let (p16, s16) = h16(o);
-            if flags[k] & 1 != 0 {
-                win[k][2] = insert(
-                    seen,
-                    2,
-                    fm(p16 ^ load8(buf, o + 16), load8(buf, o + 24) ^ K3),
-                );
-            }
-            if flags[k] & 2 != 0 {
-                win[k][3] = insert(
-                    seen,
-                    3,
-                    fm(s16 ^ load8(buf, o - 24), load8(buf, o - 32) ^ K3),
-                );
-            }
-        }
-        for &k in &s.cands {
-            let k = k as usize;
-            let f = flags[k];
-            if f & 1 != 0 {
-                flags[k] |= bit(seen, win[k][2]) << 2;
-            }
-            if f & 2 != 0 {
-                flags[k] |= bit(seen, win[k][3]) << 3;
-            }
+            let (p, q) = h32(o, p16, s16);
+            set.insert(p, q)
+        }));
+        for (&k, &w) in s.cands.iter().zip(&s.win) {
+            let f = &mut s.flags[k as usize];
+            // Only where the 16-byte window repeats (the other insertion was spurious).
+            *f |= (set.twice(w) & *f) << 2;
         }
         s.cat_ready = true;
     }
