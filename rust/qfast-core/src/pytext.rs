@@ -237,6 +237,29 @@ pub struct SplitLines<'a> {
     pos: usize,
 }
 
+/// The first position at or after `i` holding a byte that may start a line boundary of
+/// `str.splitlines()`: ASCII below 0x1F, or 0xC2 (U+0085) or 0xE2 (U+2028, U+2029). Scans 8
+/// bytes at a time; within the last 8 bytes it returns the position it reached.
+#[inline(always)]
+fn next_line_break_candidate(b: &[u8], mut i: usize) -> usize {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = LO << 7;
+    // High bit of the lowest zero byte of `y` (bits above it may be spurious; only the lowest
+    // set bit of the combined mask is used, and it is exact).
+    let zero = |y: u64| y.wrapping_sub(LO) & !y & HI;
+    while let Some(w) = b.get(i..i + 8) {
+        let x = u64::from_le_bytes(w.try_into().unwrap_or([0; 8]));
+        // ASCII bytes below 0x1F: (b & 0x7F) + 0x61 stays below 0x100 (no carry across bytes).
+        let small = !((x & !HI) + 0x61 * LO) & !x & HI;
+        let m = small | zero(x ^ (0xC2 * LO)) | zero(x ^ (0xE2 * LO));
+        if m != 0 {
+            return i + (m.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    i
+}
+
 impl<'a> Iterator for SplitLines<'a> {
     type Item = &'a str;
 
@@ -249,7 +272,10 @@ impl<'a> Iterator for SplitLines<'a> {
         }
         let mut i = start;
         while i < b.len() {
-            let c = b[i];
+            i = next_line_break_candidate(b, i);
+            let Some(&c) = b.get(i) else {
+                break;
+            };
             match c {
                 b'\n' | 0x0B | 0x0C | 0x1C | 0x1D | 0x1E => {
                     self.pos = i + 1;
@@ -408,6 +434,70 @@ mod tests {
         assert_eq!(splitlines("\n\n x").collect::<Vec<_>>(), ["", "", " x"]);
         assert_eq!(splitlines("x\r\r\n").collect::<Vec<_>>(), ["x", ""]);
         assert_eq!(splitlines("a\x1fb\tc").collect::<Vec<_>>(), ["a\x1fb\tc"]);
+    }
+
+    #[test]
+    fn splitlines_matches_a_char_reference_at_every_alignment() {
+        // Python's rule, char by char: a boundary char ends the line ("\r\n" counts as one).
+        fn reference(s: &str) -> Vec<&str> {
+            let mut out = Vec::new();
+            let mut start = 0;
+            let mut it = s.char_indices().peekable();
+            while let Some((i, c)) = it.next() {
+                let brk = matches!(
+                    c,
+                    '\n' | '\r' | '\x0b' | '\x0c' | '\x1c' | '\x1d' | '\x1e' | '\u{85}'
+                ) || matches!(c, '\u{2028}' | '\u{2029}');
+                if brk {
+                    out.push(&s[start..i]);
+                    let mut end = i + c.len_utf8();
+                    if c == '\r' && it.peek().is_some_and(|&(_, d)| d == '\n') {
+                        it.next();
+                        end += 1;
+                    }
+                    start = end;
+                }
+            }
+            if start < s.len() {
+                out.push(&s[start..]);
+            }
+            out
+        }
+        let pieces = [
+            "a",
+            "bc",
+            "defghij",
+            "\n",
+            "\r",
+            "\r\n",
+            "\x0b",
+            "\x0c",
+            "\x1c",
+            "\x1e",
+            "\x1f",
+            "\t",
+            "\u{85}",
+            "\u{a0}",
+            "\u{2028}",
+            "\u{2029}",
+            "\u{2026}",
+            "\u{e9}",
+            " ",
+            "\u{1F600}",
+        ];
+        let mut x: u64 = 0x0123_4567_89AB_CDEF;
+        for _ in 0..5000 {
+            let mut t = String::new();
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let n = (x % 30) as usize;
+            for k in 0..n {
+                let r = x.rotate_left(7 * k as u32);
+                t.push_str(pieces[(r % pieces.len() as u64) as usize]);
+            }
+            assert_eq!(splitlines(&t).collect::<Vec<_>>(), reference(&t), "{t:?}");
+        }
     }
 
     #[test]
