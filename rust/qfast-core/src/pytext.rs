@@ -88,11 +88,19 @@ pub fn any_alpha(s: &str) -> bool {
 #[inline]
 #[must_use]
 pub fn len_cp(s: &str) -> usize {
-    // Count bytes that are not UTF-8 continuation bytes (0b10xx_xxxx). Vectorises well.
-    s.as_bytes()
+    // Count bytes that are not UTF-8 continuation bytes (0b10xx_xxxx), 128 at a time in `u8`
+    // lanes (vectorises much better than a `usize` sum on long texts).
+    let lead = |b: &u8| u8::from((*b as i8) >= -0x40);
+    let mut chunks = s.as_bytes().chunks_exact(128);
+    let mut n = 0usize;
+    for c in &mut chunks {
+        n += usize::from(c.iter().map(lead).sum::<u8>());
+    }
+    n + chunks
+        .remainder()
         .iter()
-        .map(|&b| usize::from((b as i8) >= -0x40))
-        .sum()
+        .map(|b| usize::from(lead(b)))
+        .sum::<usize>()
 }
 
 /// Python `s.lstrip()` (no argument): strips `isspace` code points. Returns a subslice.
@@ -418,6 +426,15 @@ mod tests {
         assert_eq!(rstrip(" x\u{200b}"), " x\u{200b}"); // ZWSP is not isspace
         assert_eq!(strip("\u{a0}"), "");
         assert!(is_blank(" \r\n\u{2028}") && !is_blank(" .") && is_blank(""));
+    }
+
+    #[test]
+    fn len_cp_counts_code_points_across_chunks() {
+        let mut t = String::new();
+        for k in 0..700 {
+            assert_eq!(len_cp(&t), t.chars().count());
+            t.push_str(["a", "\u{e9}", "\u{4e2d}", "\u{1F600}", "\n"][k % 5]);
+        }
     }
 
     #[test]

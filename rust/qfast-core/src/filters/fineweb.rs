@@ -1,9 +1,10 @@
 //! `FineWebQualityFilter` (datatrove `fineweb_quality_filter.py`, 0.10.1 semantics: blank lines
 //! removed first, stop chars = `TERMINAL_PUNCTUATION`, `<` for `line_punct`, `>` elsewhere).
 
-use super::{find_duplicates, ratio, Reason};
+use super::{ratio, Reason};
 use crate::chars::is_terminal_punctuation;
-use crate::pytext::{count, is_blank, len_cp};
+use crate::pytext::{is_blank, len_cp};
+use ahash::AHashSet;
 
 /// Parameters of `FineWebQualityFilter`, with datatrove's names and defaults. None of these checks
 /// can be disabled by a falsy value (datatrove always evaluates them).
@@ -79,8 +80,16 @@ fn ends_with_stop(line: &str, stop: Option<&[String]>) -> bool {
 pub fn signals(text: &str, words_count: usize, cfg: &Config) -> Signals {
     let stop = cfg.stop_chars.as_deref();
     let (mut terminal, mut short) = (0u64, 0u64);
-    let lines = || text.split('\n').filter(|l| !is_blank(l));
-    for line in lines() {
+    // One pass over `text.split("\n")`: its pieces number newlines + 1; the non-blank ones are
+    // the lines measured, and the duplicate check (`find_duplicates`) runs in the same order.
+    let (mut pieces, mut n_lines, mut dup_line_chars) = (0u64, 0u64, 0u64);
+    let mut seen: AHashSet<&str> = AHashSet::new();
+    for line in text.split('\n') {
+        pieces += 1;
+        if is_blank(line) {
+            continue;
+        }
+        n_lines += 1;
         if ends_with_stop(line, stop) {
             terminal += 1;
         }
@@ -93,9 +102,11 @@ pub fn signals(text: &str, words_count: usize, cfg: &Config) -> Signals {
         if (len as i64) <= cfg.short_line_length {
             short += 1;
         }
+        if !seen.insert(line) {
+            dup_line_chars += len_cp(line) as u64;
+        }
     }
-    let (n_lines, _, dup_line_chars) = find_duplicates(lines());
-    let newlines = count(text, "\n") as u64;
+    let newlines = pieces - 1;
     let chars_no_newline = len_cp(text) as u64 - newlines;
     let n_words = words_count as u64;
     Signals {

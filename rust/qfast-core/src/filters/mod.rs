@@ -13,10 +13,6 @@
 
 use std::borrow::Cow;
 
-use ahash::AHashSet;
-
-use crate::pytext::len_cp;
-
 pub mod c4;
 pub mod fineweb;
 pub mod gopher_quality;
@@ -37,14 +33,15 @@ pub(crate) fn enabled(t: Option<f64>) -> Option<f64> {
 /// datatrove `find_duplicates(xs)`: walks `xs` in order; an element seen before adds 1 to the
 /// duplicate count and `len(elem)` (code points) to the duplicate chars. Returns
 /// `(n_elements, dup_elements, dup_chars)`.
+#[cfg(test)] // the reference the filters' own single-pass versions are tested against
 pub(crate) fn find_duplicates<'a>(xs: impl Iterator<Item = &'a str>) -> (u64, u64, u64) {
-    let mut seen: AHashSet<&'a str> = AHashSet::new();
+    let mut seen: ahash::AHashSet<&'a str> = ahash::AHashSet::new();
     let (mut n, mut dup, mut chars) = (0u64, 0u64, 0u64);
     for x in xs {
         n += 1;
         if !seen.insert(x) {
             dup += 1;
-            chars += len_cp(x) as u64;
+            chars += crate::pytext::len_cp(x) as u64;
         }
     }
     (n, dup, chars)
