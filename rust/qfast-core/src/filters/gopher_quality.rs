@@ -4,7 +4,7 @@ use std::sync::OnceLock;
 
 use super::{enabled, ratio, Reason};
 use crate::chars::has_non_punctuation;
-use crate::pytext::{any_alpha, lstrip, rstrip};
+use crate::pytext::{any_alpha, lstrip, rstrip, splitlines};
 
 /// datatrove's default `STOP_WORDS`.
 pub const STOP_WORDS: [&str; 8] = ["the", "be", "to", "of", "and", "that", "have", "with"];
@@ -278,7 +278,6 @@ fn symbol_counts(text: &str, s: &mut Signals) {
 
 /// `text.splitlines()` measures: `n_lines`, `bullet_lines`, `end_ellipsis_lines`.
 fn line_stats(text: &str, s: &mut Signals) {
-    let b = text.as_bytes();
     let (mut n_lines, mut bullet_lines, mut end_ellipsis_lines) = (0u64, 0u64, 0u64);
     let mut line = |l: &str| {
         n_lines += 1;
@@ -291,42 +290,8 @@ fn line_stats(text: &str, s: &mut Signals) {
             end_ellipsis_lines += 1;
         }
     };
-    // Same splitting as `pytext::splitlines`, skipping 8-byte chunks of printable ASCII
-    // (0x20..0x7F), which hold no line boundary.
-    let (mut start, mut i) = (0usize, 0usize);
-    while i < b.len() {
-        if i + 8 <= b.len() {
-            let v = load8(b, i);
-            let low = v.wrapping_sub(LO * 0x20) & !v & (LO << 7); // some byte < 0x20
-            if (low | (v & (LO << 7))) == 0 {
-                i += 8;
-                continue;
-            }
-        }
-        let c = b[i];
-        let sep = match c {
-            b'\n' | 0x0B | 0x0C | 0x1C | 0x1D | 0x1E => 1,
-            b'\r' => {
-                if b.get(i + 1) == Some(&b'\n') {
-                    2
-                } else {
-                    1
-                }
-            }
-            0xC2 if b.get(i + 1) == Some(&0x85) => 2,
-            0xE2 if b.get(i + 1) == Some(&0x80) && matches!(b.get(i + 2), Some(&0xA8 | &0xA9)) => 3,
-            _ => 0,
-        };
-        if sep == 0 {
-            i += 1;
-        } else {
-            line(&text[start..i]);
-            i += sep;
-            start = i;
-        }
-    }
-    if start < b.len() {
-        line(&text[start..]);
+    for l in splitlines(text) {
+        line(l);
     }
     s.n_lines = n_lines;
     s.bullet_lines = bullet_lines;
