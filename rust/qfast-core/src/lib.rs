@@ -48,6 +48,7 @@ pub mod rules;
 pub mod signals;
 pub mod spec;
 pub mod sudachi;
+pub(crate) mod swar;
 pub mod text_stats;
 pub mod thai;
 pub mod tokenize;

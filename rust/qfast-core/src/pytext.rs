@@ -248,26 +248,12 @@ pub struct SplitLines<'a> {
 }
 
 /// The first position at or after `i` holding a byte that may start a line boundary of
-/// `str.splitlines()`: ASCII below 0x1F, or 0xC2 (U+0085) or 0xE2 (U+2028, U+2029). Scans 8
-/// bytes at a time; within the last 8 bytes it returns the position it reached.
+/// `str.splitlines()`: ASCII below 0x1F, or 0xC2 (U+0085) or 0xE2 (U+2028, U+2029); see
+/// `swar::scan` for the last 8 bytes.
 #[inline(always)]
-fn next_line_break_candidate(b: &[u8], mut i: usize) -> usize {
-    const LO: u64 = 0x0101_0101_0101_0101;
-    const HI: u64 = LO << 7;
-    // High bit of the lowest zero byte of `y` (bits above it may be spurious; only the lowest
-    // set bit of the combined mask is used, and it is exact).
-    let zero = |y: u64| y.wrapping_sub(LO) & !y & HI;
-    while let Some(w) = b.get(i..i + 8) {
-        let x = u64::from_le_bytes(w.try_into().unwrap_or([0; 8]));
-        // ASCII bytes below 0x1F: (b & 0x7F) + 0x61 stays below 0x100 (no carry across bytes).
-        let small = !((x & !HI) + 0x61 * LO) & !x & HI;
-        let m = small | zero(x ^ (0xC2 * LO)) | zero(x ^ (0xE2 * LO));
-        if m != 0 {
-            return i + (m.trailing_zeros() / 8) as usize;
-        }
-        i += 8;
-    }
-    i
+fn next_line_break_candidate(b: &[u8], i: usize) -> usize {
+    use crate::swar::{ascii_below, eq, scan};
+    scan(b, i, |x| ascii_below(x, 0x1F) | eq(x, 0xC2) | eq(x, 0xE2))
 }
 
 impl<'a> Iterator for SplitLines<'a> {

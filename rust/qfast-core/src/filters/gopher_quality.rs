@@ -218,17 +218,9 @@ fn word_stats(text: &str, words: &[&str], cfg: &Config, stop_limit: u32, s: &mut
     };
 }
 
-const LO: u64 = 0x0101_0101_0101_0101;
 #[inline]
 fn load8(b: &[u8], i: usize) -> u64 {
     u64::from_le_bytes(b[i..i + 8].try_into().unwrap())
-}
-
-/// High bit of each byte of `v` that equals `x`.
-#[inline]
-fn eq_bytes(v: u64, x: u8) -> u64 {
-    let y = v ^ (LO * u64::from(x));
-    y.wrapping_sub(LO) & !y & (LO << 7)
 }
 
 /// `text.count("#")` and `text.count("...") + text.count("…")`.
@@ -241,12 +233,12 @@ fn symbol_counts(text: &str, s: &mut Signals) {
     while i < b.len() {
         if i + 8 <= b.len() {
             let v = load8(b, i);
-            let m = eq_bytes(v, b'.') | eq_bytes(v, 0xE2);
+            let m = crate::swar::eq(v, b'.') | crate::swar::eq(v, 0xE2);
             if m == 0 {
                 i += 8;
                 continue;
             }
-            // The lowest flagged byte is exact (`eq_bytes` may only over-flag above it).
+            // The lowest flagged byte is exact (`swar::eq` may only over-flag above it).
             i += (m.trailing_zeros() / 8) as usize;
         }
         match b[i] {

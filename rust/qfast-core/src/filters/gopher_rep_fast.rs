@@ -274,8 +274,7 @@ impl<'a> SeenTwice<'a> {
 
 impl<'s, 'w> Fast<'s, 'w> {
     fn new(words: &'w [&'w str], text: &str, s: &'s mut Scratch) -> Self {
-        const HI: u64 = 0x8080_8080_8080_8080;
-        const LO: u64 = 0x0101_0101_0101_0101;
+        use crate::swar::HI;
         let tb = text.as_bytes();
         let nw = words.len();
         s.tags.clear();
@@ -347,8 +346,8 @@ impl<'s, 'w> Fast<'s, 'w> {
                 // bytes are zero. A space is a zero byte of `x ^ 0x20..20` (padding gives 0x20).
                 let cont = |x: u64| (x & !(x << 1) & HI).count_ones();
                 c += len as u64 - u64::from(cont(x0) + cont(x1));
-                let zero = |x: u64| x.wrapping_sub(LO) & !x & HI != 0;
-                any_space |= zero(x0 ^ (LO * 0x20)) || (len > 8 && zero(x1 ^ (LO * 0x20)));
+                let space = |x: u64| crate::swar::eq(x, b' ') != 0;
+                any_space |= space(x0) || (len > 8 && space(x1));
             } else {
                 c += len_cp(w) as u64;
                 any_space |= b.contains(&b' ');
@@ -776,16 +775,8 @@ impl<'s, 'w> Fast<'s, 'w> {
 
 /// Position of the first `\n` in `b[i..]` (or `b.len()`), 8 bytes at a time.
 #[inline]
-fn find_nl(b: &[u8], mut i: usize) -> usize {
-    const LO: u64 = 0x0101_0101_0101_0101;
-    while i + 8 <= b.len() {
-        let x = load8(b, i) ^ (LO * u64::from(b'\n'));
-        let t = x.wrapping_sub(LO) & !x & (LO << 7);
-        if t != 0 {
-            return i + (t.trailing_zeros() / 8) as usize;
-        }
-        i += 8;
-    }
+fn find_nl(b: &[u8], i: usize) -> usize {
+    let mut i = crate::swar::scan(b, i, |x| crate::swar::eq(x, b'\n'));
     while i < b.len() && b[i] != b'\n' {
         i += 1;
     }

@@ -298,26 +298,13 @@ impl TokState {
 
 /// The first position at or after `i` holding a byte that may start whitespace: ASCII up to
 /// `' '` (whitespace or a control char) or a lead byte 0xC2 or 0xE0..=0xE3 (a superset of
-/// `ws_class` != 0 when `Rules::ws_swar`). Scans 8 bytes at a time and stops before the last
-/// 8, where it returns the position it reached (the caller goes on byte by byte).
+/// `ws_class` != 0 when `Rules::ws_swar`); see `swar::scan` for the last 8 bytes.
 #[inline(always)]
-pub(super) fn next_break_candidate(b: &[u8], mut i: usize) -> usize {
-    const LO: u64 = 0x0101_0101_0101_0101;
-    const HI: u64 = LO << 7;
-    // High bit of the lowest zero byte of `y` (bits above it may be spurious; only the lowest
-    // set bit of the combined mask is used, and it is exact).
-    let zero = |y: u64| y.wrapping_sub(LO) & !y & HI;
-    while let Some(w) = b.get(i..i + 8) {
-        let x = u64::from_le_bytes(w.try_into().unwrap_or([0; 8]));
-        // ASCII bytes below 0x21: (b & 0x7F) + 0x5F stays below 0x80 (no carry across bytes).
-        let small = !((x & !HI) + 0x5F * LO) & !x & HI;
-        let m = small | zero(x ^ (0xC2 * LO)) | zero((x & (0xFC * LO)) ^ (0xE0 * LO));
-        if m != 0 {
-            return i + (m.trailing_zeros() / 8) as usize;
-        }
-        i += 8;
-    }
-    i
+pub(super) fn next_break_candidate(b: &[u8], i: usize) -> usize {
+    use crate::swar::{ascii_below, eq, scan, LO};
+    scan(b, i, |x| {
+        ascii_below(x, 0x21) | eq(x, 0xC2) | eq(x & (LO * 0xFC), 0xE0)
+    })
 }
 
 fn push_special(orths: &[String], base: usize, out: &mut Vec<(usize, usize)>) {
