@@ -104,17 +104,17 @@ pub struct C4Outcome {
 #[must_use]
 pub fn remove_citations(line: &str) -> Cow<'_, str> {
     let b = line.as_bytes();
-    let Some(first) = b.iter().position(|&c| c == b'[') else {
+    let Some(first) = memchr::memchr(b'[', b) else {
         return Cow::Borrowed(line);
     };
     let mut out = String::new();
     let mut copied = 0usize; // bytes of `line` already handled
     let mut i = first;
     while i < b.len() {
-        if b[i] != b'[' {
-            i += 1;
-            continue;
-        }
+        let Some(k) = memchr::memchr(b'[', &b[i..]) else {
+            break;
+        };
+        i += k;
         let rest = &line[i + 1..];
         let m = match_citation(rest);
         if let Some(len) = m {
