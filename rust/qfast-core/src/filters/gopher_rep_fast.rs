@@ -158,6 +158,8 @@ struct Scratch {
     /// smallest (exact or approximate) word count in it (`bound_n == 0`: not computed).
     bound: Vec<u32>,
     bound_n: usize,
+    /// `small_upper_bounds`, once computed for the document.
+    small_bounds: Option<[u64; 3]>,
     level: usize,
     any_space: bool,
     cat_ready: bool,
@@ -285,6 +287,7 @@ impl<'s, 'w> Fast<'s, 'w> {
         s.off.clear();
         s.level = 0;
         s.bound_n = 0;
+        s.small_bounds = None;
         s.cat_ready = false;
         // Word counts start as counts of hash slots (4 per word, so a word rarely shares a slot
         // with a frequent one): upper bounds, which settle most top n-gram checks without
@@ -437,6 +440,9 @@ impl<'s, 'w> Fast<'s, 'w> {
         if n > 8 {
             return u64::MAX;
         }
+        if (2..=4).contains(&n) {
+            return self.small_upper_bounds()[n - 2];
+        }
         self.min_counts(n);
         let s = &*self.s;
         let extra = n as u64 - 1;
@@ -446,6 +452,41 @@ impl<'s, 'w> Fast<'s, 'w> {
             .map(|(&c, (&a, &b))| (b - a + extra) * u64::from(c))
             .max()
             .unwrap_or(0)
+    }
+
+    /// `top_upper_bound(n)` for n = 2, 3, 4 in one pass over the word counts (the default
+    /// configuration checks all three), computed once per document.
+    fn small_upper_bounds(&mut self) -> [u64; 3] {
+        if let Some(b) = self.s.small_bounds {
+            return b;
+        }
+        self.min_counts(1);
+        let s = &mut *self.s;
+        let (c, cp) = (&s.bound[..], &s.cp[..]);
+        let nw = c.len();
+        let value = |i: usize, n: usize, m: u32| (cp[i + n] - cp[i] + n as u64 - 1) * u64::from(m);
+        let mut best = [0u64; 3];
+        // Positions where grams of 2, 3 and 4 words all fit, then the last few.
+        let full = nw.saturating_sub(3);
+        for i in 0..full {
+            let m2 = c[i].min(c[i + 1]);
+            let m3 = m2.min(c[i + 2]);
+            let m4 = m3.min(c[i + 3]);
+            best[0] = best[0].max(value(i, 2, m2));
+            best[1] = best[1].max(value(i, 3, m3));
+            best[2] = best[2].max(value(i, 4, m4));
+        }
+        for i in full..nw {
+            for (k, b) in best.iter_mut().enumerate() {
+                let n = k + 2;
+                if i + n <= nw {
+                    let m = c[i..i + n].iter().copied().min().unwrap_or(0);
+                    *b = (*b).max(value(i, n, m));
+                }
+            }
+        }
+        s.small_bounds = Some(best);
+        best
     }
 
     /// `top_n_gram_chars` for 2 <= n <= 4, keyed by the exact packed id sequence. A gram's count
