@@ -1,5 +1,7 @@
 //! Byte tests on 8 bytes at a time in a `u64` (SWAR), for the text scans of the hot loops.
 
+use crate::narrow::low64;
+
 /// `0x01` in every byte.
 pub(crate) const LO: u64 = 0x0101_0101_0101_0101;
 /// `0x80` in every byte.
@@ -40,6 +42,32 @@ pub(crate) fn scan(b: &[u8], mut i: usize, mask: impl Fn(u64) -> u64) -> usize {
     i
 }
 
+/// The bytes of `word` (at most 16) as two zero-padded little-endian words. A word lying inside
+/// `text` (words are slices of the text they were split from) is read from there, 16 bytes at
+/// once whatever its length; near the end of `text`, or for a word from elsewhere, through a
+/// padded copy. Either way the result depends on the word's bytes only.
+#[inline(always)]
+pub(crate) fn load_word(text: &[u8], word: &[u8]) -> (u64, u64) {
+    let len = word.len().min(16);
+    let at = (word.as_ptr() as usize).wrapping_sub(text.as_ptr() as usize);
+    let (x0, x1) = if let Some(w) = text.get(at..at.wrapping_add(16)) {
+        (load8(w, 0), load8(w, 8))
+    } else {
+        let mut pad = [0u8; 16];
+        pad[..len].copy_from_slice(&word[..len]);
+        (load8(&pad, 0), load8(&pad, 8))
+    };
+    (
+        x0 & low64((1u128 << (8 * len.min(8))) - 1),
+        x1 & low64((1u128 << (8 * len.saturating_sub(8))) - 1),
+    )
+}
+
+#[inline(always)]
+fn load8(b: &[u8], i: usize) -> u64 {
+    u64::from_le_bytes(b[i..i + 8].try_into().unwrap_or([0; 8]))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -77,5 +105,21 @@ mod tests {
         assert_eq!(scan(b, 27, nl), 35); // no newline in 27..35; fewer than 8 bytes after 35
         assert_eq!(scan(&b[..30], 0, nl), 24); // stops where fewer than 8 bytes are left
         assert_eq!(scan(b"abc", 0, nl), 0);
+    }
+
+    #[test]
+    fn load_word_reads_the_same_bytes_from_the_text_or_a_copy() {
+        let text = "one two three-and-four 0123456789abcdef é€ end";
+        for w in text.split(' ').filter(|w| w.len() <= 16) {
+            let copy = w.to_string();
+            let want = {
+                let mut pad = [0u8; 16];
+                pad[..w.len()].copy_from_slice(w.as_bytes());
+                (load8(&pad, 0), load8(&pad, 8))
+            };
+            assert_eq!(load_word(text.as_bytes(), w.as_bytes()), want, "{w:?}");
+            assert_eq!(load_word(text.as_bytes(), copy.as_bytes()), want, "{w:?}");
+            assert_eq!(load_word(b"", w.as_bytes()), want, "{w:?}");
+        }
     }
 }

@@ -97,13 +97,6 @@ fn byte_classes() -> &'static [u8; 256] {
     })
 }
 
-/// `b` (at most 8 bytes) as a zero-padded little-endian word.
-fn pack8(b: &[u8]) -> u64 {
-    b.iter()
-        .enumerate()
-        .fold(0u64, |v, (k, &c)| v | u64::from(c) << (8 * k))
-}
-
 /// Word-level measures: `n_words`, `n_non_symbol_words`, `avg_word_length`, `alpha_words`,
 /// `stop_words`. Distinct stop words stop being counted once `stop_limit` are found (the
 /// early-exit filter only needs to know that the minimum is reached).
@@ -138,7 +131,7 @@ fn word_stats(text: &str, words: &[&str], cfg: &Config, stop_limit: u32, s: &mut
     let mut packed = [(0u64, usize::MAX); 64];
     for (p, w) in packed.iter_mut().zip(stop) {
         if w.len() <= 8 {
-            *p = (pack8(w), w.len());
+            *p = (crate::swar::load_word(&[], w).0, w.len());
         }
     }
     let packed = &packed[..n_stop];
@@ -149,17 +142,9 @@ fn word_stats(text: &str, words: &[&str], cfg: &Config, stop_limit: u32, s: &mut
         let b = w.as_bytes();
         let len = b.len();
         let (acc, v) = if len <= 8 {
-            // The word's bytes, zero padded, loaded at once from `text` when it lies inside it
-            // (words are slices of the text), else through a padded copy; then a fixed trip
-            // count (no data-dependent loop exit to mispredict per word).
-            let at = (b.as_ptr() as usize).wrapping_sub(tb.as_ptr() as usize);
-            let v = if at.checked_add(8).is_some_and(|e| e <= tb.len()) {
-                load8(tb, at)
-            } else {
-                let mut pad = [0u8; 8];
-                pad[..len].copy_from_slice(b);
-                u64::from_le_bytes(pad)
-            } & crate::narrow::low64((1u128 << (8 * len)) - 1);
+            // The word's bytes, zero padded, in one load; then a fixed trip count (no
+            // data-dependent loop exit to mispredict per word).
+            let v = crate::swar::load_word(tb, b).0;
             let mut acc = 0u8;
             for k in 0..8 {
                 let keep = u8::from(k < len).wrapping_neg();

@@ -319,19 +319,8 @@ impl<'s, 'w> Fast<'s, 'w> {
             // `v`: a function of the word's bytes; `(x0, x1)`: its bytes when len <= 16, zero
             // padded (for the code point count and the space test).
             let (v, x0, x1) = if len <= 16 {
-                // A word inside `text` is loaded from there, 16 bytes at once, whatever its
-                // length (no branch per length class); near the end of `text`, or for words
-                // from elsewhere, through a padded copy.
-                let at = (b.as_ptr() as usize).wrapping_sub(tb.as_ptr() as usize);
-                let (x0, x1) = if at.checked_add(16).is_some_and(|e| e <= tb.len()) {
-                    (load8(tb, at), load8(tb, at + 8))
-                } else {
-                    let mut pad = [0u8; 16];
-                    pad[..len].copy_from_slice(b);
-                    (load8(&pad, 0), load8(&pad, 8))
-                };
-                let x0 = x0 & low64((1u128 << (8 * len.min(8))) - 1);
-                let x1 = x1 & low64((1u128 << (8 * len.saturating_sub(8))) - 1);
+                // One load whatever the length (no branch per length class).
+                let (x0, x1) = crate::swar::load_word(tb, b);
                 buf[o..o + 8].copy_from_slice(&x0.to_le_bytes());
                 buf[o + 8..o + 16].copy_from_slice(&x1.to_le_bytes());
                 (x0 ^ x1.rotate_left(31), x0, x1)
@@ -693,6 +682,7 @@ impl<'s, 'w> Fast<'s, 'w> {
         );
         // Equal 32-byte windows have equal 16-byte ones: only where a 16-byte window repeats
         // can the 32-byte one (usually few boundaries), so only those are hashed again.
+        // (`cands` lists them here; `dup_candidates` refills it afterwards.)
         let mut set = SeenTwice::new(&mut s.seen32, s.cands.len());
         s.win.clear();
         s.win.extend(s.cands.iter().map(|&k| {
