@@ -200,7 +200,7 @@ const ASCII_PUNCT: u128 = {
 /// `c in PUNCTUATION`.
 #[inline]
 #[must_use]
-pub fn is_punctuation(c: char) -> bool {
+pub const fn is_punctuation(c: char) -> bool {
     let u = c as u32;
     if u < 0x80 {
         return (ASCII_PUNCT >> u) & 1 == 1;
@@ -258,8 +258,36 @@ pub fn is_terminal_punctuation(c: char) -> bool {
 #[inline]
 #[must_use]
 pub fn is_punctuation_set(c: char) -> bool {
+    let u = c as u32;
+    if u < 0x1_0000 {
+        // Every char of a CJK or Cyrillic word asks this: one bit instead of a search.
+        return (PUNCTUATION_SET_BMP[(u >> 6) as usize] >> (u & 63)) & 1 == 1;
+    }
     is_punctuation(c) || is_terminal_punctuation(c)
 }
+
+/// `PUNCTUATION_SET` over the BMP as a bitmap (8 KB), built at compile time.
+static PUNCTUATION_SET_BMP: [u64; 1024] = {
+    let mut bits = [0u64; 1024];
+    let mut u = 0u32;
+    while u < 0x1_0000 {
+        if let Some(c) = char::from_u32(u) {
+            if is_punctuation(c) {
+                bits[(u >> 6) as usize] |= 1 << (u & 63);
+            }
+        }
+        u += 1;
+    }
+    let mut i = 0;
+    while i < TERMINAL_PUNCTUATION.len() {
+        let u = TERMINAL_PUNCTUATION[i] as u32;
+        if u < 0x1_0000 {
+            bits[(u >> 6) as usize] |= 1 << (u & 63);
+        }
+        i += 1;
+    }
+    bits
+};
 
 /// `any(ch not in PUNCTUATION_SET for ch in w)`: the Gopher "non-symbol word" test.
 #[inline]
@@ -295,6 +323,9 @@ mod tests {
             159
         );
         assert_eq!(all_chars().filter(|&c| is_punctuation_set(c)).count(), 281);
+        // The BMP bitmap says what the two definitions say.
+        assert!(all_chars()
+            .all(|c| is_punctuation_set(c) == (is_punctuation(c) || is_terminal_punctuation(c))));
         // The predicate agrees with the constants.
         for c in PUNCTUATION.chars() {
             assert!(is_punctuation(c), "{c:?}");
