@@ -42,6 +42,15 @@ struct Trie {
     mask: usize,
     /// `log(freq) - log(total)` of each distinct frequency; a word code `w > 0` is `logp[w - 1]`.
     logp: Vec<f64>,
+    /// One bit per hashed edge key (8 Mbit, 1 MB: stays in L2 where the 8 MB table does not);
+    /// a clear bit means no such edge, which ends most walks without touching `slots`.
+    edge_bits: Vec<u64>,
+}
+
+const EDGE_BITS_LOG2: u32 = 23;
+
+fn edge_bit(key: u64) -> usize {
+    (key.wrapping_mul(0xD6E8_FEB8_6659_FD93) >> (64 - EDGE_BITS_LOG2)) as usize
 }
 
 const ROOT_CHARS: usize = 0xA000;
@@ -105,6 +114,7 @@ impl Trie {
             slots: vec![EMPTY; cap],
             mask: cap - 1,
             logp,
+            edge_bits: vec![0; 1 << (EDGE_BITS_LOG2 - 6)],
         };
         // Provisional id -> final id, filled breadth first from the root.
         let mut id = vec![NO_NODE; code.len()];
@@ -122,6 +132,8 @@ impl Trie {
                     id32(i)
                 } else {
                     let key = slot_key(id[p as usize], c);
+                    let b = edge_bit(key);
+                    t.edge_bits[b >> 6] |= 1 << (b & 63);
                     let i = t.free_slot(key);
                     t.slots[i] = (u64::from(word) << KEY_BITS) | key;
                     id32(i)
@@ -148,6 +160,10 @@ impl Trie {
             return (e.0 != NO_NODE).then_some(e);
         }
         let key = slot_key(node, c);
+        let b = edge_bit(key);
+        if self.edge_bits[b >> 6] & (1 << (b & 63)) == 0 {
+            return None;
+        }
         let mut i = slot_hash(key) & self.mask;
         loop {
             let s = self.slots[i];
@@ -159,6 +175,16 @@ impl Trie {
             }
             i = (i + 1) & self.mask;
         }
+    }
+
+    /// Whether the edge from `node` by `c` may exist (false: `step` gives `None`).
+    #[inline]
+    fn may_have(&self, node: u32, c: char) -> bool {
+        if node == ROOT && (c as usize) < ROOT_CHARS {
+            return true;
+        }
+        let b = edge_bit(slot_key(node, c));
+        self.edge_bits[b >> 6] & (1 << (b & 63)) != 0
     }
 
     /// Starts loading the slot `step(node, c)` probes first.
@@ -198,6 +224,7 @@ struct Scratch {
     found: Vec<(u32, u32, f64)>,
     walks: Vec<(u32, u32)>,
     next: Vec<(u32, u32)>,
+    live: Vec<(u32, u32)>,
     cursor: Vec<usize>,
     first: Vec<usize>,
     ends: Vec<(usize, f64)>,
@@ -220,7 +247,9 @@ pub struct Jieba {
     start: [f64; 4],
     /// `trans[from][to]` (`-inf` where jieba has no entry).
     trans: [[f64; 4]; 4],
-    emit: [AHashMap<char, f64>; 4],
+    /// Per char, its emission log probability in each state (`MIN_FLOAT` where jieba has none):
+    /// one lookup per char instead of one per state.
+    emit: AHashMap<char, [f64; 4]>,
 }
 
 fn han_default(c: char) -> bool {
@@ -286,9 +315,12 @@ impl Jieba {
         for (a, b, v) in trans {
             t[state(a)?][state(b)?] = *v;
         }
-        let mut e: [AHashMap<char, f64>; 4] = Default::default();
+        let mut e: AHashMap<char, [f64; 4]> = AHashMap::new();
         for (k, table) in emit {
-            e[state(k)?] = table.iter().copied().collect();
+            let st = state(k)?;
+            for &(c, p) in table {
+                e.entry(c).or_insert([MIN_FLOAT; 4])[st] = p;
+            }
         }
         let log_total = (total as f64).ln();
         Ok(Jieba {
@@ -356,13 +388,19 @@ impl Jieba {
         }
         let mut depth = 1;
         while !sc.walks.is_empty() {
+            // Walks whose next edge cannot exist end here (the bitset is cheap to ask); the
+            // others start loading their slots.
+            sc.live.clear();
             for &(k, node) in &sc.walks {
                 if let Some(&c) = chars.get(k as usize + depth) {
-                    t.prefetch(node, c);
+                    if t.may_have(node, c) {
+                        t.prefetch(node, c);
+                        sc.live.push((k, node));
+                    }
                 }
             }
             sc.next.clear();
-            for &(k, node) in &sc.walks {
+            for &(k, node) in &sc.live {
                 let i = k as usize + depth;
                 let Some(&c) = chars.get(i) else { continue };
                 if let Some((child, word)) = t.step(node, c) {
@@ -480,16 +518,18 @@ impl Jieba {
     fn viterbi_cut<'a>(&self, s: &'a str, out: &mut Vec<&'a str>) {
         let chars: Vec<(usize, char)> = s.char_indices().collect();
         let n = chars.len();
-        let em = |st: usize, c: char| self.emit[st].get(&c).copied().unwrap_or(MIN_FLOAT);
-        let mut v: [f64; 4] = std::array::from_fn(|st| self.start[st] + em(st, chars[0].1));
+        let em = |c: char| self.emit.get(&c).copied().unwrap_or([MIN_FLOAT; 4]);
+        let e0 = em(chars[0].1);
+        let mut v: [f64; 4] = std::array::from_fn(|st| self.start[st] + e0[st]);
         // back[t][state] = previous state.
         let mut back: Vec<[u8; 4]> = Vec::with_capacity(n);
         back.push([0; 4]);
         for &(_, c) in &chars[1..] {
             let mut nv = [0f64; 4];
             let mut bk = [0u8; 4];
+            let ec = em(c);
             for y in 0..4 {
-                let e = em(y, c);
+                let e = ec[y];
                 let mut best = (f64::NEG_INFINITY, 0usize);
                 let mut first = true;
                 for &y0 in &PREV[y] {
