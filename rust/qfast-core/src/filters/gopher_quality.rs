@@ -3,8 +3,9 @@
 use std::sync::OnceLock;
 
 use super::{enabled, ratio, Reason};
-use crate::chars::has_non_punctuation;
-use crate::pytext::{any_alpha, lstrip, rstrip, splitlines};
+use crate::chars::{has_non_punctuation, is_punctuation_set};
+use crate::narrow::usize64;
+use crate::pytext::{is_alpha, lstrip, rstrip, splitlines};
 
 /// datatrove's default `STOP_WORDS`.
 pub const STOP_WORDS: [&str; 8] = ["the", "be", "to", "of", "and", "that", "have", "with"];
@@ -91,7 +92,7 @@ fn byte_classes() -> &'static [u8; 256] {
             let ch = char::from(c);
             let mut buf = [0u8; 4];
             let w: &str = ch.encode_utf8(&mut buf);
-            *slot = u8::from(has_non_punctuation(w)) | (u8::from(crate::pytext::is_alpha(ch)) << 1);
+            *slot = u8::from(has_non_punctuation(w)) | (u8::from(is_alpha(ch)) << 1);
         }
         t
     })
@@ -135,6 +136,20 @@ fn word_stats(text: &str, words: &[&str], cfg: &Config, stop_limit: u32, s: &mut
         }
     }
     let packed = &packed[..n_stop];
+    // Those packed stop words by hash (linear probing; entry = index + 1, 0 = empty): one
+    // comparison per word instead of one per stop word (Chinese lists have dozens).
+    let slot =
+        |v: u64, len: usize| usize64((v ^ len as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 57);
+    let mut by_hash = [0u8; 128];
+    for (k, &(pv, pl)) in packed.iter().enumerate() {
+        if pl <= 8 {
+            let mut i = slot(pv, pl);
+            while by_hash[i] != 0 {
+                i = (i + 1) & 127;
+            }
+            by_hash[i] = u8::try_from(k + 1).unwrap_or(0); // k < 64
+        }
+    }
     let mut seen = 0u64;
     let mut seen_big: ahash::AHashSet<&str> = ahash::AHashSet::new();
 
@@ -161,13 +176,28 @@ fn word_stats(text: &str, words: &[&str], cfg: &Config, stop_limit: u32, s: &mut
             nsw_len += nsw * len as u64;
             alpha_words += u64::from(acc >> 1) & 1;
         } else {
-            if has_non_punctuation(w) {
+            // Both tests in one pass over the chars (CJK words settle both at the first).
+            let (mut nsw, mut alpha) = (false, false);
+            for c in w.chars() {
+                nsw |= !is_punctuation_set(c);
+                alpha |= is_alpha(c);
+                if nsw && alpha {
+                    break;
+                }
+            }
+            if nsw {
                 n_nsw += 1;
-                nsw_len += crate::pytext::len_cp(w) as u64;
+                nsw_len += if len <= 8 {
+                    // Code points: bytes that are not continuations (0b10xx_xxxx); the
+                    // zero padding counts as none.
+                    let hi = crate::swar::HI;
+                    let cont = (v & !(v << 1) & hi).count_ones();
+                    len as u64 - u64::from(cont)
+                } else {
+                    crate::pytext::len_cp(w) as u64
+                };
             }
-            if any_alpha(w) {
-                alpha_words += 1;
-            }
+            alpha_words += u64::from(alpha);
         }
         if let Some(set) = &big {
             if set.contains(w) {
@@ -175,8 +205,13 @@ fn word_stats(text: &str, words: &[&str], cfg: &Config, stop_limit: u32, s: &mut
             }
         } else if len_mask >> len.min(63) & 1 != 0 {
             if len <= 8 {
-                for (k, &(pv, pl)) in packed.iter().enumerate() {
-                    seen |= u64::from(pv == v && pl == len) << k;
+                let mut i = slot(v, len);
+                while let Some(k) = usize::from(by_hash[i]).checked_sub(1) {
+                    if packed[k] == (v, len) {
+                        seen |= 1 << k;
+                        break;
+                    }
+                    i = (i + 1) & 127;
                 }
                 if seen.count_ones() >= stop_limit {
                     len_mask = 0;
@@ -377,6 +412,11 @@ pub fn verdict(s: &Signals, cfg: &Config) -> Option<Reason> {
 /// pass.
 #[must_use]
 pub fn filter(text: &str, words: &[&str], cfg: &Config) -> Option<Reason> {
+    // The non-symbol words are some of the words: fewer words than the minimum is a short
+    // document whatever they are (most documents of a short-text corpus, e.g. reviews).
+    if let Some(r) = below(cfg.min_doc_words, words.len() as f64, "gopher_short_doc") {
+        return Some(r);
+    }
     let mut s = Signals::default();
     // `stop_words < min_stop_words` only needs counting up to the (integer) minimum.
     // (The smallest integer >= the minimum, up to 64; NaN or more: count them all.)
@@ -399,6 +439,7 @@ pub fn filter(text: &str, words: &[&str], cfg: &Config) -> Option<Reason> {
 mod tests {
     //! Expected verdicts obtained by running datatrove 0.10.1 (words = whitespace split).
     use super::*;
+    use crate::pytext::any_alpha;
 
     fn run(t: &str, cfg: &Config) -> Option<String> {
         let w: Vec<&str> = t.split_whitespace().collect();
@@ -552,6 +593,43 @@ mod tests {
     }
 
     #[test]
+    fn long_stop_word_lists_count_distinct_members() {
+        // Dozens of stop words (as for Chinese), of 1 to 12 bytes, some multi-byte.
+        let list: Vec<String> = (0..60)
+            .map(|k| match k % 4 {
+                0 => format!("w{k}"),
+                1 => "的是在了".chars().cycle().skip(k).take(1 + k % 3).collect(),
+                2 => format!("longer{k}word"),
+                _ => format!("é{k}"),
+            })
+            .collect();
+        let cfg = Config {
+            stop_words: list.clone(),
+            ..Config::default()
+        };
+        let mut palette: Vec<String> = list.clone();
+        palette.extend(["x", "的的", "w1", "w100", "longer2wor", "é"].map(String::from));
+        let mut x: u64 = 0x1234_5678_9ABC_DEF1;
+        for _ in 0..300 {
+            let w: Vec<&str> = (0..(x % 50))
+                .map(|_| {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    palette[(x % palette.len() as u64) as usize].as_str()
+                })
+                .collect();
+            let t = w.join(" ");
+            let want: std::collections::HashSet<&str> = w
+                .iter()
+                .copied()
+                .filter(|w| list.iter().any(|s| s == w))
+                .collect();
+            assert_eq!(signals(&t, &w, &cfg).stop_words, want.len() as u64, "{t:?}");
+        }
+    }
+
+    #[test]
     fn word_classes_on_arbitrary_subslices() {
         let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
         let mut next = || {
@@ -563,9 +641,11 @@ mod tests {
         for _ in 0..3000 {
             let len = (next() % 40) as usize;
             let t: String = (0..len)
-                .map(|_| match next() % 10 {
+                .map(|_| match next() % 12 {
                     0 => 'é',
                     1 => '—',
+                    2 => '中',
+                    3 => '。',
                     _ => char::from((next() % 128) as u8),
                 })
                 .collect();
@@ -595,8 +675,10 @@ mod tests {
     }
 
     #[test]
-    fn filter_agrees_with_signals_for_any_stop_word_minimum() {
-        // The filter stops counting stop words at the minimum; the verdict must not change.
+    fn filter_agrees_with_signals_for_any_stop_word_and_doc_word_minimum() {
+        // The filter stops counting stop words at the minimum and drops a document with fewer
+        // words than the minimum of non-symbol words before measuring; the verdict must not
+        // change.
         let palette = [
             "the", "be", "to", "of", "and", "that", "have", "with", "cat", "é", "thé", "...",
             "withal", "x",
@@ -632,16 +714,17 @@ mod tests {
                 .map(|_| palette[(next() % k as u64) as usize])
                 .collect();
             let t = w.join(" ");
-            for &m in &minima {
+            let doc_minima = [None, Some(3.0), Some(10.0), Some(12.5), Some(f64::NAN)];
+            for (&m, &d) in minima.iter().zip(doc_minima.iter().cycle().skip(round)) {
                 let cfg = Config {
-                    min_doc_words: None,
+                    min_doc_words: d,
                     min_avg_word_length: None,
                     max_avg_word_length: None,
                     min_stop_words: m,
                     ..Config::default()
                 };
                 let want = verdict(&signals(&t, &w, &cfg), &cfg);
-                assert_eq!(filter(&t, &w, &cfg), want, "{m:?} {t:?}");
+                assert_eq!(filter(&t, &w, &cfg), want, "{m:?} {d:?} {t:?}");
             }
         }
     }
