@@ -49,6 +49,10 @@ pub(crate) struct Rules {
     /// Whether every byte of class 1 is below 0x21 and every byte of class 2 is 0xC2 or
     /// 0xE0..=0xE3, the bytes `spacy::next_break_candidate` looks for.
     pub(crate) ws_swar: bool,
+    /// Whether no CJK ideograph (U+4E00..=U+9FFF) is whitespace, a sentencizer punct char or
+    /// of category P*, or starts a phrase-matcher token (checked on the loaded tables;
+    /// `spacy::token_flags`).
+    pub(crate) han_plain: bool,
     pub(crate) punct_chars: CharSet,
     pub(crate) isspace: CharSet,
     pub(crate) category_p: CharSet,
@@ -73,6 +77,7 @@ impl Rules {
             matcher_any: QuickFilter::new([]),
             ws_class: [0; 256],
             ws_swar: false,
+            han_plain: false,
             punct_chars: CharSet::default(),
             // Python str.isspace, so that even a broken build splits on whitespace.
             isspace: CharSet::from_ranges(vec![
@@ -116,6 +121,22 @@ impl Rules {
             _ => b == 0xC2 || b & 0xFC == 0xE0,
         });
         self.ws_class = t;
+        self
+    }
+
+    /// Decide `han_plain` from the loaded tables.
+    fn with_han_plain(mut self) -> Rules {
+        let han = |c: char| matches!(c, '\u{4E00}'..='\u{9FFF}');
+        let matcher_free = !self
+            .matcher_flags
+            .keys()
+            .any(|k| k.chars().next().is_some_and(han));
+        self.han_plain = matcher_free
+            && ('\u{4E00}'..='\u{9FFF}').all(|c| {
+                !self.isspace.contains(c)
+                    && !self.punct_chars.contains(c)
+                    && !self.category_p.contains(c)
+            });
         self
     }
 
@@ -235,6 +256,7 @@ impl Rules {
                 matcher_flags,
                 ws_class: [0; 256],
                 ws_swar: false,
+                han_plain: false,
                 matcher_by_first,
                 punct_chars: CharSet::from_ranges(punct),
                 isspace: CharSet::parse(v.get("isspace")?)?,
@@ -242,7 +264,8 @@ impl Rules {
                 sets,
                 loaded: true,
             }
-            .with_ws_class(),
+            .with_ws_class()
+            .with_han_plain(),
         )
     }
 }

@@ -38,6 +38,15 @@ pub(crate) const F_M_SINGLE: u8 = 32;
 
 /// The flags of one token's text.
 pub(crate) fn token_flags(r: &Rules, t: &str) -> u8 {
+    if r.han_plain
+        && t.chars()
+            .next()
+            .is_some_and(|c| matches!(c, '\u{4E00}'..='\u{9FFF}'))
+    {
+        // A CJK ideograph is a word char, not punctuation, and starts no matcher token (the
+        // common case of Chinese text, where every token asks).
+        return F_WORD;
+    }
     let mut f = 0u8;
     let mut cs = t.chars();
     let first = cs.next();
@@ -52,12 +61,18 @@ pub(crate) fn token_flags(r: &Rules, t: &str) -> u8 {
     if t.chars().all(|c| r.category_p.contains(c)) {
         f |= F_IS_PUNCT;
     }
+    f | matcher_flags(r, t)
+}
+
+/// The token's `F_M_*` flags (phrase-matcher pattern tokens).
+#[inline]
+fn matcher_flags(r: &Rules, t: &str) -> u8 {
     if r.matcher_any.may_contain(t) {
         if let Some(&m) = r.matcher_flags.get(t) {
-            f |= m;
+            return m;
         }
     }
-    f
+    0
 }
 
 /// Per-thread tokenizer state: output buffers (reused between calls) and the chunk cache.

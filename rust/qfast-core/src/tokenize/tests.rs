@@ -11,6 +11,36 @@ fn tables_load() {
     assert!(rules::rules().loaded);
 }
 
+#[test]
+fn cjk_token_flags_shortcut_matches_the_definition() {
+    use spacy::{F_IS_PUNCT, F_PUNCT_CHAR, F_WORD};
+    for lang in [rules::SpacyLang::En, rules::SpacyLang::Xx] {
+        let r = rules::rules_for(lang);
+        assert!(r.han_plain);
+        let mut tok = String::new();
+        for c in '\u{4E00}'..='\u{9FFF}' {
+            for tail in ["", "。", "a", " "] {
+                tok.clear();
+                tok.push(c);
+                tok.push_str(tail);
+                // The flags as `token_flags` defines them, without its shortcut.
+                let mut want = 0u8;
+                if !rules::py_isspace(c) {
+                    want |= F_WORD;
+                }
+                if tail.is_empty() && r.punct_chars.contains(c) {
+                    want |= F_PUNCT_CHAR;
+                }
+                if tok.chars().all(|x| r.category_p.contains(x)) {
+                    want |= F_IS_PUNCT;
+                }
+                want |= r.matcher_flags.get(tok.as_str()).copied().unwrap_or(0);
+                assert_eq!(spacy::token_flags(r, &tok), want, "{tok:?}");
+            }
+        }
+    }
+}
+
 #[rustfmt::skip]
 const WORDS: &[(&str, &[&str])] = &[
     ("id", &["i", "d"]),
