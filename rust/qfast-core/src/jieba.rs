@@ -187,6 +187,22 @@ impl Trie {
         self.edge_bits[b >> 6] & (1 << (b & 63)) != 0
     }
 
+    /// Starts loading the bitset word `may_have(node, c)` reads.
+    #[inline]
+    fn prefetch_bits(&self, node: u32, c: char) {
+        #[cfg(target_arch = "x86_64")]
+        {
+            let b = edge_bit(slot_key(node, c)) >> 6;
+            // SAFETY: a prefetch never faults, and the address is inside `edge_bits`.
+            unsafe {
+                use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+                _mm_prefetch::<_MM_HINT_T0>(self.edge_bits.as_ptr().add(b).cast::<i8>());
+            }
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = (node, c);
+    }
+
     /// Starts loading the slot `step(node, c)` probes first.
     #[inline]
     fn prefetch(&self, node: u32, c: char) {
@@ -383,6 +399,9 @@ impl Jieba {
                 if word != 0 {
                     found.push((doc32(k), doc32(k), t.logp[word as usize - 1]));
                 }
+                if let Some(&next) = chars.get(k + 1) {
+                    t.prefetch_bits(child, next);
+                }
                 sc.walks.push((doc32(k), child));
             }
         }
@@ -406,6 +425,10 @@ impl Jieba {
                 if let Some((child, word)) = t.step(node, c) {
                     if word != 0 {
                         found.push((k, doc32(i), t.logp[word as usize - 1]));
+                    }
+                    // The next round asks the bitset about this walk first.
+                    if let Some(&next) = chars.get(i + 1) {
+                        t.prefetch_bits(child, next);
                     }
                     sc.next.push((k, child));
                 }
