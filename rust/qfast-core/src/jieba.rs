@@ -268,11 +268,13 @@ pub struct Jieba {
     emit: AHashMap<char, [f64; 4]>,
 }
 
+#[inline]
 fn han_default(c: char) -> bool {
     matches!(c, '\u{4E00}'..='\u{9FD5}' | 'a'..='z' | 'A'..='Z' | '0'..='9')
         || matches!(c, '+' | '#' | '&' | '.' | '_' | '%' | '-')
 }
 
+#[inline]
 fn han(c: char) -> bool {
     matches!(c, '\u{4E00}'..='\u{9FD5}')
 }
@@ -618,7 +620,7 @@ impl crate::tokenize::Segmenter for Jieba {
 
 /// Maximal runs of `s` whose characters do / do not satisfy `pred`, in order: what
 /// `re.split("([class]+)", s)` yields without its empty pieces.
-fn runs(s: &str, pred: fn(char) -> bool) -> impl Iterator<Item = (bool, &str)> {
+fn runs(s: &str, pred: impl Fn(char) -> bool) -> impl Iterator<Item = (bool, &str)> {
     let mut rest = s;
     std::iter::from_fn(move || {
         let c = rest.chars().next()?;
