@@ -160,12 +160,17 @@ fn word_stats(text: &str, words: &[&str], cfg: &Config, stop_limit: u32, s: &mut
             // The word's bytes, zero padded, in one load; then a fixed trip count (no
             // data-dependent loop exit to mispredict per word).
             let v = crate::swar::load_word(tb, b).0;
-            let mut acc = 0u8;
-            for k in 0..8 {
-                let keep = u8::from(k < len).wrapping_neg();
-                acc |= cls[((v >> (8 * k)) & 0xFF) as usize] & keep;
+            if v & crate::swar::HI != 0 {
+                // Non-ASCII: only class bit 4 matters (the chars are tested below).
+                (4, v)
+            } else {
+                let mut acc = 0u8;
+                for k in 0..8 {
+                    let keep = u8::from(k < len).wrapping_neg();
+                    acc |= cls[((v >> (8 * k)) & 0xFF) as usize] & keep;
+                }
+                (acc, v)
             }
-            (acc, v)
         } else {
             (b.iter().fold(0u8, |a, &c| a | cls[c as usize]), 0)
         };

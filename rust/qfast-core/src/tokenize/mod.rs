@@ -130,8 +130,15 @@ impl Tokenizer {
             Engine::Spacy(lang) => spacy::spacy_tokens(*lang, text),
             Engine::Unicode => unicode_words::unicode_tokens(text),
             Engine::Segmenter(seg) => {
+                let chunks = seg.chunks(text);
+                if let [(0, b)] = chunks[..] {
+                    if b == text.len() {
+                        // One chunk, the whole text (the usual case): no shifted copy.
+                        return seg.doc_tokens(text);
+                    }
+                }
                 let mut out = Vec::new();
-                for (a, b) in seg.chunks(text) {
+                for (a, b) in chunks {
                     out.extend(
                         seg.doc_tokens(&text[a..b])
                             .into_iter()

@@ -294,6 +294,9 @@ pub(crate) fn py_isspace(c: char) -> bool {
         ' ' | '\t' | '\n' | '\r' | '\x0b' | '\x0c' => true,
         c if (c as u32) < 0x1c => false,
         c if (c as u32) < 0x80 => (c as u32) <= 0x1f,
+        // No whitespace char lies above U+3000 (IDEOGRAPHIC SPACE; a test checks the table):
+        // CJK text asks for every token.
+        c if (c as u32) > 0x3000 => false,
         _ => rules().isspace.contains(c),
     }
 }

@@ -12,6 +12,14 @@ fn tables_load() {
 }
 
 #[test]
+fn no_whitespace_above_ideographic_space() {
+    // `py_isspace` answers false above U+3000 without the table.
+    let r = rules::rules();
+    assert!(r.isspace.contains('\u{3000}'));
+    assert!(('\u{3001}'..=char::MAX).all(|c| !r.isspace.contains(c)));
+}
+
+#[test]
 fn cjk_token_flags_shortcut_matches_the_definition() {
     use spacy::{F_IS_PUNCT, F_PUNCT_CHAR, F_WORD};
     for lang in [rules::SpacyLang::En, rules::SpacyLang::Xx] {
