@@ -469,10 +469,12 @@ impl Jieba {
     fn cut_dag<'a>(&self, s: &'a str, sc: &mut Scratch, out: &mut Vec<&'a str>) {
         // Byte offset of every character, and of the end.
         sc.at.clear();
-        sc.at
-            .extend(s.char_indices().map(|(i, _)| i).chain([s.len()]));
         sc.chars.clear();
-        sc.chars.extend(s.chars());
+        for (i, c) in s.char_indices() {
+            sc.at.push(i);
+            sc.chars.push(c);
+        }
+        sc.at.push(s.len());
         let n = sc.chars.len();
         self.dag(sc);
         let (at, ends, first) = (&sc.at, &sc.ends, &sc.first);
