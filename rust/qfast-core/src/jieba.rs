@@ -245,6 +245,15 @@ struct Scratch {
     first: Vec<usize>,
     ends: Vec<(usize, f64)>,
     route: Vec<(f64, usize)>,
+    hmm: Hmm,
+}
+
+/// Buffers of `viterbi_cut`.
+#[derive(Default)]
+struct Hmm {
+    chars: Vec<(usize, char)>,
+    back: Vec<[u8; 4]>,
+    tags: Vec<usize>,
 }
 
 /// Characters of scratch capacity kept after a document.
@@ -477,7 +486,7 @@ impl Jieba {
         sc.at.push(s.len());
         let n = sc.chars.len();
         self.dag(sc);
-        let (at, ends, first) = (&sc.at, &sc.ends, &sc.first);
+        let (at, ends, first, hmm) = (&sc.at, &sc.ends, &sc.first, &mut sc.hmm);
         // Best path from the end: route[i] = (log prob, end of the word starting at i).
         let route = &mut sc.route;
         route.clear();
@@ -504,25 +513,33 @@ impl Jieba {
                 buf_start.get_or_insert(x);
             } else {
                 if let Some(b) = buf_start.take() {
-                    self.flush(s, at, b, x, out);
+                    self.flush(s, at, b, x, hmm, out);
                 }
                 out.push(&s[at[x]..at[y]]);
             }
             x = y;
         }
         if let Some(b) = buf_start {
-            self.flush(s, at, b, n, out);
+            self.flush(s, at, b, n, hmm, out);
         }
     }
 
     /// The single characters `b..e` the path left: one word if that is all, HMM-cut unless the
     /// run is a dictionary word, else character by character.
-    fn flush<'a>(&self, s: &'a str, at: &[usize], b: usize, e: usize, out: &mut Vec<&'a str>) {
+    fn flush<'a>(
+        &self,
+        s: &'a str,
+        at: &[usize],
+        b: usize,
+        e: usize,
+        hmm: &mut Hmm,
+        out: &mut Vec<&'a str>,
+    ) {
         let buf = &s[at[b]..at[e]];
         if e - b == 1 {
             out.push(buf);
         } else if !self.freq.is_word(buf) {
-            self.finalseg(buf, out);
+            self.finalseg(buf, hmm, out);
         } else {
             for i in b..e {
                 out.push(&s[at[i]..at[i + 1]]);
@@ -532,24 +549,26 @@ impl Jieba {
 
     /// jieba's `finalseg.cut`: Han runs through the HMM, the rest split around
     /// `[a-zA-Z0-9]+(\.\d+)?%?`.
-    fn finalseg<'a>(&self, s: &'a str, out: &mut Vec<&'a str>) {
+    fn finalseg<'a>(&self, s: &'a str, hmm: &mut Hmm, out: &mut Vec<&'a str>) {
         for (is_han, blk) in runs(s, han) {
             if is_han {
-                self.viterbi_cut(blk, out);
+                self.viterbi_cut(blk, hmm, out);
             } else {
                 skip_split(blk, out);
             }
         }
     }
 
-    fn viterbi_cut<'a>(&self, s: &'a str, out: &mut Vec<&'a str>) {
-        let chars: Vec<(usize, char)> = s.char_indices().collect();
+    fn viterbi_cut<'a>(&self, s: &'a str, hmm: &mut Hmm, out: &mut Vec<&'a str>) {
+        let Hmm { chars, back, tags } = hmm;
+        chars.clear();
+        chars.extend(s.char_indices());
         let n = chars.len();
         let em = |c: char| self.emit.get(&c).copied().unwrap_or([MIN_FLOAT; 4]);
         let e0 = em(chars[0].1);
         let mut v: [f64; 4] = std::array::from_fn(|st| self.start[st] + e0[st]);
         // back[t][state] = previous state.
-        let mut back: Vec<[u8; 4]> = Vec::with_capacity(n);
+        back.clear();
         back.push([0; 4]);
         for &(_, c) in &chars[1..] {
             let mut nv = [0f64; 4];
@@ -578,7 +597,8 @@ impl Jieba {
             back.push(bk);
         }
         let mut st = if v[S] >= v[E] { S } else { E };
-        let mut tags = vec![0usize; n];
+        tags.clear();
+        tags.resize(n, 0);
         for t in (0..n).rev() {
             tags[t] = st;
             st = back[t][st] as usize;
