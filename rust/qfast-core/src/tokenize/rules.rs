@@ -53,6 +53,8 @@ pub(crate) struct Rules {
     /// of category P*, or starts a phrase-matcher token (checked on the loaded tables;
     /// `spacy::token_flags`).
     pub(crate) han_plain: bool,
+    /// `spacy::token_flags_of` of every one-char token of the BMP, made on first use.
+    single_char: OnceLock<Box<[u8]>>,
     pub(crate) punct_chars: CharSet,
     pub(crate) isspace: CharSet,
     pub(crate) category_p: CharSet,
@@ -78,6 +80,7 @@ impl Rules {
             ws_class: [0; 256],
             ws_swar: false,
             han_plain: false,
+            single_char: OnceLock::new(),
             punct_chars: CharSet::default(),
             // Python str.isspace, so that even a broken build splits on whitespace.
             isspace: CharSet::from_ranges(vec![
@@ -257,6 +260,7 @@ impl Rules {
                 ws_class: [0; 256],
                 ws_swar: false,
                 han_plain: false,
+                single_char: OnceLock::new(),
                 matcher_by_first,
                 punct_chars: CharSet::from_ranges(punct),
                 isspace: CharSet::parse(v.get("isspace")?)?,
@@ -302,6 +306,20 @@ pub(crate) fn py_isspace(c: char) -> bool {
 }
 
 impl Rules {
+    /// The flags of each one-char token, indexed by code point (BMP only; surrogates 0).
+    pub(crate) fn single_char_flags(&self) -> &[u8] {
+        self.single_char.get_or_init(|| {
+            let mut buf = [0u8; 4];
+            (0..0x1_0000u32)
+                .map(|u| {
+                    char::from_u32(u).map_or(0, |c| {
+                        super::spacy::token_flags_of(self, c.encode_utf8(&mut buf))
+                    })
+                })
+                .collect()
+        })
+    }
+
     /// The special-case tokens for `chunk`, if it is a special case.
     #[inline]
     pub(crate) fn special(&self, chunk: &str) -> Option<&Vec<String>> {

@@ -47,6 +47,18 @@ pub(crate) fn token_flags(r: &Rules, t: &str) -> u8 {
         // common case of Chinese text, where every token asks).
         return F_WORD;
     }
+    let mut cs = t.chars();
+    if let (Some(c), None) = (cs.next(), cs.next()) {
+        // One char (punctuation in CJK text, most of all): a table of every BMP char.
+        if let Some(&f) = r.single_char_flags().get(c as usize) {
+            return f;
+        }
+    }
+    token_flags_of(r, t)
+}
+
+/// `token_flags` computed from the definition (no shortcut).
+pub(crate) fn token_flags_of(r: &Rules, t: &str) -> u8 {
     let mut f = 0u8;
     let mut cs = t.chars();
     let first = cs.next();

@@ -20,6 +20,28 @@ fn no_whitespace_above_ideographic_space() {
 }
 
 #[test]
+fn one_char_token_flags_table_matches_the_definition() {
+    for lang in [rules::SpacyLang::En, rules::SpacyLang::Xx] {
+        let r = rules::rules_for(lang);
+        for c in ('\0'..='\u{FFFF}').chain(['\u{10000}', '\u{1F600}', char::MAX]) {
+            let t = c.to_string();
+            assert_eq!(
+                spacy::token_flags(r, &t),
+                spacy::token_flags_of(r, &t),
+                "{c:?}"
+            );
+        }
+        for t in ["", "ab", "。。", "a.", "—", "’’", "''", "--"] {
+            assert_eq!(
+                spacy::token_flags(r, t),
+                spacy::token_flags_of(r, t),
+                "{t:?}"
+            );
+        }
+    }
+}
+
+#[test]
 fn cjk_token_flags_shortcut_matches_the_definition() {
     use spacy::{F_IS_PUNCT, F_PUNCT_CHAR, F_WORD};
     for lang in [rules::SpacyLang::En, rules::SpacyLang::Xx] {
