@@ -455,15 +455,21 @@ impl<'s, 'w> Fast<'s, 'w> {
         let nw = c.len();
         let value = |i: usize, n: usize, m: u32| (cp[i + n] - cp[i] + n as u64 - 1) * u64::from(m);
         let mut best = [0u64; 3];
-        // Positions where grams of 2, 3 and 4 words all fit, then the last few.
+        // Positions where grams of 2, 3 and 4 words all fit, then the last few. (Slices of one
+        // length, so that the loop has no bounds checks.)
         let full = nw.saturating_sub(3);
-        for i in 0..full {
-            let m2 = c[i].min(c[i + 1]);
-            let m3 = m2.min(c[i + 2]);
-            let m4 = m3.min(c[i + 3]);
-            best[0] = best[0].max(value(i, 2, m2));
-            best[1] = best[1].max(value(i, 3, m3));
-            best[2] = best[2].max(value(i, 4, m4));
+        if full > 0 {
+            let (c0, c1, c2, c3) = (&c[..full], &c[1..=full], &c[2..full + 2], &c[3..full + 3]);
+            let (p0, p2) = (&cp[..full], &cp[2..full + 2]);
+            let (p3, p4) = (&cp[3..full + 3], &cp[4..full + 4]);
+            for i in 0..full {
+                let m2 = c0[i].min(c1[i]);
+                let m3 = m2.min(c2[i]);
+                let m4 = m3.min(c3[i]);
+                best[0] = best[0].max((p2[i] - p0[i] + 1) * u64::from(m2));
+                best[1] = best[1].max((p3[i] - p0[i] + 2) * u64::from(m3));
+                best[2] = best[2].max((p4[i] - p0[i] + 3) * u64::from(m4));
+            }
         }
         for i in full..nw {
             for (k, b) in best.iter_mut().enumerate() {
@@ -656,7 +662,11 @@ impl<'s, 'w> Fast<'s, 'w> {
         // The windows at boundary `o`: 16 bytes after (P16) and before (S16) it, and 32 bytes
         // (P32, S32) extending them (any function of the window's bytes will do).
         let h16 = |o: usize| {
-            let v: [u64; 4] = std::array::from_fn(|j| load8(buf, o - 16 + 8 * j));
+            // One bounds check for the 32 bytes around the boundary.
+            let w: &[u8; 32] = buf[o - 16..o + 16].try_into().unwrap();
+            let v: [u64; 4] = std::array::from_fn(|j| {
+                u64::from_le_bytes(w[8 * j..8 * j + 8].try_into().unwrap())
+            });
             (fm(v[2] ^ K1, v[3] ^ K2), fm(v[1] ^ K1, v[0] ^ K2))
         };
         let h32 = |o: usize, p16: u64, s16: u64| {
