@@ -256,14 +256,18 @@ impl<'a> SeenTwice<'a> {
     /// Insert the prefix hash `p` and suffix hash `q`; their bit positions.
     #[inline]
     fn insert(&mut self, p: u64, q: u64) -> [u32; 2] {
-        [(p, 0), (q, 1)].map(|(h, fam)| {
-            let b = usize64(h >> self.shift) + fam * self.per_family;
-            let (w, m) = (b >> 6, 1u64 << (b & 63));
-            let e = &mut self.bits[w];
-            e[1] |= e[0] & m;
-            e[0] |= m;
-            id32(b) // < 2 * 2^29
-        })
+        [self.set(p, 0), self.set(q, self.per_family)]
+    }
+
+    /// Insert hash `h` into the family starting at bit `base`; its bit position.
+    #[inline]
+    fn set(&mut self, h: u64, base: usize) -> u32 {
+        let b = usize64(h >> self.shift) + base;
+        let (w, m) = (b >> 6, 1u64 << (b & 63));
+        let e = &mut self.bits[w];
+        e[1] |= e[0] & m;
+        e[0] |= m;
+        id32(b) // < 2 * 2^29
     }
 
     /// Bit 0: the prefix window was seen twice; bit 1: the suffix window.
