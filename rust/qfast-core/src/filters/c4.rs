@@ -243,6 +243,8 @@ pub fn apply_with_tokens(
         Vec::new()
     };
     let mut next_hit = 0usize;
+    // Token cursor of `sentence_and_word_count_in` (lines come in text order).
+    let mut cursor = 0usize;
 
     for unit in units {
         let line = strip(unit);
@@ -322,7 +324,7 @@ pub fn apply_with_tokens(
                 let (sentences, words) = match (&line, doc_tokens) {
                     (Cow::Borrowed(l), Some(toks)) if tok.lines_independent() => {
                         let start = l.as_ptr() as usize - base;
-                        tok.sentence_and_word_count_in(toks, start, start + l.len())
+                        tok.sentence_and_word_count_in(toks, &mut cursor, start, start + l.len())
                     }
                     _ => tok.sentence_and_word_count(&line),
                 };

@@ -265,18 +265,32 @@ impl Tokenizer {
     /// `(len(split_into_sentences(line)), len(split_into_words(line)))` for the stripped line
     /// `text[start..end]`, from the raw token spans of the whole `text` (sorted, as `tokens`
     /// returns them): no tokenization.
+    /// `cursor` (0 for a new text) is a token index at or before the line's first token; it is
+    /// left after the line's last one, so that lines taken in order cost one pass over the
+    /// tokens. (A cursor past the line is corrected, by a search.)
     /// Only valid where [`Tokenizer::lines_independent`] (not for Thai, whose sentences come
     /// from its own segmentation and CRF: use [`Tokenizer::sentence_and_word_count`]).
     #[must_use]
     pub fn sentence_and_word_count_in(
         &self,
         toks: &Tokens,
+        cursor: &mut usize,
         start: usize,
         end: usize,
     ) -> (usize, usize) {
         let spans = &toks.spans[..];
-        let lo = spans.partition_point(|&(a, _)| a < start);
-        let hi = lo + spans[lo..].partition_point(|&(_, b)| b <= end);
+        let mut lo = (*cursor).min(spans.len());
+        if lo > 0 && spans[lo - 1].0 >= start {
+            lo = spans.partition_point(|&(a, _)| a < start);
+        }
+        while spans.get(lo).is_some_and(|&(a, _)| a < start) {
+            lo += 1;
+        }
+        let mut hi = lo;
+        while spans.get(hi).is_some_and(|&(_, b)| b <= end) {
+            hi += 1;
+        }
+        *cursor = hi;
         let flags = &toks.flags[lo..hi];
         let words = flags.iter().filter(|&&f| f & spacy::F_WORD != 0).count();
         (
