@@ -16,6 +16,7 @@ use ahash::AHashMap;
 
 use crate::error::{Error, Result};
 use crate::narrow::{doc32, id32, low32};
+use crate::prefetch::prefetch;
 use crate::pytext::is_decimal;
 
 const MIN_FLOAT: f64 = -3.14e100;
@@ -190,33 +191,17 @@ impl Trie {
     /// Starts loading the bitset word `may_have(node, c)` reads.
     #[inline]
     fn prefetch_bits(&self, node: u32, c: char) {
-        #[cfg(target_arch = "x86_64")]
-        {
-            let b = edge_bit(slot_key(node, c)) >> 6;
-            // SAFETY: a prefetch never faults, and the address is inside `edge_bits`.
-            unsafe {
-                use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
-                _mm_prefetch::<_MM_HINT_T0>(self.edge_bits.as_ptr().add(b).cast::<i8>());
-            }
+        if let Some(w) = self.edge_bits.get(edge_bit(slot_key(node, c)) >> 6) {
+            prefetch(w);
         }
-        #[cfg(not(target_arch = "x86_64"))]
-        let _ = (node, c);
     }
 
     /// Starts loading the slot `step(node, c)` probes first.
     #[inline]
     fn prefetch(&self, node: u32, c: char) {
-        #[cfg(target_arch = "x86_64")]
-        {
-            let i = slot_hash(slot_key(node, c)) & self.mask;
-            // SAFETY: a prefetch never faults, and the address is inside `slots`.
-            unsafe {
-                use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
-                _mm_prefetch::<_MM_HINT_T0>(self.slots.as_ptr().add(i).cast::<i8>());
-            }
+        if let Some(s) = self.slots.get(slot_hash(slot_key(node, c)) & self.mask) {
+            prefetch(s);
         }
-        #[cfg(not(target_arch = "x86_64"))]
-        let _ = (node, c);
     }
 
     /// Whether `FREQ.get(s)` is above 0.

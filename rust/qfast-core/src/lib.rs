@@ -41,6 +41,7 @@ pub mod pcg64;
 pub mod pii;
 pub mod pipeline;
 pub mod pool;
+mod prefetch;
 pub mod psl;
 pub mod punycode;
 pub mod pytext;

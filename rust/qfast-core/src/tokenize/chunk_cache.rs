@@ -5,20 +5,6 @@
 /// Longest cached chunk, in bytes.
 pub(crate) const MAX_KEY: usize = 32;
 
-/// Hint the CPU to start loading the cache line at `p` (no effect on program state).
-#[inline(always)]
-fn prefetch(p: *const i8) {
-    #[cfg(target_arch = "x86_64")]
-    // SAFETY: a prefetch never faults and has no architectural effect; `p` points into a live
-    // allocation anyway. (`unsafe` is only required by Rust < 1.87, hence the allow.)
-    #[allow(unused_unsafe)]
-    unsafe {
-        core::arch::x86_64::_mm_prefetch(p, core::arch::x86_64::_MM_HINT_T0);
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = p;
-}
-
 /// Direct-mapped tables of fixed-size slots: `W` key words, at most `T` tokens per chunk.
 macro_rules! slot_table {
     ($slot:ident, $table:ident, $align:literal, $w:literal, $t:literal, $bits:literal) => {
@@ -63,7 +49,7 @@ macro_rules! slot_table {
             #[inline(always)]
             pub(crate) fn probe(&self, k: &Key) {
                 if let Some(s) = self.slots.get(Self::index(k)) {
-                    prefetch(std::ptr::from_ref::<$slot>(s).cast::<i8>());
+                    crate::prefetch::prefetch(s);
                 }
             }
 
