@@ -409,12 +409,7 @@ pub fn spacy_words_and_spaces(text: &str, raw: &[(usize, usize)]) -> Vec<(usize,
     let mut out = Vec::with_capacity(raw.len());
     let mut pos = 0usize;
     for &(a, b) in raw {
-        // Whitespace starts with an ASCII byte or a lead byte below 0xE4 (U+3000 is the
-        // highest): CJK words are settled by their first byte.
-        let is_word = match bytes.get(a) {
-            Some(&lead) if lead >= 0xE4 => true,
-            _ => text[a..b].chars().next().is_some_and(|c| !py_isspace(c)),
-        };
+        let is_word = text[a..b].chars().next().is_some_and(|c| !py_isspace(c));
         if !is_word || a < pos {
             continue;
         }
