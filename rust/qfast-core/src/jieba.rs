@@ -156,15 +156,21 @@ impl Trie {
     /// The edge from `node` by `c`: `(child, word code)`.
     #[inline]
     fn step(&self, node: u32, c: char) -> Option<(u32, u32)> {
+        if self.may_have(node, c) {
+            self.step_may(node, c)
+        } else {
+            None
+        }
+    }
+
+    /// `step` for an edge `may_have` allows (the walks ask it first, then prefetch).
+    #[inline]
+    fn step_may(&self, node: u32, c: char) -> Option<(u32, u32)> {
         if node == ROOT && (c as usize) < ROOT_CHARS {
             let e = self.root[c as usize];
             return (e.0 != NO_NODE).then_some(e);
         }
         let key = slot_key(node, c);
-        let b = edge_bit(key);
-        if self.edge_bits[b >> 6] & (1 << (b & 63)) == 0 {
-            return None;
-        }
         let mut i = slot_hash(key) & self.mask;
         loop {
             let s = self.slots[i];
@@ -418,7 +424,7 @@ impl Jieba {
             for &(k, node) in &sc.live {
                 let i = k as usize + depth;
                 let Some(&c) = chars.get(i) else { continue };
-                if let Some((child, word)) = t.step(node, c) {
+                if let Some((child, word)) = t.step_may(node, c) {
                     if word != 0 {
                         found.push((k, doc32(i), t.logp[word as usize - 1]));
                     }
