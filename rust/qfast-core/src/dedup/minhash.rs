@@ -16,7 +16,7 @@
 use xxhash_rust::{xxh32::xxh32, xxh64::xxh64};
 
 use super::mt19937::Mt19937;
-use super::shingle::{char_gram_hashes, word_gram_hashes};
+use super::shingle::{char_gram_hashes, word_gram_hashes, word_gram_hashes_map};
 use super::simplify::{simplify_text, TextNorm};
 use crate::error::{Error, Result};
 use crate::narrow::{low32, low64};
@@ -258,6 +258,18 @@ impl MinHasher {
 
     /// 32-bit signature (fast scheme at precision 32 only) straight into `sig`.
     pub fn sign32(&self, text: &str, scratch: &mut Scratch, sig: &mut [u32]) -> bool {
+        if let (Shingling::Words { lowercase }, false) = (&self.cfg.shingling, self.a32.is_empty())
+        {
+            // The common case in one pass: word grams folded to kernel inputs as they are made.
+            scratch.h32.clear();
+            let n = self.cfg.n_grams;
+            word_gram_hashes_map(text, *lowercase, n, fold32, &mut scratch.h32);
+            if scratch.h32.is_empty() {
+                return false;
+            }
+            super::kernel::sketch32(&scratch.h32, &self.a32, &self.b32, sig);
+            return true;
+        }
         self.shingles(text, &mut scratch.shingles);
         if scratch.shingles.is_empty() {
             return false;
@@ -280,10 +292,14 @@ impl MinHasher {
 /// multiply (every input bit reaches the middle bits taken).
 fn hashes32(shingles: &[u64], out: &mut Vec<u32>) {
     out.clear();
-    out.extend(shingles.iter().map(|&h| {
-        let r = u128::from(h ^ 0x243F_6A88_85A3_08D3) * 0x9E37_79B9_7F4A_7C15u128;
-        low32((low64(r) ^ low64(r >> 64)) >> 16)
-    }));
+    out.extend(shingles.iter().map(|&h| fold32(h)));
+}
+
+/// One shingle hash as a 32-bit kernel input.
+#[inline(always)]
+fn fold32(h: u64) -> u32 {
+    let r = u128::from(h ^ 0x243F_6A88_85A3_08D3) * 0x9E37_79B9_7F4A_7C15u128;
+    low32((low64(r) ^ low64(r >> 64)) >> 16)
 }
 
 thread_local! {
@@ -361,5 +377,44 @@ mod tests {
         assert!(m.sign32("a b c a b", &mut s, &mut x));
         assert!(m.sign32("b c a b", &mut s, &mut y));
         assert_eq!(x, y);
+    }
+
+    #[test]
+    fn one_pass_sign32_equals_the_shingle_list_path() {
+        let texts = [
+            "The quick brown fox jumps over the lazy dog, and the dog sleeps on",
+            "ΣΑΣ ΟΔΟΣ the Final Sigma text with more than five words in it",
+            "a b",
+            "",
+            "Ünïcödé wörds\u{a0}with NBSP and\u{3000}ideographic space 字字 and more words",
+        ];
+        for n in [1, 5, 70] {
+            let m = MinHasher::new(
+                Config {
+                    shingling: Shingling::Words { lowercase: true },
+                    n_grams: n,
+                    bands: 16,
+                    rows: 8,
+                    seed: 42,
+                    precision: 32,
+                },
+                Tokenizer::new(TokenizerKind::Spacy),
+            )
+            .unwrap();
+            let long = texts.join(" ").repeat(3);
+            for t in texts.iter().copied().chain([long.as_str()]) {
+                let mut s = Scratch::default();
+                let mut one = vec![0u32; 128];
+                let got = m.sign32(t, &mut s, &mut one);
+                let mut list = Vec::new();
+                m.shingles(t, &mut list);
+                let mut wide = vec![0u64; 128];
+                assert_eq!(got, m.sign_shingles(&list, &mut wide), "{n} {t:?}");
+                if got {
+                    let two: Vec<u32> = wide.iter().map(|&w| low32(w)).collect();
+                    assert_eq!(one, two, "{n} {t:?}");
+                }
+            }
+        }
     }
 }

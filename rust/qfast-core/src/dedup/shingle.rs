@@ -247,10 +247,18 @@ fn word_hashes(text: &str, lowercase: bool, out: &mut Vec<u64>) {
 /// equals lowercasing the whole text except for Python's `Final_Sigma` rule, which looks at the
 /// neighbouring chars: a text with Σ is lowercased as a whole.
 pub(super) fn word_gram_hashes(text: &str, lowercase: bool, n: usize, out: &mut Vec<u64>) {
-    WORDS.with_borrow_mut(|words| {
-        words.clear();
-        word_gram_hashes_into(text, lowercase, n, words, out);
-    });
+    word_gram_hashes_map(text, lowercase, n, |h| h, out);
+}
+
+/// `word_gram_hashes` with each hash mapped by `f` as it is made (no 64-bit list in between).
+pub(super) fn word_gram_hashes_map<T>(
+    text: &str,
+    lowercase: bool,
+    n: usize,
+    f: impl Fn(u64) -> T,
+    out: &mut Vec<T>,
+) {
+    WORDS.with_borrow_mut(|words| word_gram_hashes_into(text, lowercase, n, words, f, out));
 }
 
 thread_local! {
@@ -258,13 +266,16 @@ thread_local! {
     static WORDS: std::cell::RefCell<Vec<u64>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
-fn word_gram_hashes_into(
+/// The gram hashes of `text`, mapped by `f`, appended to `out`; `words` is scratch.
+fn word_gram_hashes_into<T>(
     text: &str,
     lowercase: bool,
     n: usize,
     words: &mut Vec<u64>,
-    out: &mut Vec<u64>,
+    f: impl Fn(u64) -> T,
+    out: &mut Vec<T>,
 ) {
+    words.clear();
     if lowercase && !text.is_ascii() && text.contains('Σ') {
         let low = text.to_lowercase();
         word_hashes(&low, false, words);
@@ -274,8 +285,9 @@ fn word_gram_hashes_into(
     if words.len() < n {
         return;
     }
+    out.reserve(words.len() + 1 - n);
     if n > ROLL_MAX {
-        out.extend(words.windows(n).map(combine));
+        out.extend(words.windows(n).map(|g| f(combine(g))));
         return;
     }
     // `XOR_k rotl(w[i + k], R * k)`, rolled from one window to the next. Word hashes are
@@ -287,11 +299,10 @@ fn word_gram_hashes_into(
     let mut h = (0..n32)
         .zip(&words[..n])
         .fold(0u64, |h, (k, &w)| h ^ w.rotate_left((ROLL_R * k) % 64));
-    out.reserve(words.len() + 1 - n);
-    out.push(h);
+    out.push(f(h));
     for (&old, &new) in words.iter().zip(&words[n..]) {
         h = (h ^ old).rotate_right(ROLL_R) ^ new.rotate_left(r_last);
-        out.push(h);
+        out.push(f(h));
     }
 }
 
