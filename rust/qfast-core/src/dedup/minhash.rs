@@ -258,31 +258,28 @@ impl MinHasher {
 
     /// 32-bit signature (fast scheme at precision 32 only) straight into `sig`.
     pub fn sign32(&self, text: &str, scratch: &mut Scratch, sig: &mut [u32]) -> bool {
-        if let (Shingling::Words { lowercase }, false) = (&self.cfg.shingling, self.a32.is_empty())
-        {
-            // The common case in one pass: word grams folded to kernel inputs as they are made.
-            scratch.h32.clear();
-            let n = self.cfg.n_grams;
-            word_gram_hashes_map(text, *lowercase, n, fold32, &mut scratch.h32);
-            if scratch.h32.is_empty() {
+        if self.a32.is_empty() {
+            self.shingles(text, &mut scratch.shingles);
+            let mut wide = vec![0u64; sig.len()];
+            if !self.sign_shingles(&scratch.shingles, &mut wide) {
                 return false;
             }
-            super::kernel::sketch32(&scratch.h32, &self.a32, &self.b32, sig);
-            return true;
-        }
-        self.shingles(text, &mut scratch.shingles);
-        if scratch.shingles.is_empty() {
-            return false;
-        }
-        if self.a32.is_empty() {
-            let mut wide = vec![0u64; sig.len()];
-            self.sign_shingles(&scratch.shingles, &mut wide);
             for (s, w) in sig.iter_mut().zip(wide) {
                 *s = low32(w);
             }
             return true;
         }
-        hashes32(&scratch.shingles, &mut scratch.h32);
+        if let Shingling::Words { lowercase } = &self.cfg.shingling {
+            // Word grams folded to kernel inputs as they are made: no 64-bit list in between.
+            scratch.h32.clear();
+            word_gram_hashes_map(text, *lowercase, self.cfg.n_grams, fold32, &mut scratch.h32);
+        } else {
+            self.shingles(text, &mut scratch.shingles);
+            hashes32(&scratch.shingles, &mut scratch.h32);
+        }
+        if scratch.h32.is_empty() {
+            return false;
+        }
         super::kernel::sketch32(&scratch.h32, &self.a32, &self.b32, sig);
         true
     }
