@@ -1,7 +1,8 @@
 //! The rayon pool owned by core. Sized by `QFAST_NUM_THREADS`, else the CPU count, or set
-//! explicitly. A pool inherited through `fork` has no worker threads in the child, so it is
-//! rebuilt when the process id changes.
+//! explicitly. A pool inherited through `fork` has no worker threads in the child, so the child
+//! builds its own.
 
+use std::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use rayon::{ThreadPool, ThreadPoolBuilder};
@@ -10,25 +11,63 @@ use crate::error::{Error, Result};
 
 struct PoolState {
     pool: Arc<ThreadPool>,
-    pid: u32,
     threads: usize,
 }
 
-static POOL: Mutex<Option<PoolState>> = Mutex::new(None);
-static REQUESTED: Mutex<Option<usize>> = Mutex::new(None);
+/// The pool's slot, one per process. A forked child leaves the inherited slot alone, pool and
+/// all: another parent thread may have held its lock at the fork (a thread inside `pool()`), and
+/// dropping the inherited pool would wake its workers through rayon's sleep locks, one of which a
+/// parent worker may have held. Either way the child would wait forever; it starts a fresh slot.
+struct Slot {
+    pid: u32,
+    state: Mutex<Option<PoolState>>,
+}
 
-fn default_threads() -> usize {
-    if let Some(n) = *REQUESTED
+static SLOT: AtomicPtr<Slot> = AtomicPtr::new(std::ptr::null_mut());
+
+/// Threads asked for by `set_num_threads` (0: not set). Atomic: no lock to inherit held.
+static REQUESTED: AtomicUsize = AtomicUsize::new(0);
+
+fn slot() -> &'static Slot {
+    let pid = std::process::id();
+    let cur = SLOT.load(Ordering::Acquire);
+    // SAFETY: `SLOT` only ever holds null or a pointer from `Box::leak`, which is never freed.
+    if let Some(s) = unsafe { cur.as_ref() } {
+        if s.pid == pid {
+            return s;
+        }
+    }
+    let new: &'static Slot = Box::leak(Box::new(Slot {
+        pid,
+        state: Mutex::new(None),
+    }));
+    let new_ptr = std::ptr::from_ref(new).cast_mut();
+    match SLOT.compare_exchange(cur, new_ptr, Ordering::AcqRel, Ordering::Acquire) {
+        Ok(_) => new,
+        // Another thread of this process installed its slot first (ours leaks: a few bytes).
+        // SAFETY: as above.
+        Err(other) => unsafe { other.as_ref() }.unwrap_or(new),
+    }
+}
+
+fn lock_state() -> std::sync::MutexGuard<'static, Option<PoolState>> {
+    slot()
+        .state
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
-    {
-        return n;
+}
+
+fn default_threads() -> usize {
+    match REQUESTED.load(Ordering::Relaxed) {
+        0 => std::env::var("QFAST_NUM_THREADS")
+            .ok()
+            .and_then(|v| v.trim().parse::<usize>().ok())
+            .filter(|&n| n > 0)
+            .unwrap_or_else(|| {
+                std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
+            }),
+        n => n,
     }
-    std::env::var("QFAST_NUM_THREADS")
-        .ok()
-        .and_then(|v| v.trim().parse::<usize>().ok())
-        .filter(|&n| n > 0)
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, std::num::NonZero::get))
 }
 
 fn build(threads: usize) -> Result<Arc<ThreadPool>> {
@@ -40,22 +79,16 @@ fn build(threads: usize) -> Result<Arc<ThreadPool>> {
         .map_err(|e| Error::Pool(e.to_string()))
 }
 
-/// The process's pool, built (or rebuilt after `fork`) on demand.
+/// The process's pool, built on first use (in a forked child too).
 pub fn pool() -> Result<Arc<ThreadPool>> {
-    let mut guard = POOL
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    let pid = std::process::id();
+    let mut guard = lock_state();
     if let Some(state) = guard.as_ref() {
-        if state.pid == pid {
-            return Ok(state.pool.clone());
-        }
+        return Ok(state.pool.clone());
     }
     let threads = default_threads();
     let pool = build(threads)?;
     *guard = Some(PoolState {
         pool: pool.clone(),
-        pid,
         threads,
     });
     Ok(pool)
@@ -68,28 +101,15 @@ pub fn set_num_threads(threads: usize) -> Result<()> {
     } else {
         threads
     };
-    *REQUESTED
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(n);
-    let mut guard = POOL
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    *guard = None;
+    REQUESTED.store(n, Ordering::Relaxed);
+    *lock_state() = None;
     Ok(())
 }
 
 /// The number of threads the pool has (or will have when next built).
 pub fn num_threads() -> usize {
-    let guard = POOL
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    match guard.as_ref() {
-        Some(s) if s.pid == std::process::id() => s.threads,
-        _ => {
-            drop(guard);
-            default_threads()
-        }
-    }
+    let built = lock_state().as_ref().map(|s| s.threads);
+    built.unwrap_or_else(default_threads)
 }
 
 #[cfg(test)]
