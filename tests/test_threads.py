@@ -6,6 +6,9 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
+import time
+import warnings
 
 import pyarrow as pa
 import pytest
@@ -54,12 +57,9 @@ def test_kernel_runs_in_a_forked_child() -> None:
 def test_forks_while_the_pool_is_busy_never_hang() -> None:
     """Fork again and again while another thread keeps the pool's workers going to sleep and
     waking up (many tiny calls), so that some forks land while a worker holds one of rayon's
-    sleep locks; each child must still finish its own kernel call. Before the inherited pool was
-    leaked instead of dropped, about 1 fork in 150 hung here (so this catches it ~85% of runs)."""
-    import threading
-    import time
-    import warnings
-
+    sleep locks, or another thread is inside the pool lookup; each child must still finish its
+    own kernel call. Before children started from a fresh pool slot, about 1 fork in 150 hung
+    here (so this catches a regression in most runs)."""
     qfast.set_num_threads(2)
     expected = len(qfast.words(TEXTS))
     tiny = pa.array(["a b. c d"] * 256)
