@@ -16,7 +16,7 @@
 use xxhash_rust::{xxh32::xxh32, xxh64::xxh64};
 
 use super::mt19937::Mt19937;
-use super::shingle::{char_gram_hashes, word_gram_hashes, word_gram_hashes_map};
+use super::shingle::{char_gram_hashes, word_gram_fold32, word_gram_hashes};
 use super::simplify::{simplify_text, TextNorm};
 use crate::error::{Error, Result};
 use crate::narrow::{low32, low64};
@@ -272,7 +272,7 @@ impl MinHasher {
         if let Shingling::Words { lowercase } = &self.cfg.shingling {
             // Word grams folded to kernel inputs as they are made: no 64-bit list in between.
             scratch.h32.clear();
-            word_gram_hashes_map(text, *lowercase, self.cfg.n_grams, fold32, &mut scratch.h32);
+            word_gram_fold32(text, *lowercase, self.cfg.n_grams, &mut scratch.h32);
         } else {
             self.shingles(text, &mut scratch.shingles);
             hashes32(&scratch.shingles, &mut scratch.h32);
@@ -292,10 +292,14 @@ fn hashes32(shingles: &[u64], out: &mut Vec<u32>) {
     out.extend(shingles.iter().map(|&h| fold32(h)));
 }
 
+/// Constants of `fold32` (shared with its vector form in `simd_words`).
+pub(super) const FOLD_XOR: u64 = 0x243F_6A88_85A3_08D3;
+pub(super) const FOLD_MUL: u64 = 0x9E37_79B9_7F4A_7C15;
+
 /// One shingle hash as a 32-bit kernel input.
 #[inline(always)]
-fn fold32(h: u64) -> u32 {
-    let r = u128::from(h ^ 0x243F_6A88_85A3_08D3) * 0x9E37_79B9_7F4A_7C15u128;
+pub(super) fn fold32(h: u64) -> u32 {
+    let r = u128::from(h ^ FOLD_XOR) * u128::from(FOLD_MUL);
     low32((low64(r) ^ low64(r >> 64)) >> 16)
 }
 
@@ -385,7 +389,7 @@ mod tests {
             "",
             "Ünïcödé wörds\u{a0}with NBSP and\u{3000}ideographic space 字字 and more words",
         ];
-        for n in [1, 5, 70] {
+        for n in [1, 3, 5, 9, 16, 17, 70] {
             let m = MinHasher::new(
                 Config {
                     shingling: Shingling::Words { lowercase: true },

@@ -9,6 +9,7 @@ mod lsh_index;
 mod minhash;
 mod mt19937;
 mod shingle;
+mod simd_words;
 mod simplify;
 
 pub use cluster::{

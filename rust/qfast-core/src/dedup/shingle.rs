@@ -4,7 +4,9 @@
 
 use xxhash_rust::xxh3::xxh3_64;
 
-use crate::narrow::{id32, low64};
+use super::minhash::fold32;
+use super::simd_words;
+use crate::narrow::id32;
 use crate::pytext::{is_space, split_py};
 
 const GK: u64 = 0x9E37_79B9_7F4A_7C15;
@@ -21,18 +23,28 @@ fn combine(units: &[u64]) -> u64 {
     g ^ (g >> 32)
 }
 
+/// Constants of `hash16` (shared with its vector form in `simd_words`).
+pub(super) const HASH16: [u64; 5] = [
+    0x243F_6A88_85A3_08D3,
+    0x9FB2_1C65_1E98_DF25,
+    0xC2B2_AE3D_27D4_EB4F,
+    0x94D0_49BB_1331_11EB,
+    GK,
+];
+
 /// Hash of up to 16 bytes given as two zero-padded little-endian words.
 #[inline(always)]
 fn hash16(k0: u64, k1: u64, len: usize) -> u64 {
-    let a = (k0 ^ 0x243F_6A88_85A3_08D3).wrapping_mul(0x9FB2_1C65_1E98_DF25);
-    let b = (k1 ^ (len as u64).wrapping_mul(GK)).wrapping_mul(0xC2B2_AE3D_27D4_EB4F);
+    let [c0, c1, c2, c3, gk] = HASH16;
+    let a = (k0 ^ c0).wrapping_mul(c1);
+    let b = (k1 ^ (len as u64).wrapping_mul(gk)).wrapping_mul(c2);
     let h = a ^ b.rotate_left(29);
-    (h ^ (h >> 31)).wrapping_mul(0x94D0_49BB_1331_11EB) ^ (h >> 27)
+    (h ^ (h >> 31)).wrapping_mul(c3) ^ (h >> 27)
 }
 
 /// The word hash of already-lowercased bytes.
 #[inline]
-fn hash_word(b: &[u8]) -> u64 {
+pub(super) fn hash_word(b: &[u8]) -> u64 {
     if b.len() <= 16 {
         let mut pad = [0u8; 16];
         pad[..b.len()].copy_from_slice(b);
@@ -44,48 +56,9 @@ fn hash_word(b: &[u8]) -> u64 {
     }
 }
 
-/// ASCII uppercase letters of `x` (bytes < 0x80) to lowercase, 8 at a time.
-#[inline(always)]
-fn ascii_lower8(x: u64) -> u64 {
-    const H: u64 = 0x8080_8080_8080_8080;
-    const O: u64 = 0x0101_0101_0101_0101;
-    let ge_a = x.wrapping_add(O * (0x80 - u64::from(b'A')));
-    let gt_z = x.wrapping_add(O * (0x7F - u64::from(b'Z')));
-    let upper = ge_a & !gt_z & H;
-    x | (upper >> 2)
-}
-
-#[inline(always)]
-fn load_le(b: &[u8]) -> u64 {
-    let mut pad = [0u8; 8];
-    pad[..b.len()].copy_from_slice(b);
-    u64::from_le_bytes(pad)
-}
-
 #[inline(always)]
 fn load8(b: &[u8], i: usize) -> u64 {
     u64::from_le_bytes(b[i..i + 8].try_into().unwrap_or([0; 8]))
-}
-
-/// The low `k` bytes of `x` (0 <= k <= 8).
-#[inline(always)]
-fn low_bytes(x: u64, k: usize) -> u64 {
-    x & low64((1u128 << (8 * k)) - 1)
-}
-
-/// Bytes `[at, at + len)` of `b` (len <= 16) as two zero-padded little-endian words.
-#[inline(always)]
-fn load16(b: &[u8], at: usize, len: usize) -> (u64, u64) {
-    if at + 16 <= b.len() {
-        let (x0, x1) = (load8(b, at), load8(b, at + 8));
-        (
-            low_bytes(x0, len.min(8)),
-            low_bytes(x1, len.saturating_sub(8)),
-        )
-    } else {
-        let (lo, hi) = b[at..at + len].split_at(len.min(8));
-        (load_le(lo), load_le(hi))
-    }
 }
 
 const H8: u64 = 0x8080_8080_8080_8080;
@@ -137,32 +110,6 @@ thread_local! {
     static LOWER: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
 }
 
-/// Hash of the lowercased word `text[s..e]` (delimited by ASCII whitespace or the text's ends,
-/// so a `str`): ASCII words from registers or a stack buffer, others on the slow path. A word
-/// with non-ASCII chars may hold non-ASCII whitespace, so it is split again by Python's rules.
-#[inline(always)]
-fn push_lower_word(text: &str, s: usize, e: usize, out: &mut Vec<u64>) {
-    let b = text.as_bytes();
-    let len = e - s;
-    if len <= 16 {
-        let (k0, k1) = load16(b, s, len);
-        if (k0 | k1) & H8 == 0 {
-            out.push(hash16(ascii_lower8(k0), ascii_lower8(k1), len));
-            return;
-        }
-    } else if len <= 64 {
-        let mut buf = [0u8; 64];
-        let w = &mut buf[..len];
-        w.copy_from_slice(&b[s..e]);
-        if w.is_ascii() {
-            w.make_ascii_lowercase();
-            out.push(xxh3_64(w));
-            return;
-        }
-    }
-    push_lower_word_slow(&text[s..e], out);
-}
-
 /// Chars whose lowercase is themselves, checked by range before the case tables: punctuation,
 /// arrows, box drawing and other symbols, CJK symbols, kana, ideographs and Hangul syllables
 /// (no cased letters in these blocks; a unit test checks every char).
@@ -207,40 +154,213 @@ fn word_hashes(text: &str, lowercase: bool, out: &mut Vec<u64>) {
         out.extend(split_py(text).map(|w| hash_word(w.as_bytes())));
         return;
     }
-    // Word boundaries from 64-byte whitespace masks: a bit of `ws ^ (ws << 1 | carry)` marks a
-    // change between whitespace and word. ASCII whitespace always separates words; non-ASCII
-    // whitespace only occurs inside a "word" with non-ASCII bytes, split again on the slow path.
+    SCAN.with_borrow_mut(|sc| lower_word_hashes(text, sc, out));
+}
+
+/// Per-thread buffers of [`lower_word_hashes`], grown as needed and never cleared (every
+/// position read was written for the current text).
+#[derive(Default)]
+struct Scan {
+    /// The text with ASCII letters lowercased, in whole 64-byte blocks plus 16 bytes of slack
+    /// for the 16-byte word loads.
+    low: Vec<u8>,
+    /// Word start and end offsets.
+    starts: Vec<u32>,
+    ends: Vec<u32>,
+}
+
+thread_local! {
+    static SCAN: std::cell::RefCell<Scan> = std::cell::RefCell::new(Scan::default());
+}
+
+/// `(x0 & M0[len], x1 & M1[len])` keeps the first `len` (<= 16) bytes of a 16-byte load.
+const M0: [u64; 17] = {
+    let mut m = [0u64; 17];
+    let mut k = 0;
+    while k <= 16 {
+        m[k] = if k >= 8 {
+            u64::MAX
+        } else {
+            (1u64 << (8 * k)) - 1
+        };
+        k += 1;
+    }
+    m
+};
+const M1: [u64; 17] = {
+    let mut m = [0u64; 17];
+    let mut k = 9;
+    while k <= 16 {
+        m[k] = if k == 16 {
+            u64::MAX
+        } else {
+            (1u64 << (8 * (k - 8))) - 1
+        };
+        k += 1;
+    }
+    m
+};
+
+/// Hashes of the words of `text.lower().split()`, in two passes so that neither branches per
+/// word on data: (1) per 64-byte block, the whitespace mask, the block lowercased (ASCII) into
+/// `sc.low`, and the word starts and ends written out as offsets; (2) per word, its hash from
+/// one 16-byte load of the lowercased text. ASCII whitespace always separates words; non-ASCII
+/// whitespace only occurs inside a "word" with non-ASCII bytes, which the slow path splits
+/// again by Python's rules. (Texts of 4 GiB or more take the `split_py` path.)
+fn lower_word_hashes(text: &str, sc: &mut Scan, out: &mut Vec<u64>) {
     let b = text.as_bytes();
     let n = b.len();
-    let mut carry = 1u64; // before the text: whitespace
-    let mut start = 0usize;
-    let mut base = 0usize;
+    if u32::try_from(n + 128).is_err() {
+        out.extend(split_py(&text.to_lowercase()).map(|w| hash_word(w.as_bytes())));
+        return;
+    }
+    let blocks = n.div_ceil(64);
+    if sc.low.len() < 64 * blocks + 16 {
+        sc.low.resize(64 * blocks + 16, 0);
+    }
+    // At most 32 starts (and ends) per block; `flatten` writes up to 32 past the count.
+    let cap = 32 * blocks + 64;
+    if sc.starts.len() < cap {
+        sc.starts.resize(cap, 0);
+        sc.ends.resize(cap, 0);
+    }
+    // (blocks done, starts, ends, whether the last byte seen is whitespace)
+    let (k0, mut ns, mut ne, mut carry) = if simd_words::available_scan() {
+        // SAFETY: the CPU has the features (`available_scan`).
+        unsafe { simd_words::scan_blocks(b, &mut sc.low, &mut sc.starts, &mut sc.ends) }
+    } else {
+        (0, 0, 0, 1) // before the text: whitespace
+    };
     let mut tail = [b' '; 64];
-    while base < n {
-        let ws = if let Some(block) = b.get(base..base + 64) {
-            ws_mask64(block.try_into().unwrap_or(&[b' '; 64]))
+    for k in k0..blocks {
+        let base = 64 * k;
+        let full = b
+            .get(base..base + 64)
+            .and_then(|s| <&[u8; 64]>::try_from(s).ok());
+        let block: &[u8; 64] = if let Some(full) = full {
+            full
         } else {
-            // Last partial block, padded with spaces (which close a word ending at `n`).
+            // The last partial block, padded with spaces (which end a word ending at `n`).
             tail[..n - base].copy_from_slice(&b[base..]);
-            ws_mask64(&tail)
+            &tail
         };
-        let mut trans = ws ^ ((ws << 1) | carry);
-        while trans != 0 {
-            let j = trans.trailing_zeros() as usize;
-            trans &= trans - 1;
-            let at = base + j;
-            if (ws >> j) & 1 == 0 {
-                start = at;
-            } else {
-                push_lower_word(text, start, at, out);
-            }
-        }
+        let ws = lower_block(block, &mut sc.low[base..base + 64]);
+        let prev = (ws << 1) | carry;
+        let at = id32(base); // offsets up to `base + 64` fit (checked above)
+        flatten(!ws & prev, at, &mut sc.starts, &mut ns);
+        flatten(ws & !prev, at, &mut sc.ends, &mut ne);
         carry = ws >> 63;
-        base += 64;
     }
     if carry == 0 && n > 0 {
-        push_lower_word(text, start, n, out); // the text ends a full block inside a word
+        sc.ends[ne] = id32(n); // the text ends a full block inside a word
+        ne += 1;
     }
+    debug_assert_eq!(ns, ne);
+    let (low, starts, ends) = (&sc.low[..], &sc.starts[..ns], &sc.ends[..ns]);
+    out.reserve(ns);
+    let done = if simd_words::available() {
+        // SAFETY: the CPU has the features (`available`).
+        unsafe { simd_words::word_hashes(text, low, starts, ends, out) }
+    } else {
+        0
+    };
+    for (&s, &e) in starts[done..].iter().zip(&ends[done..]) {
+        push_word_hash(text, low, s as usize, e as usize, out);
+    }
+}
+
+/// Hash of the word `text[s..e]` lowercased, `low` being the text with ASCII lowercased (and
+/// 16 readable bytes from `s`): ASCII words from one 16-byte load or a slice of `low`, others
+/// on the slow path.
+#[inline(always)]
+pub(super) fn push_word_hash(text: &str, low: &[u8], s: usize, e: usize, out: &mut Vec<u64>) {
+    let len = e - s;
+    if len <= 16 {
+        let k0 = load8(low, s) & M0[len];
+        let k1 = load8(low, s + 8) & M1[len];
+        if (k0 | k1) & H8 == 0 {
+            out.push(hash16(k0, k1, len));
+            return;
+        }
+    } else if low[s..e].is_ascii() {
+        out.push(xxh3_64(&low[s..e]));
+        return;
+    }
+    push_lower_word_slow(&text[s..e], out);
+}
+
+/// Offsets `base + j` of the set bits `j` of `bits`, written at `dst[*k..]` (`*k` advanced by
+/// their count). Writes 16 (or 32) slots whatever the count, so that the loop never branches
+/// on it; `dst` needs 32 slots past `*k`.
+#[inline(always)]
+fn flatten(mut bits: u64, base: u32, dst: &mut [u32], k: &mut usize) {
+    let cnt = bits.count_ones() as usize;
+    let d = &mut dst[*k..*k + 32];
+    for slot in &mut d[..16] {
+        *slot = base + bits.trailing_zeros();
+        bits &= bits.wrapping_sub(1);
+    }
+    if cnt > 16 {
+        for slot in &mut d[16..] {
+            *slot = base + bits.trailing_zeros();
+            bits &= bits.wrapping_sub(1);
+        }
+    }
+    *k += cnt;
+}
+
+/// Whitespace mask of a 64-byte block (see `ws_mask64`), storing the block with ASCII
+/// letters lowercased into `dst` (64 bytes).
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+#[allow(
+    clippy::cast_ptr_alignment,
+    reason = "loadu/storeu take unaligned pointers"
+)]
+fn lower_block(block: &[u8; 64], dst: &mut [u8]) -> u64 {
+    use core::arch::x86_64::{
+        __m128i, _mm_and_si128, _mm_cmpgt_epi8, _mm_cmplt_epi8, _mm_loadu_si128, _mm_movemask_epi8,
+        _mm_or_si128, _mm_set1_epi8, _mm_storeu_si128,
+    };
+    let dst: &mut [u8; 64] = match dst.try_into() {
+        Ok(d) => d,
+        Err(_) => return ws_mask64(block),
+    };
+    let mut m = 0u64;
+    for k in 0..4 {
+        // SAFETY: SSE2 is part of every x86_64 target's baseline; the unaligned load and store
+        // touch bytes 16k..16k+16 of two 64-byte arrays.
+        let bits = unsafe {
+            let x = _mm_loadu_si128(block.as_ptr().add(16 * k).cast::<__m128i>());
+            // Signed byte compares: non-ASCII bytes are negative and fall outside every range.
+            let r1 = _mm_and_si128(
+                _mm_cmpgt_epi8(x, _mm_set1_epi8(0x08)),
+                _mm_cmplt_epi8(x, _mm_set1_epi8(0x0E)),
+            );
+            let r2 = _mm_and_si128(
+                _mm_cmpgt_epi8(x, _mm_set1_epi8(0x1B)),
+                _mm_cmplt_epi8(x, _mm_set1_epi8(0x21)),
+            );
+            let upper = _mm_and_si128(
+                _mm_cmpgt_epi8(x, _mm_set1_epi8(0x40)),
+                _mm_cmplt_epi8(x, _mm_set1_epi8(0x5B)),
+            );
+            let low = _mm_or_si128(x, _mm_and_si128(upper, _mm_set1_epi8(0x20)));
+            _mm_storeu_si128(dst.as_mut_ptr().add(16 * k).cast::<__m128i>(), low);
+            _mm_movemask_epi8(_mm_or_si128(r1, r2))
+        };
+        m |= u64::from(bits as u32) << (16 * k);
+    }
+    m
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+#[inline(always)]
+fn lower_block(block: &[u8; 64], dst: &mut [u8]) -> u64 {
+    for (d, &c) in dst.iter_mut().zip(block) {
+        *d = c.to_ascii_lowercase();
+    }
+    ws_mask64(block)
 }
 
 /// Word n-gram hashes of `text.lower().split()` (or `text.split()`). Lowercasing word by word
@@ -251,14 +371,33 @@ pub(super) fn word_gram_hashes(text: &str, lowercase: bool, n: usize, out: &mut 
 }
 
 /// `word_gram_hashes` with each hash mapped by `f` as it is made (no 64-bit list in between).
-pub(super) fn word_gram_hashes_map<T>(
+fn word_gram_hashes_map<T>(
     text: &str,
     lowercase: bool,
     n: usize,
     f: impl Fn(u64) -> T,
     out: &mut Vec<T>,
 ) {
-    WORDS.with_borrow_mut(|words| word_gram_hashes_into(text, lowercase, n, words, f, out));
+    WORDS.with_borrow_mut(|words| {
+        fill_word_hashes(text, lowercase, words);
+        roll_grams(words, n, f, out);
+    });
+}
+
+/// `fold32` of each word gram hash (the 32-bit kernel inputs of the fast scheme), 8 grams at a
+/// time where the CPU allows.
+pub(super) fn word_gram_fold32(text: &str, lowercase: bool, n: usize, out: &mut Vec<u32>) {
+    WORDS.with_borrow_mut(|words| {
+        fill_word_hashes(text, lowercase, words);
+        let done = if n <= 16 && simd_words::available() {
+            // SAFETY: the CPU has the features (`available`).
+            unsafe { simd_words::gram_fold32(words, n, out) }
+        } else {
+            0
+        };
+        // Grams from `done` on are the grams of the words from `done` on.
+        roll_grams(&words[done.min(words.len())..], n, fold32, out);
+    });
 }
 
 thread_local! {
@@ -266,15 +405,8 @@ thread_local! {
     static WORDS: std::cell::RefCell<Vec<u64>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
-/// The gram hashes of `text`, mapped by `f`, appended to `out`; `words` is scratch.
-fn word_gram_hashes_into<T>(
-    text: &str,
-    lowercase: bool,
-    n: usize,
-    words: &mut Vec<u64>,
-    f: impl Fn(u64) -> T,
-    out: &mut Vec<T>,
-) {
+/// The word hashes of `text` (lowercased when asked) into `words`.
+fn fill_word_hashes(text: &str, lowercase: bool, words: &mut Vec<u64>) {
     words.clear();
     if lowercase && !text.is_ascii() && text.contains('Σ') {
         let low = text.to_lowercase();
@@ -282,6 +414,10 @@ fn word_gram_hashes_into<T>(
     } else {
         word_hashes(text, lowercase, words);
     }
+}
+
+/// The n-gram hashes of the word hashes `words`, mapped by `f`, appended to `out`.
+fn roll_grams<T>(words: &[u64], n: usize, f: impl Fn(u64) -> T, out: &mut Vec<T>) {
     if words.len() < n {
         return;
     }
@@ -307,7 +443,7 @@ fn word_gram_hashes_into<T>(
 }
 
 /// Rotation step of the rolled word-gram hash, and the largest n it is used for.
-const ROLL_R: u32 = 13;
+pub(super) const ROLL_R: u32 = 13;
 const ROLL_MAX: usize = 64;
 
 /// Code-point n-gram hashes of the text without its whitespace (the usual definition for CJK,
@@ -384,9 +520,14 @@ mod tests {
                 let Some(t) = t.get(..cut.min(t.len())) else {
                     continue;
                 };
-                let mut got = Vec::new();
-                word_hashes(t, true, &mut got);
-                assert_eq!(got, reference(t), "{t:?}");
+                // The vector passes (where the CPU has them) and the scalar ones.
+                for scalar in [false, true] {
+                    super::simd_words::FORCE_SCALAR.set(scalar);
+                    let mut got = Vec::new();
+                    word_hashes(t, true, &mut got);
+                    super::simd_words::FORCE_SCALAR.set(false);
+                    assert_eq!(got, reference(t), "{t:?} scalar={scalar}");
+                }
             }
         }
     }
@@ -416,9 +557,16 @@ mod tests {
             word_hashes(t, true, &mut got);
             assert_eq!(got, reference(t), "{t:?}");
         }
-        assert_eq!(
-            ascii_lower8(u64::from_le_bytes(*b"AZaz@[`{")),
-            u64::from_le_bytes(*b"azaz@[`{")
-        );
+        // The block pass lowercases exactly `A`..=`Z` and marks exactly Python's ASCII
+        // whitespace.
+        for k in 0..4u8 {
+            let block: [u8; 64] = std::array::from_fn(|i| 64 * k + i as u8);
+            let mut low = [0u8; 64];
+            let ws = lower_block(&block, &mut low);
+            for (i, (&c, &l)) in block.iter().zip(&low).enumerate() {
+                assert_eq!(l, c.to_ascii_lowercase(), "{c:#x}");
+                assert_eq!(ws >> i & 1 == 1, crate::pytext::is_space_ascii(c), "{c:#x}");
+            }
+        }
     }
 }
