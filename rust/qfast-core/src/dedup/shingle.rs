@@ -65,36 +65,6 @@ const H8: u64 = 0x8080_8080_8080_8080;
 
 /// Bit `j` set when byte `j` of the block is ASCII whitespace by Python's rules
 /// (`\t`..`\r`, `\x1c`..`\x1f`, space).
-#[cfg(target_arch = "x86_64")]
-#[inline(always)]
-fn ws_mask64(block: &[u8; 64]) -> u64 {
-    use core::arch::x86_64::{
-        _mm_and_si128, _mm_cmpgt_epi8, _mm_cmplt_epi8, _mm_movemask_epi8, _mm_or_si128,
-        _mm_set1_epi8, _mm_set_epi64x,
-    };
-    let mut m = 0u64;
-    for (k, c) in block.chunks_exact(16).enumerate() {
-        let (lo, hi) = (load8(c, 0), load8(c, 8));
-        // SAFETY: SSE2 is part of every x86_64 target's baseline, and these intrinsics only
-        // compute on values (no memory access).
-        let bits = unsafe {
-            // Signed byte compares: non-ASCII bytes are negative and fall outside both ranges.
-            let x = _mm_set_epi64x(hi as i64, lo as i64);
-            let r1 = _mm_and_si128(
-                _mm_cmpgt_epi8(x, _mm_set1_epi8(0x08)),
-                _mm_cmplt_epi8(x, _mm_set1_epi8(0x0E)),
-            );
-            let r2 = _mm_and_si128(
-                _mm_cmpgt_epi8(x, _mm_set1_epi8(0x1B)),
-                _mm_cmplt_epi8(x, _mm_set1_epi8(0x21)),
-            );
-            _mm_movemask_epi8(_mm_or_si128(r1, r2))
-        };
-        m |= u64::from(bits as u32) << (16 * k);
-    }
-    m
-}
-
 #[cfg(not(target_arch = "x86_64"))]
 #[inline(always)]
 fn ws_mask64(block: &[u8; 64]) -> u64 {
@@ -309,8 +279,9 @@ fn flatten(mut bits: u64, base: u32, dst: &mut [u32], k: &mut usize) {
     *k += cnt;
 }
 
-/// Whitespace mask of a 64-byte block (see `ws_mask64`), storing the block with ASCII
-/// letters lowercased into `dst` (64 bytes).
+/// Bit `j` set when byte `j` of the block is ASCII whitespace by Python's rules (`\t`..`\r`,
+/// `\x1c`..`\x1f`, space); the block, with ASCII letters lowercased, is stored into `dst` (64
+/// bytes).
 #[cfg(target_arch = "x86_64")]
 #[inline(always)]
 #[allow(
@@ -322,32 +293,29 @@ fn lower_block(block: &[u8; 64], dst: &mut [u8]) -> u64 {
         __m128i, _mm_and_si128, _mm_cmpgt_epi8, _mm_cmplt_epi8, _mm_loadu_si128, _mm_movemask_epi8,
         _mm_or_si128, _mm_set1_epi8, _mm_storeu_si128,
     };
-    let dst: &mut [u8; 64] = match dst.try_into() {
-        Ok(d) => d,
-        Err(_) => return ws_mask64(block),
-    };
+    debug_assert_eq!(dst.len(), 64);
     let mut m = 0u64;
-    for k in 0..4 {
+    for (k, (c, d)) in block
+        .chunks_exact(16)
+        .zip(dst.chunks_exact_mut(16))
+        .enumerate()
+    {
         // SAFETY: SSE2 is part of every x86_64 target's baseline; the unaligned load and store
-        // touch bytes 16k..16k+16 of two 64-byte arrays.
+        // touch the 16 bytes of `c` and of `d`.
         let bits = unsafe {
-            let x = _mm_loadu_si128(block.as_ptr().add(16 * k).cast::<__m128i>());
+            let x = _mm_loadu_si128(c.as_ptr().cast::<__m128i>());
             // Signed byte compares: non-ASCII bytes are negative and fall outside every range.
-            let r1 = _mm_and_si128(
-                _mm_cmpgt_epi8(x, _mm_set1_epi8(0x08)),
-                _mm_cmplt_epi8(x, _mm_set1_epi8(0x0E)),
-            );
-            let r2 = _mm_and_si128(
-                _mm_cmpgt_epi8(x, _mm_set1_epi8(0x1B)),
-                _mm_cmplt_epi8(x, _mm_set1_epi8(0x21)),
-            );
-            let upper = _mm_and_si128(
-                _mm_cmpgt_epi8(x, _mm_set1_epi8(0x40)),
-                _mm_cmplt_epi8(x, _mm_set1_epi8(0x5B)),
-            );
+            let within = |lo: i8, hi: i8| {
+                _mm_and_si128(
+                    _mm_cmpgt_epi8(x, _mm_set1_epi8(lo - 1)),
+                    _mm_cmplt_epi8(x, _mm_set1_epi8(hi + 1)),
+                )
+            };
+            let ws = _mm_or_si128(within(0x09, 0x0D), within(0x1C, 0x20));
+            let upper = within(0x41, 0x5A);
             let low = _mm_or_si128(x, _mm_and_si128(upper, _mm_set1_epi8(0x20)));
-            _mm_storeu_si128(dst.as_mut_ptr().add(16 * k).cast::<__m128i>(), low);
-            _mm_movemask_epi8(_mm_or_si128(r1, r2))
+            _mm_storeu_si128(d.as_mut_ptr().cast::<__m128i>(), low);
+            _mm_movemask_epi8(ws)
         };
         m |= u64::from(bits as u32) << (16 * k);
     }
