@@ -118,7 +118,7 @@ fn push_lower_word_slow(word: &str, out: &mut Vec<u64>) {
     });
 }
 
-/// Word hashes of `text.split()`, lowercased when asked, appended to `out`.
+/// Word hashes of `text.split()` or of `text.lower().split()`, appended to `out`.
 fn word_hashes(text: &str, lowercase: bool, out: &mut Vec<u64>) {
     if !lowercase {
         out.extend(split_py(text).map(|w| hash_word(w.as_bytes())));
@@ -180,8 +180,13 @@ const M1: [u64; 17] = {
 fn lower_word_hashes(text: &str, sc: &mut Scan, out: &mut Vec<u64>) {
     let b = text.as_bytes();
     let n = b.len();
-    if u32::try_from(n + 128).is_err() {
+    // Whole-text lowercasing, for Python's `Final_Sigma` rule (Σ's lowercase depends on its
+    // neighbours), and for texts whose offsets do not fit in `u32`.
+    let whole = |out: &mut Vec<u64>| {
         out.extend(split_py(&text.to_lowercase()).map(|w| hash_word(w.as_bytes())));
+    };
+    if u32::try_from(n + 128).is_err() {
+        whole(out);
         return;
     }
     let blocks = n.div_ceil(64);
@@ -194,13 +199,18 @@ fn lower_word_hashes(text: &str, sc: &mut Scan, out: &mut Vec<u64>) {
         sc.starts.resize(cap, 0);
         sc.ends.resize(cap, 0);
     }
-    // (blocks done, starts, ends, whether the last byte seen is whitespace)
-    let (k0, mut ns, mut ne, mut carry) = if simd_words::available_scan() {
+    // (blocks done, starts, ends, whether the last byte seen is whitespace, whether a byte
+    // seen is not ASCII)
+    let (k0, mut ns, mut ne, mut carry, high) = if simd_words::available_scan() {
         // SAFETY: the CPU has the features (`available_scan`).
         unsafe { simd_words::scan_blocks(b, &mut sc.low, &mut sc.starts, &mut sc.ends) }
     } else {
-        (0, 0, 0, 1) // before the text: whitespace
+        (0, 0, 0, 1, false) // before the text: whitespace
     };
+    if (high || !b[64 * k0..].is_ascii()) && text.contains('Σ') {
+        whole(out);
+        return;
+    }
     let mut tail = [b' '; 64];
     for k in k0..blocks {
         let base = 64 * k;
@@ -376,12 +386,7 @@ thread_local! {
 /// The word hashes of `text` (lowercased when asked) into `words`.
 fn fill_word_hashes(text: &str, lowercase: bool, words: &mut Vec<u64>) {
     words.clear();
-    if lowercase && !text.is_ascii() && text.contains('Σ') {
-        let low = text.to_lowercase();
-        word_hashes(&low, false, words);
-    } else {
-        word_hashes(text, lowercase, words);
-    }
+    word_hashes(text, lowercase, words);
 }
 
 /// The n-gram hashes of the word hashes `words`, mapped by `f`, appended to `out`.
@@ -464,7 +469,7 @@ mod tests {
             "\u{5b57}\u{5b57}",
             "\u{212a}",
             "x\u{a0}Y",
-            "\u{410}\u{431}", // (Σ is lowercased with the whole text, not here)
+            "\u{410}\u{431}", // (Σ: see `final_sigma_lowercases_the_whole_text`)
             long_accented.as_str(),
             "\x1c",
             " ",
@@ -498,6 +503,33 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn final_sigma_lowercases_the_whole_text() {
+        // Σ in a block the vector pass scans, in the scalar tail, or after other non-ASCII.
+        for k in (0..140).step_by(7) {
+            for tail in [
+                " \u{39f}\u{394}\u{39f}\u{3a3} x",
+                " caf\u{e9} \u{3a3}\u{391}\u{3a3}.",
+            ] {
+                let t = format!("{}{tail} Words AFTER", "Ab ".repeat(k / 3));
+                for scalar in [false, true] {
+                    super::simd_words::FORCE_SCALAR.set(scalar);
+                    let mut got = Vec::new();
+                    word_hashes(&t, true, &mut got);
+                    super::simd_words::FORCE_SCALAR.set(false);
+                    assert_eq!(got, reference(&t), "{t:?} scalar={scalar}");
+                }
+            }
+        }
+        // Σ's lowercase depends on its neighbours: the word alone would lowercase otherwise.
+        let mut alone = Vec::new();
+        word_hashes("\u{3a3}", true, &mut alone);
+        let mut final_ = Vec::new();
+        word_hashes("\u{3bf}\u{3a3}", true, &mut final_);
+        assert_eq!(alone, vec![hash_word("\u{3c3}".as_bytes())]);
+        assert_eq!(final_, vec![hash_word("\u{3bf}\u{3c2}".as_bytes())]);
     }
 
     #[test]

@@ -57,8 +57,8 @@ pub(super) fn scan_blocks(
     _: &mut [u8],
     _: &mut [u32],
     _: &mut [u32],
-) -> (usize, usize, usize, u64) {
-    (0, 0, 0, 1)
+) -> (usize, usize, usize, u64, bool) {
+    (0, 0, 0, 1, false)
 }
 
 #[cfg(not(target_arch = "x86_64"))]
@@ -85,8 +85,9 @@ mod x86 {
     /// The first pass of `shingle::lower_word_hashes` over the whole 64-byte blocks of `b`:
     /// each block lowercased (ASCII) into `low` at the same offset, and the offsets of word
     /// starts and ends (a word is a run of bytes that are not ASCII whitespace) written to
-    /// `starts` / `ends`. Returns `(blocks done, starts, ends, carry)`, `carry` being 1 when the
-    /// last byte scanned is whitespace (or nothing was scanned), for the scalar loop to go on.
+    /// `starts` / `ends`. Returns `(blocks done, starts, ends, carry, high)`, `carry` being 1
+    /// when the last byte scanned is whitespace (or nothing was scanned), for the scalar loop to
+    /// go on, and `high` whether a scanned byte is not ASCII.
     /// `low` must cover the blocks, `starts` / `ends` 32 slots per block plus 32; offsets must
     /// fit in `u32` (the caller checks all three).
     #[target_feature(enable = "avx512f,avx512bw,avx512vbmi2,avx512dq,avx2")]
@@ -99,11 +100,11 @@ mod x86 {
         low: &mut [u8],
         starts: &mut [u32],
         ends: &mut [u32],
-    ) -> (usize, usize, usize, u64) {
+    ) -> (usize, usize, usize, u64, bool) {
         use core::arch::x86_64::{
             _mm512_add_epi32, _mm512_castsi512_si128, _mm512_cmple_epu8_mask, _mm512_cvtepu8_epi32,
             _mm512_extracti32x4_epi32, _mm512_mask_add_epi8, _mm512_maskz_compress_epi8,
-            _mm512_set1_epi32, _mm512_set1_epi8, _mm512_sub_epi8,
+            _mm512_movepi8_mask, _mm512_set1_epi32, _mm512_set1_epi8, _mm512_sub_epi8,
         };
         let blocks = (b.len() / 64).min(low.len() / 64);
         let blocks = blocks.min(starts.len().min(ends.len()).saturating_sub(32) / 32);
@@ -111,7 +112,7 @@ mod x86 {
         for (i, x) in (0u8..).zip(iota.iter_mut()) {
             *x = i;
         }
-        let (mut ns, mut ne, mut carry) = (0usize, 0usize, 1u64);
+        let (mut ns, mut ne, mut carry, mut high) = (0usize, 0usize, 1u64, 0u64);
         // SAFETY: (all below) the loads read 64 bytes of `b` at `64k` for k < blocks (<=
         // b.len() / 64) and of `iota`; the store writes 64 bytes of `low` at `64k` (k < blocks
         // <= low.len() / 64); `put` writes 16 u32 at `dst[at..]` with `at + 32 <= dst.len()`
@@ -131,6 +132,7 @@ mod x86 {
             };
             for k in 0..blocks {
                 let x = _mm512_loadu_si512(b.as_ptr().add(64 * k).cast::<__m512i>());
+                high |= _mm512_movepi8_mask(x);
                 // Python's ASCII whitespace: 0x09..=0x0D and 0x1C..=0x20.
                 let in_range = |lo: i8, width: i8| {
                     _mm512_cmple_epu8_mask(
@@ -152,7 +154,7 @@ mod x86 {
                 carry = ws >> 63;
             }
         }
-        (blocks, ns, ne, carry)
+        (blocks, ns, ne, carry, high != 0)
     }
 
     #[inline(always)]
