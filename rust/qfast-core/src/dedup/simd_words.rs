@@ -69,13 +69,14 @@ pub(super) fn gram_fold32(_: &[u64], _: usize, _: &mut Vec<u32>) -> usize {
 #[cfg(target_arch = "x86_64")]
 mod x86 {
     use core::arch::x86_64::{
-        __m256i, __m512i, _mm256_add_epi32, _mm256_loadu_si256, _mm256_set1_epi32,
-        _mm256_storeu_si256, _mm256_sub_epi32, _mm512_and_si512, _mm512_andnot_si512,
-        _mm512_cmpgt_epu64_mask, _mm512_cvtepi64_epi32, _mm512_cvtepu32_epi64,
-        _mm512_i32gather_epi64, _mm512_loadu_si512, _mm512_max_epu64, _mm512_mul_epu32,
-        _mm512_mullo_epi64, _mm512_or_si512, _mm512_rol_epi64, _mm512_rolv_epi64,
-        _mm512_set1_epi64, _mm512_slli_epi64, _mm512_sllv_epi64, _mm512_srli_epi64,
+        __m128i, __m256i, __m512i, _mm256_loadu_si256, _mm256_storeu_si256, _mm256_sub_epi32,
+        _mm512_and_si512, _mm512_andnot_si512, _mm512_castsi128_si512, _mm512_cmpgt_epu64_mask,
+        _mm512_cvtepi64_epi32, _mm512_cvtepu32_epi64, _mm512_inserti64x2, _mm512_loadu_si512,
+        _mm512_max_epu64, _mm512_mul_epu32, _mm512_mullo_epi64, _mm512_or_si512,
+        _mm512_permutex2var_epi64, _mm512_rol_epi64, _mm512_rolv_epi64, _mm512_set1_epi64,
+        _mm512_set_epi64, _mm512_slli_epi64, _mm512_sllv_epi64, _mm512_srli_epi64,
         _mm512_storeu_si512, _mm512_sub_epi64, _mm512_test_epi64_mask, _mm512_xor_si512,
+        _mm_loadu_si128,
     };
 
     use crate::dedup::minhash::{FOLD_MUL, FOLD_XOR};
@@ -186,27 +187,34 @@ mod x86 {
         let mut i = 0;
         while i + 8 <= n {
             let (ps, pe) = (starts[i..i + 8].as_ptr(), ends[i..i + 8].as_ptr());
-            // Bounds of the gathers: every start and start + 8 is at most `low.len() - 16`.
-            if starts[i..i + 8]
-                .iter()
-                .any(|&s| s as usize + 16 > low.len())
-            {
+            let w: [u32; 8] = std::array::from_fn(|j| starts[i + j]);
+            // Bounds of the loads: 16 bytes from every start.
+            if w.iter().any(|&s| s as usize + 16 > low.len()) {
                 break;
             }
             let mut h = [0u64; 8];
-            // SAFETY: `ps`/`pe` point at 8 u32 each (bounds-checked slices); the gathers read 8
-            // bytes at `low + s` and `low + s + 8` for starts `s` checked above to leave 16
-            // readable bytes; the store writes the 8 u64 of `h`.
+            // SAFETY: `ps`/`pe` point at 8 u32 each (bounds-checked slices); each 16-byte load
+            // reads `low[s..s + 16]` for a start `s` checked above; the store writes the 8 u64
+            // of `h`.
             let flagged = unsafe {
                 let s = _mm256_loadu_si256(ps.cast::<__m256i>());
                 let e = _mm256_loadu_si256(pe.cast::<__m256i>());
                 let len = _mm512_cvtepu32_epi64(_mm256_sub_epi32(e, s));
+                // The 16 bytes at each start (faster than two gathers here): words 0-3 in `a`,
+                // 4-7 in `b`, then their first and second 8 bytes split into `k0` and `k1`.
                 let base = low.as_ptr();
-                let k0 = _mm512_i32gather_epi64::<1>(s, base.cast());
-                let k1 = _mm512_i32gather_epi64::<1>(
-                    _mm256_add_epi32(s, _mm256_set1_epi32(8)),
-                    base.cast(),
-                );
+                let ld = |o: u32| _mm_loadu_si128(base.add(o as usize).cast::<__m128i>());
+                let four = |o: &[u32]| {
+                    let v = _mm512_castsi128_si512(ld(o[0]));
+                    let v = _mm512_inserti64x2::<1>(v, ld(o[1]));
+                    let v = _mm512_inserti64x2::<2>(v, ld(o[2]));
+                    _mm512_inserti64x2::<3>(v, ld(o[3]))
+                };
+                let (a, b) = (four(&w[..4]), four(&w[4..]));
+                let k0 =
+                    _mm512_permutex2var_epi64(a, _mm512_set_epi64(14, 12, 10, 8, 6, 4, 2, 0), b);
+                let k1 =
+                    _mm512_permutex2var_epi64(a, _mm512_set_epi64(15, 13, 11, 9, 7, 5, 3, 1), b);
                 // Keep the first `len` bytes: `~(!0 << 8 * len)`, and for the second word
                 // `8 * (len - 8)` (a shift of 64 or more gives 0, so the mask is all ones).
                 let ones = splat(u64::MAX);
