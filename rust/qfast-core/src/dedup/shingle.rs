@@ -124,7 +124,14 @@ fn word_hashes(text: &str, lowercase: bool, out: &mut Vec<u64>) {
         out.extend(split_py(text).map(|w| hash_word(w.as_bytes())));
         return;
     }
-    SCAN.with_borrow_mut(|sc| lower_word_hashes(text, sc, out));
+    SCAN.with_borrow_mut(|sc| {
+        lower_word_hashes(text, sc, out);
+        // The buffers hold ~5 bytes per byte of the longest text seen: don't keep a huge
+        // document's alive in every pool thread.
+        if sc.low.len() > MAX_KEPT_SCAN {
+            *sc = Scan::default();
+        }
+    });
 }
 
 /// Per-thread buffers of [`lower_word_hashes`], grown as needed and never cleared (every
@@ -138,6 +145,9 @@ struct Scan {
     starts: Vec<u32>,
     ends: Vec<u32>,
 }
+
+/// Longest text (bytes) whose scan buffers a thread keeps for the next one.
+const MAX_KEPT_SCAN: usize = 1 << 24;
 
 thread_local! {
     static SCAN: std::cell::RefCell<Scan> = std::cell::RefCell::new(Scan::default());
@@ -530,6 +540,17 @@ mod tests {
         word_hashes("\u{3bf}\u{3a3}", true, &mut final_);
         assert_eq!(alone, vec![hash_word("\u{3c3}".as_bytes())]);
         assert_eq!(final_, vec![hash_word("\u{3bf}\u{3c2}".as_bytes())]);
+    }
+
+    #[test]
+    fn a_huge_text_leaves_no_scan_buffers_behind() {
+        let t = "Word ".repeat(MAX_KEPT_SCAN / 5 + 100);
+        let mut got = Vec::new();
+        word_hashes(&t, true, &mut got);
+        assert_eq!(got.len(), MAX_KEPT_SCAN / 5 + 100);
+        assert!(SCAN.with_borrow(|sc| sc.low.is_empty() && sc.starts.is_empty()));
+        word_hashes("small text", true, &mut got);
+        assert!(SCAN.with_borrow(|sc| !sc.low.is_empty()));
     }
 
     #[test]

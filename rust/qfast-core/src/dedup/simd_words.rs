@@ -45,14 +45,26 @@ pub(super) fn available_scan() -> bool {
 #[cfg(target_arch = "x86_64")]
 pub(super) use x86::{gram_fold32, scan_blocks, word_hashes};
 
-/// Without x86-64 nothing is done here: `available()` is false.
+/// Without x86-64 nothing is done here: `available()` is false. (`unsafe` like the x86-64
+/// functions, whose callers wrap them in `unsafe` blocks.)
+///
+/// # Safety
+/// None needed.
 #[cfg(not(target_arch = "x86_64"))]
-pub(super) fn word_hashes(_: &str, _: &[u8], _: &[u32], _: &[u32], _: &mut Vec<u64>) -> usize {
+pub(super) unsafe fn word_hashes(
+    _: &str,
+    _: &[u8],
+    _: &[u32],
+    _: &[u32],
+    _: &mut Vec<u64>,
+) -> usize {
     0
 }
 
+/// # Safety
+/// None needed (see `word_hashes`).
 #[cfg(not(target_arch = "x86_64"))]
-pub(super) fn scan_blocks(
+pub(super) unsafe fn scan_blocks(
     _: &[u8],
     _: &mut [u8],
     _: &mut [u32],
@@ -61,8 +73,10 @@ pub(super) fn scan_blocks(
     (0, 0, 0, 1, false)
 }
 
+/// # Safety
+/// None needed (see `word_hashes`).
 #[cfg(not(target_arch = "x86_64"))]
-pub(super) fn gram_fold32(_: &[u64], _: usize, _: &mut Vec<u32>) -> usize {
+pub(super) unsafe fn gram_fold32(_: &[u64], _: usize, _: &mut Vec<u32>) -> usize {
     0
 }
 
