@@ -351,24 +351,11 @@ fn lower_block(block: &[u8; 64], dst: &mut [u8]) -> u64 {
     ws_mask64(block)
 }
 
-/// Word n-gram hashes of `text.lower().split()` (or `text.split()`). Lowercasing word by word
-/// equals lowercasing the whole text except for Python's `Final_Sigma` rule, which looks at the
-/// neighbouring chars: a text with Σ is lowercased as a whole.
+/// Word n-gram hashes of `text.lower().split()` (or `text.split()`).
 pub(super) fn word_gram_hashes(text: &str, lowercase: bool, n: usize, out: &mut Vec<u64>) {
-    word_gram_hashes_map(text, lowercase, n, |h| h, out);
-}
-
-/// `word_gram_hashes` with each hash mapped by `f` as it is made (no 64-bit list in between).
-fn word_gram_hashes_map<T>(
-    text: &str,
-    lowercase: bool,
-    n: usize,
-    f: impl Fn(u64) -> T,
-    out: &mut Vec<T>,
-) {
     WORDS.with_borrow_mut(|words| {
         fill_word_hashes(text, lowercase, words);
-        roll_grams(words, n, f, out);
+        roll_grams(words, n, |h| h, out);
     });
 }
 
