@@ -24,6 +24,8 @@ use std::cell::RefCell;
 use crate::narrow::{doc32, id32, low64, usize64};
 use crate::pytext::len_cp;
 
+use super::simd;
+
 const NONE: u32 = u32::MAX;
 
 /// Open-addressing table of `(tag, value + 1)` slots (0 = empty), linear probing from `tag`.
@@ -754,12 +756,18 @@ impl<'s, 'w> Fast<'s, 'w> {
         // a wrapped length < 16 only keeps the position. One keep byte (0/1) per position
         // (vectorizable), then the kept positions 8 at a time.
         let (off, flags) = (&s.off32[..], &s.flags[..]);
+        let done = if simd::available() {
+            // SAFETY: the CPU has AVX-512F (checked just above).
+            unsafe { simd::dup_candidates(off, flags, n, end, &mut s.cands) }
+        } else {
+            0
+        };
         s.keep.clear();
         s.keep.extend(
-            off[..end]
+            off[done..end]
                 .iter()
-                .zip(&off[n..n + end])
-                .zip(flags[..end].iter().zip(&flags[n..n + end]))
+                .zip(&off[done + n..n + end])
+                .zip(flags[done..end].iter().zip(&flags[done + n..n + end]))
                 .map(|((&a, &b), (&fa, &fb))| {
                     let len = b.wrapping_sub(a);
                     let ok16 = fa & (fb >> 1);
@@ -768,14 +776,21 @@ impl<'s, 'w> Fast<'s, 'w> {
                     u8::from(len < 16) | (ok & 1)
                 }),
         );
-        s.keep.resize(end.next_multiple_of(8), 0);
+        s.keep.resize((end - done).next_multiple_of(8), 0);
         for (c, chunk) in s.keep.chunks_exact(8).enumerate() {
             let mut x = u64::from_le_bytes(chunk.try_into().unwrap());
             while x != 0 {
-                s.cands.push(doc32(c * 8) + x.trailing_zeros() / 8);
+                s.cands.push(doc32(done + c * 8) + x.trailing_zeros() / 8);
                 x &= x - 1;
             }
         }
+    }
+
+    /// The candidate positions of `n`-grams (for tests).
+    #[cfg(test)]
+    pub(super) fn candidates(&mut self, n: usize) -> Vec<u32> {
+        self.dup_candidates(n);
+        self.s.cands.clone()
     }
 
     /// The skip-ahead walk over the candidates left by `dup_candidates(n)` (n >= 1, nw >= n).

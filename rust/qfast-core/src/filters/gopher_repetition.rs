@@ -14,6 +14,8 @@ use std::sync::OnceLock;
 
 #[path = "gopher_rep_fast.rs"]
 mod fast;
+#[path = "gopher_rep_simd.rs"]
+mod simd;
 
 use super::{enabled, ratio, Reason};
 use crate::narrow::{id32, low64};
@@ -819,6 +821,50 @@ mod tests {
                     assert_eq!(ng.dup_n_gram_chars(n), NGrams::new(&w).dup_n_gram_chars(n));
                 }
             });
+        }
+    }
+
+    /// The vector candidate pass gives the scalar pass's positions (long documents, so that
+    /// whole 16-position blocks run, with repeats so that flags vary).
+    #[test]
+    fn dup_candidates_vector_equals_scalar() {
+        let palette = [
+            "a",
+            "of",
+            "the",
+            "repetition",
+            "x",
+            "longer-than-sixteen",
+            "é",
+            ".",
+        ];
+        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        for round in 0..300 {
+            let len = 16 + (next() % 400) as usize;
+            let k = 2 + round % (palette.len() - 1);
+            let w: Vec<&str> = (0..len)
+                .map(|_| palette[(next() % k as u64) as usize])
+                .collect();
+            for n in 1..12 {
+                if n > w.len() {
+                    continue;
+                }
+                let scalar = {
+                    simd::FORCE_SCALAR.set(true);
+                    let c = fast::with_ngrams(&w, "", |ng| ng.candidates(n));
+                    simd::FORCE_SCALAR.set(false);
+                    c
+                };
+                let vector = fast::with_ngrams(&w, "", |ng| ng.candidates(n));
+                assert_eq!(vector, scalar, "n={n} len={len}");
+                assert!(scalar.windows(2).all(|p| p[0] < p[1]));
+            }
         }
     }
 
