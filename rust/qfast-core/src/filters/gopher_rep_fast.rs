@@ -261,6 +261,24 @@ impl<'a> SeenTwice<'a> {
         [self.set(p, 0), self.set(q, self.per_family)]
     }
 
+    /// The bit positions `insert(p, q)` would set, without setting them.
+    #[inline]
+    fn positions(&self, p: u64, q: u64) -> [u32; 2] {
+        let b = |h: u64, base: usize| id32(usize64(h >> self.shift) + base); // < 2 * 2^29
+        [b(p, 0), b(q, self.per_family)]
+    }
+
+    /// Set the bits at `positions(p, q)`.
+    #[inline]
+    fn insert_at(&mut self, w: [u32; 2]) {
+        for b in w {
+            let (i, m) = (b as usize >> 6, 1u64 << (b & 63));
+            let e = &mut self.bits[i];
+            e[1] |= e[0] & m;
+            e[0] |= m;
+        }
+    }
+
     /// Insert hash `h` into the family starting at bit `base`; its bit position.
     #[inline]
     fn set(&mut self, h: u64, base: usize) -> u32 {
@@ -682,20 +700,25 @@ impl<'s, 'w> Fast<'s, 'w> {
             )
         };
         // 16-byte windows of every boundary.
+        // In passes: bit positions (independent multiplies), then the bitset updates, then
+        // the reads, then the boundaries whose flags are set (branch-free: most are not).
         let mut set = SeenTwice::new(&mut s.seen, off.len());
         s.win.clear();
         s.win
-            .extend(off.iter().map(|&o| h16(o)).map(|(p, q)| set.insert(p, q)));
+            .extend(off.iter().map(|&o| h16(o)).map(|(p, q)| set.positions(p, q)));
+        for &w in &s.win {
+            set.insert_at(w);
+        }
         s.flags.clear();
         s.flags.extend(s.win.iter().map(|&w| set.twice(w)));
         s.cands.clear();
-        s.cands.extend(
-            s.flags
-                .iter()
-                .enumerate()
-                .filter(|&(_, &f)| f != 0)
-                .map(|(k, _)| doc32(k)),
-        );
+        s.cands.resize(s.flags.len(), 0);
+        let mut nc = 0usize;
+        for (k, &f) in s.flags.iter().enumerate() {
+            s.cands[nc] = doc32(k);
+            nc += usize::from(f != 0);
+        }
+        s.cands.truncate(nc);
         // Equal 32-byte windows have equal 16-byte ones: only where a 16-byte window repeats
         // can the 32-byte one (usually few boundaries), so only those are hashed again.
         // (`cands` lists them here; `dup_candidates` refills it afterwards.)
