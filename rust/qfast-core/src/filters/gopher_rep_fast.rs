@@ -318,7 +318,6 @@ impl<'s, 'w> Fast<'s, 'w> {
         // interning (`ensure_ids` interns exactly when they do not).
         // (Capped so that slots fit in `u32`; fewer slots only loosen the bounds.)
         let nslots = (4 * nw).next_power_of_two().clamp(64, 1 << 31);
-        let shift = 64 - nslots.trailing_zeros();
         s.approx.clear();
         s.approx.resize(nslots, 0);
         // The concatenation, with zero padding so that 8-byte loads never leave `buf`; each word
@@ -353,17 +352,22 @@ impl<'s, 'w> Fast<'s, 'w> {
                 (hash_bytes(buf, o, len), 0, 0)
             };
             let h = mix((v ^ (len as u64).wrapping_mul(K)).wrapping_mul(K));
-            let slot = usize64(h.wrapping_mul(K) >> shift);
+            // The slot from the low bits, the tag from the high ones (one multiply less
+            // between the word and its counter).
+            let slot = usize64(h) & (nslots - 1);
             s.approx[slot] = s.approx[slot].saturating_add(1);
             s.tags.push((h >> 32) as u32);
             s.slots.push(id32(slot)); // < 2^31
             if len <= 16 {
                 // Code points = bytes that are not UTF-8 continuations (10xxxxxx); padding
                 // bytes are zero. A space is a zero byte of `x ^ 0x20..20` (padding gives 0x20).
-                let cont = |x: u64| (x & !(x << 1) & HI).count_ones();
-                c += len as u64 - u64::from(cont(x0) + cont(x1));
-                let space = |x: u64| crate::swar::eq(x, b' ') != 0;
-                any_space |= space(x0) || (len > 8 && space(x1));
+                // (Bytes of 0/1 summed by a multiply: no popcount instruction in the base
+                // target.)
+                let cont = |x: u64| (x & !(x << 1) & HI) >> 7;
+                let nc = (cont(x0) + cont(x1)).wrapping_mul(crate::swar::LO) >> 56;
+                c += len as u64 - nc;
+                // Padding bytes are zero, never a space.
+                any_space |= (crate::swar::eq(x0, b' ') | crate::swar::eq(x1, b' ')) != 0;
             } else {
                 c += len_cp(w) as u64;
                 any_space |= b.contains(&b' ');
