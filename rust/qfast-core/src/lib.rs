@@ -61,5 +61,6 @@ pub mod tokenize;
 mod unicode_tables;
 pub mod url_filter;
 pub mod vietnamese;
+mod zeroed_table;
 
 pub use error::{Error, Result};

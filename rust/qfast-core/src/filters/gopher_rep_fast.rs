@@ -708,8 +708,11 @@ impl<'s, 'w> Fast<'s, 'w> {
         // the reads, then the boundaries whose flags are set (branch-free: most are not).
         let mut set = SeenTwice::new(&mut s.seen, off.len());
         s.win.clear();
-        s.win
-            .extend(off.iter().map(|&o| h16(o)).map(|(p, q)| set.positions(p, q)));
+        s.win.extend(
+            off.iter()
+                .map(|&o| h16(o))
+                .map(|(p, q)| set.positions(p, q)),
+        );
         for &w in &s.win {
             set.insert_at(w);
         }

@@ -2,6 +2,8 @@
 //! for every chunk of at most `MAX_KEY` bytes, its token boundaries and per-token flags. A
 //! chunk's split is a pure function of its text, so caching never changes output.
 
+use crate::zeroed_table::{Zeroable, ZeroedTable};
+
 /// Longest cached chunk, in bytes.
 pub(crate) const MAX_KEY: usize = 32;
 
@@ -19,21 +21,17 @@ macro_rules! slot_table {
             pub(crate) flags: [u8; $t],
         }
 
+        // SAFETY: integers and arrays of integers only; all zero is an empty slot.
+        unsafe impl Zeroable for $slot {}
+
         pub(crate) struct $table {
-            slots: Vec<$slot>,
+            slots: ZeroedTable<$slot>,
         }
 
         impl Default for $table {
             fn default() -> Self {
-                let empty = $slot {
-                    key: [0; $w],
-                    len: 0,
-                    ntok: 0,
-                    ends: [0; $t],
-                    flags: [0; $t],
-                };
                 $table {
-                    slots: vec![empty; 1 << $bits],
+                    slots: ZeroedTable::new(1 << $bits),
                 }
             }
         }
