@@ -111,9 +111,12 @@ impl Table {
     }
 }
 
+/// The multiplier of [`mix`].
+pub(super) const MIX: u64 = 0x9E37_79B9_7F4A_7C15;
+
 #[inline]
 fn mix(h: u64) -> u64 {
-    (h ^ (h >> 29)).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+    (h ^ (h >> 29)).wrapping_mul(MIX)
 }
 
 #[derive(Default)]
@@ -191,7 +194,7 @@ pub(super) struct Fast<'s, 'w> {
     s: &'s mut Scratch,
 }
 
-const K: u64 = 0x517C_C1B7_2722_0A95;
+pub(super) const K: u64 = 0x517C_C1B7_2722_0A95;
 
 #[inline]
 fn load8(buf: &[u8], o: usize) -> u64 {
@@ -329,7 +332,41 @@ impl<'s, 'w> Fast<'s, 'w> {
         s.buf[..32].fill(0);
         let mut any_space = false;
         let (mut c, mut o) = (0u64, 32usize);
-        for &w in words {
+        let vector = simd::available_words();
+        let mut k = 0usize;
+        while k < nw {
+            if vector && k + 8 <= nw && k.is_multiple_of(8) {
+                if o + 8 * 16 + 72 > s.buf.len() {
+                    let want = (o + 8 * 16 + 72).max(2 * s.buf.len());
+                    s.buf.resize(want, 0);
+                }
+                let mut cols = simd::WordColumns {
+                    cp: &mut s.cp,
+                    off: &mut s.off,
+                    tags: &mut s.tags,
+                    slots: &mut s.slots,
+                    approx: &mut s.approx,
+                };
+                // SAFETY: the CPU has AVX-512F/DQ/BW (`available_words`).
+                let done = unsafe {
+                    simd::words8(
+                        tb,
+                        &words[k..k + 8],
+                        &mut s.buf,
+                        (c, o),
+                        nslots - 1,
+                        &mut cols,
+                    )
+                };
+                if let Some((c8, o8, space)) = done {
+                    (c, o) = (c8, o8);
+                    any_space |= space;
+                    k += 8;
+                    continue;
+                }
+            }
+            let w = words[k];
+            k += 1;
             s.cp.push(c);
             s.off.push(o);
             let b = w.as_bytes();
@@ -360,9 +397,8 @@ impl<'s, 'w> Fast<'s, 'w> {
             s.slots.push(id32(slot)); // < 2^31
             if len <= 16 {
                 // Code points = bytes that are not UTF-8 continuations (10xxxxxx); padding
-                // bytes are zero. A space is a zero byte of `x ^ 0x20..20` (padding gives 0x20).
-                // (Bytes of 0/1 summed by a multiply: no popcount instruction in the base
-                // target.)
+                // bytes are zero. (Bytes of 0/1 summed by a multiply: no popcount instruction
+                // in the base target.)
                 let cont = |x: u64| (x & !(x << 1) & HI) >> 7;
                 let nc = (cont(x0) + cont(x1)).wrapping_mul(crate::swar::LO) >> 56;
                 c += len as u64 - nc;
@@ -814,6 +850,34 @@ impl<'s, 'w> Fast<'s, 'w> {
                 x &= x - 1;
             }
         }
+    }
+
+    /// What `new` computed (for tests): tags, slots, code point and byte offsets, the
+    /// concatenation with its padding, the slot counts, whether a word has a space.
+    #[cfg(test)]
+    #[allow(clippy::type_complexity, reason = "a test's snapshot")]
+    pub(super) fn snapshot(
+        &self,
+    ) -> (
+        Vec<u32>,
+        Vec<u32>,
+        Vec<u64>,
+        Vec<usize>,
+        Vec<u8>,
+        Vec<u16>,
+        bool,
+    ) {
+        let s = &*self.s;
+        let end = s.off.last().map_or(0, |&o| o + 72);
+        (
+            s.tags.clone(),
+            s.slots.clone(),
+            s.cp.clone(),
+            s.off.clone(),
+            s.buf[..end].to_vec(),
+            s.approx.clone(),
+            s.any_space,
+        )
     }
 
     /// The candidate positions of `n`-grams (for tests).

@@ -107,3 +107,196 @@ pub(super) unsafe fn dup_candidates(
 ) -> usize {
     0
 }
+
+/// Where [`words8`] appends its per-word values (the columns of `Fast::new`).
+pub(super) struct WordColumns<'a> {
+    pub cp: &'a mut Vec<u64>,
+    pub off: &'a mut Vec<usize>,
+    pub tags: &'a mut Vec<u32>,
+    pub slots: &'a mut Vec<u32>,
+    pub approx: &'a mut [u16],
+}
+
+/// The per-word work of `Fast::new` for the 8 `words`, all of at most 16 bytes and lying in
+/// `text` with 16 readable bytes from their start (None, with nothing done, otherwise): each
+/// word's code point and byte offsets before it (from `c`, `o`), its 16 bytes copied to `buf`
+/// at its offset (bytes past its end are overwritten by the next word, or by the padding
+/// `Fast::new` writes last), its hash's tag and counter slot (`slot_mask`), and the counter
+/// incremented. Returns the code point and byte offsets after the 8, and whether one holds a
+/// space. Values are those of the scalar loop, bit for bit (a test compares them).
+///
+/// # Safety
+/// The CPU must have AVX-512F and AVX-512DQ ([`available_words`]).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512dq,avx512bw,avx2")]
+#[allow(
+    clippy::cast_ptr_alignment,
+    reason = "loadu/storeu take unaligned pointers"
+)]
+pub(super) unsafe fn words8(
+    text: &[u8],
+    words: &[&str],
+    buf: &mut [u8],
+    (c, o): (u64, usize),
+    slot_mask: usize,
+    cols: &mut WordColumns<'_>,
+) -> Option<(u64, usize, bool)> {
+    use core::arch::x86_64::{
+        __m128i, __m256i, __m512i, _mm256_storeu_si256, _mm512_add_epi64, _mm512_alignr_epi64,
+        _mm512_and_si512, _mm512_andnot_si512, _mm512_castsi128_si512, _mm512_cmpeq_epi8_mask,
+        _mm512_cvtepi64_epi32, _mm512_inserti64x2, _mm512_max_epu64, _mm512_mullo_epi64,
+        _mm512_permutex2var_epi64, _mm512_rol_epi64, _mm512_sad_epu8, _mm512_set1_epi64,
+        _mm512_set1_epi8, _mm512_set_epi64, _mm512_setzero_si512, _mm512_slli_epi64,
+        _mm512_sllv_epi64, _mm512_srli_epi64, _mm512_storeu_si512, _mm512_sub_epi64,
+        _mm512_xor_si512, _mm_loadu_si128, _mm_storeu_si128,
+    };
+    const K: u64 = super::fast::K;
+    const G: u64 = super::fast::MIX;
+    let ws: &[&str; 8] = words.try_into().ok()?;
+    let base = text.as_ptr() as usize;
+    let mut at = [0usize; 8];
+    let mut lens = [0u64; 8];
+    for j in 0..8 {
+        let w = ws[j];
+        let a = (w.as_ptr() as usize).wrapping_sub(base);
+        if w.len() > 16 || a >= text.len() || text.len() - a < 16 {
+            return None;
+        }
+        at[j] = a;
+        lens[j] = w.len() as u64;
+    }
+    let total: usize = ws.iter().map(|w| w.len()).sum();
+    // Offsets of the 8 words, and room for the last one's 16-byte store.
+    if o + total + 16 > buf.len() {
+        return None;
+    }
+    let splat = |x: u64| _mm512_set1_epi64(x as i64);
+    // SAFETY: (all below) each 16-byte load reads text[at[j]..at[j] + 16], checked above; each
+    // 16-byte store writes buf[p..p + 16] with p + 16 <= o + total + 16 <= buf.len(); the
+    // 64-byte stores write local arrays of 8 u64, or 8 values into the room just reserved at
+    // the end of a column (`set_len` then covers exactly them).
+    unsafe {
+        let ld = |j: usize| _mm_loadu_si128(text.as_ptr().add(at[j]).cast::<__m128i>());
+        let x: [__m128i; 8] = std::array::from_fn(ld);
+        let mut p = o;
+        for j in 0..8 {
+            _mm_storeu_si128(buf.as_mut_ptr().add(p).cast::<__m128i>(), x[j]);
+            p += ws[j].len();
+        }
+        let four = |k: usize| {
+            let v = _mm512_castsi128_si512(x[k]);
+            let v = _mm512_inserti64x2::<1>(v, x[k + 1]);
+            let v = _mm512_inserti64x2::<2>(v, x[k + 2]);
+            _mm512_inserti64x2::<3>(v, x[k + 3])
+        };
+        let (a, b) = (four(0), four(4));
+        let k0 = _mm512_permutex2var_epi64(a, _mm512_set_epi64(14, 12, 10, 8, 6, 4, 2, 0), b);
+        let k1 = _mm512_permutex2var_epi64(a, _mm512_set_epi64(15, 13, 11, 9, 7, 5, 3, 1), b);
+        let len = core::arch::x86_64::_mm512_loadu_si512(lens.as_ptr().cast::<__m512i>());
+        // The first `len` bytes: `~(!0 << 8 * len)`; for the second word `8 * (len - 8)` (a
+        // shift of 64 or more gives 0: all ones).
+        let ones = splat(u64::MAX);
+        let m0 = _mm512_andnot_si512(_mm512_sllv_epi64(ones, _mm512_slli_epi64::<3>(len)), ones);
+        let l1 = _mm512_sub_epi64(_mm512_max_epu64(len, splat(8)), splat(8));
+        let m1 = _mm512_andnot_si512(_mm512_sllv_epi64(ones, _mm512_slli_epi64::<3>(l1)), ones);
+        let k0 = _mm512_and_si512(k0, m0);
+        let k1 = _mm512_and_si512(k1, m1);
+        // Padding bytes are zero, never a space.
+        let space = _mm512_cmpeq_epi8_mask(k0, _mm512_set1_epi8(b' ' as i8))
+            | _mm512_cmpeq_epi8_mask(k1, _mm512_set1_epi8(b' ' as i8));
+        // Continuation bytes (10xxxxxx) as 0/1 bytes, summed per word.
+        let hi = splat(crate::swar::HI);
+        let cont = |x: __m512i| {
+            _mm512_srli_epi64::<7>(_mm512_and_si512(
+                _mm512_andnot_si512(_mm512_slli_epi64::<1>(x), x),
+                hi,
+            ))
+        };
+        let nc = _mm512_sad_epu8(_mm512_add_epi64(cont(k0), cont(k1)), _mm512_setzero_si512());
+        let v = _mm512_xor_si512(k0, _mm512_rol_epi64::<31>(k1));
+        let t = _mm512_mullo_epi64(
+            _mm512_xor_si512(v, _mm512_mullo_epi64(len, splat(K))),
+            splat(K),
+        );
+        let h = _mm512_mullo_epi64(_mm512_xor_si512(t, _mm512_srli_epi64::<29>(t)), splat(G));
+        let slot = _mm512_and_si512(h, splat(slot_mask as u64));
+        // Exclusive prefix sums of the byte and code point lengths: the offsets before each
+        // word (`alignr` with zero shifts lanes up by k).
+        let zero = _mm512_setzero_si512();
+        let excl = |x: __m512i| {
+            let mut s = x;
+            s = _mm512_add_epi64(s, _mm512_alignr_epi64::<7>(s, zero));
+            s = _mm512_add_epi64(s, _mm512_alignr_epi64::<6>(s, zero));
+            s = _mm512_add_epi64(s, _mm512_alignr_epi64::<4>(s, zero));
+            _mm512_sub_epi64(s, x)
+        };
+        let cps = _mm512_sub_epi64(len, nc);
+        let offs = _mm512_add_epi64(excl(len), splat(o as u64));
+        let cpo = _mm512_add_epi64(excl(cps), splat(c));
+        let mut slots = [0u64; 8];
+        _mm512_storeu_si512(slots.as_mut_ptr().cast::<__m512i>(), slot);
+        for &k in &slots {
+            if let Some(n) = cols.approx.get_mut(crate::narrow::usize64(k)) {
+                *n = n.saturating_add(1);
+            }
+        }
+        // Columns: 8 values stored at once into reserved room, then the lengths moved on.
+        cols.cp.reserve(8);
+        cols.off.reserve(8);
+        cols.tags.reserve(8);
+        cols.slots.reserve(8);
+        let end = |v: &mut Vec<u64>| v.as_mut_ptr().add(v.len());
+        _mm512_storeu_si512(end(cols.cp).cast::<__m512i>(), cpo);
+        cols.cp.set_len(cols.cp.len() + 8);
+        // (usize is u64 on x86-64.)
+        let off_end = cols.off.as_mut_ptr().add(cols.off.len());
+        _mm512_storeu_si512(off_end.cast::<__m512i>(), offs);
+        cols.off.set_len(cols.off.len() + 8);
+        let tag_end = cols.tags.as_mut_ptr().add(cols.tags.len());
+        _mm256_storeu_si256(
+            tag_end.cast::<__m256i>(),
+            _mm512_cvtepi64_epi32(_mm512_srli_epi64::<32>(h)),
+        );
+        cols.tags.set_len(cols.tags.len() + 8);
+        let slot_end = cols.slots.as_mut_ptr().add(cols.slots.len());
+        _mm256_storeu_si256(slot_end.cast::<__m256i>(), _mm512_cvtepi64_epi32(slot));
+        cols.slots.set_len(cols.slots.len() + 8);
+        let mut tot = [0u64; 8];
+        _mm512_storeu_si512(
+            tot.as_mut_ptr().cast::<__m512i>(),
+            _mm512_add_epi64(cpo, cps),
+        );
+        Some((tot[7], o + total, space != 0))
+    }
+}
+
+/// Whether this CPU runs [`words8`].
+#[inline]
+pub(super) fn available_words() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        available()
+            && std::is_x86_feature_detected!("avx512dq")
+            && std::is_x86_feature_detected!("avx512bw")
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
+    }
+}
+
+/// Without x86-64 nothing is done here: [`available_words`] is false.
+///
+/// # Safety
+/// None needed.
+#[cfg(not(target_arch = "x86_64"))]
+pub(super) unsafe fn words8(
+    _: &[u8],
+    _: &[&str],
+    _: &mut [u8],
+    _: (u64, usize),
+    _: usize,
+    _: &mut WordColumns<'_>,
+) -> Option<(u64, usize, bool)> {
+    None
+}

@@ -868,6 +868,62 @@ mod tests {
         }
     }
 
+    /// The vector word pass of `Fast::new` leaves the state the scalar loop leaves: words from
+    /// the text (ASCII, multi-byte, over 16 bytes, with spaces, at the text's very end) and
+    /// words from elsewhere.
+    #[test]
+    fn word_pass_vector_equals_scalar() {
+        let palette = [
+            "a",
+            "of",
+            "the",
+            "repetition",
+            "x y",
+            "longer-than-sixteen",
+            "é",
+            "日本語",
+            ".",
+            "sixteen-bytes-ok",
+            "fifteen-bytes-o",
+        ];
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        for round in 0..400 {
+            let len = (next() % 90) as usize;
+            let k = 2 + round % (palette.len() - 1);
+            let w: Vec<&str> = (0..len)
+                .map(|_| palette[(next() % k as u64) as usize])
+                .collect();
+            let text = w.join("|");
+            let mut at = 0;
+            let mut in_text: Vec<&str> = w
+                .iter()
+                .map(|x| {
+                    let piece = &text[at..at + x.len()];
+                    at += x.len() + 1;
+                    piece
+                })
+                .collect();
+            if round % 5 == 0 && !in_text.is_empty() {
+                // One word from elsewhere.
+                let i = (next() % in_text.len() as u64) as usize;
+                in_text[i] = palette[i % palette.len()];
+            }
+            let snap = |force: bool| {
+                simd::FORCE_SCALAR.set(force);
+                let s = fast::with_ngrams(&in_text, &text, |ng| ng.snapshot());
+                simd::FORCE_SCALAR.set(false);
+                s
+            };
+            assert_eq!(snap(false), snap(true), "{in_text:?}");
+        }
+    }
+
     #[test]
     fn para_line_dups_match_reference() {
         let palette = [
