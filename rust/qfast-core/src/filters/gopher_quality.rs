@@ -7,6 +7,9 @@ use crate::chars::{has_non_punctuation, is_punctuation_set};
 use crate::narrow::usize64;
 use crate::pytext::{is_alpha, lstrip, rstrip, splitlines};
 
+#[path = "gopher_quality_simd.rs"]
+mod simd;
+
 /// datatrove's default `STOP_WORDS`.
 pub const STOP_WORDS: [&str; 8] = ["the", "be", "to", "of", "and", "that", "have", "with"];
 
@@ -101,7 +104,7 @@ fn byte_classes() -> &'static [u8; 256] {
 /// Word-level measures: `n_words`, `n_non_symbol_words`, `avg_word_length`, `alpha_words`,
 /// `stop_words`. Distinct stop words stop being counted once `stop_limit` are found (the
 /// early-exit filter only needs to know that the minimum is reached).
-fn word_stats(text: &str, words: &[&str], cfg: &Config, stop_limit: u32, s: &mut Signals) {
+fn word_stats<'w>(text: &str, words: &[&'w str], cfg: &Config, stop_limit: u32, s: &mut Signals) {
     let cls = byte_classes();
     let tb = text.as_bytes();
     let (mut n_nsw, mut nsw_len, mut alpha_words) = (0u64, 0u64, 0u64);
@@ -151,9 +154,70 @@ fn word_stats(text: &str, words: &[&str], cfg: &Config, stop_limit: u32, s: &mut
         }
     }
     let mut seen = 0u64;
-    let mut seen_big: ahash::AHashSet<&str> = ahash::AHashSet::new();
+    let mut seen_big: ahash::AHashSet<&'w str> = ahash::AHashSet::new();
 
-    for &w in words {
+    // Counts the distinct stop words; false once no further word can change the result. (A
+    // macro: the per-word call must inline.)
+    macro_rules! stop_check {
+        ($w:expr) => {{
+            let w: &'w str = $w;
+            let (b, len) = (w.as_bytes(), w.len());
+            if let Some(set) = &big {
+                if set.contains(w) {
+                    seen_big.insert(w);
+                }
+            } else if len_mask >> len.min(63) & 1 != 0 {
+                if len <= 8 {
+                    // The word's bytes, zero padded.
+                    let v = crate::swar::load_word(tb, b).0;
+                    let mut i = slot(v, len);
+                    while let Some(k) = usize::from(by_hash[i]).checked_sub(1) {
+                        if packed[k] == (v, len) {
+                            seen |= 1 << k;
+                            break;
+                        }
+                        i = (i + 1) & 127;
+                    }
+                    if seen.count_ones() >= stop_limit {
+                        len_mask = 0;
+                    }
+                } else {
+                    for (k, sw) in stop.iter().enumerate() {
+                        if sw.len() == len && *sw == b {
+                            seen |= 1 << k;
+                            break;
+                        }
+                    }
+                }
+            }
+            big.is_some() || len_mask != 0
+        }};
+    }
+    let mut stop_live = true;
+    let vector = simd::available();
+    let ascii_cls: &[u8; 128] = cls[..128].try_into().unwrap_or(&[0; 128]);
+    let mut k = 0usize;
+    while k < words.len() {
+        // (Batches at multiples of 8: after a batch the vector pass declines, its 8 words go
+        // through the scalar loop.)
+        if vector && k + 8 <= words.len() && k.is_multiple_of(8) {
+            // SAFETY: the CPU has AVX-512F/BW/DQ/VBMI (`available`).
+            let batch = unsafe { simd::classes8(tb, &words[k..k + 8], ascii_cls) };
+            if let Some((nsw, alpha, len8)) = batch {
+                n_nsw += u64::from(nsw.count_ones());
+                nsw_len += len8;
+                alpha_words += u64::from(alpha.count_ones());
+                if stop_live {
+                    for &w in &words[k..k + 8] {
+                        stop_live = stop_check!(w);
+                    }
+                }
+                k += 8;
+                continue;
+            }
+        }
+        let w = words[k];
+        k += 1;
         let b = w.as_bytes();
         let len = b.len();
         let (acc, v) = if len <= 8 {
@@ -204,31 +268,8 @@ fn word_stats(text: &str, words: &[&str], cfg: &Config, stop_limit: u32, s: &mut
             }
             alpha_words += u64::from(alpha);
         }
-        if let Some(set) = &big {
-            if set.contains(w) {
-                seen_big.insert(w);
-            }
-        } else if len_mask >> len.min(63) & 1 != 0 {
-            if len <= 8 {
-                let mut i = slot(v, len);
-                while let Some(k) = usize::from(by_hash[i]).checked_sub(1) {
-                    if packed[k] == (v, len) {
-                        seen |= 1 << k;
-                        break;
-                    }
-                    i = (i + 1) & 127;
-                }
-                if seen.count_ones() >= stop_limit {
-                    len_mask = 0;
-                }
-            } else {
-                for (k, sw) in stop.iter().enumerate() {
-                    if sw.len() == len && *sw == b {
-                        seen |= 1 << k;
-                        break;
-                    }
-                }
-            }
+        if stop_live {
+            stop_live = stop_check!(w);
         }
     }
     s.n_words = words.len() as u64;
@@ -445,6 +486,62 @@ mod tests {
     //! Expected verdicts obtained by running datatrove 0.10.1 (words = whitespace split).
     use super::*;
     use crate::pytext::any_alpha;
+
+    /// The vector word classes give the scalar loop's signals and verdicts: ASCII words of
+    /// every length class, punctuation-only words, non-ASCII words, words at the text's end,
+    /// stop words counted in full (signals) and up to the minimum (filter).
+    #[test]
+    fn word_classes_vector_equals_scalar() {
+        let palette = [
+            "the",
+            "of",
+            "and",
+            "with",
+            "Word",
+            "123",
+            "...",
+            "#",
+            "--",
+            "extraordinarily",
+            "sixteen-bytes-ok",
+            "seventeen-bytes-x",
+            "é",
+            "naïve",
+            "日本",
+            "a",
+            "!?",
+            "x_y",
+        ];
+        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let cfg = Config::default();
+        for round in 0..600 {
+            let len = (next() % 120) as usize;
+            let k = 2 + round % (palette.len() - 1);
+            let w: Vec<&str> = (0..len)
+                .map(|_| palette[(next() % k as u64) as usize])
+                .collect();
+            let text = w.join(" ");
+            let words: Vec<&str> = text.split(' ').filter(|w| !w.is_empty()).collect();
+            let both = |force: bool| {
+                simd::FORCE_SCALAR.set(force);
+                // (Debug text: NaN ratios compare equal there.)
+                let r = format!(
+                    "{:?} {:?}",
+                    signals(&text, &words, &cfg),
+                    filter(&text, &words, &cfg)
+                );
+                simd::FORCE_SCALAR.set(false);
+                r
+            };
+            assert_eq!(both(false), both(true), "{text:?}");
+        }
+    }
 
     fn run(t: &str, cfg: &Config) -> Option<String> {
         let w: Vec<&str> = t.split_whitespace().collect();
