@@ -26,35 +26,31 @@ pub(crate) fn apply_special_cases(
     // find_matches: every (start, end) where some pattern's token texts occur.
     let mut matches: Vec<(usize, usize)> = Vec::new();
     let n = flags.len();
-    let mut i = 0usize;
-    while i < n {
-        // Skip 8 tokens at a time while none is a first token of a pattern.
-        if let Some(w) = flags.get(i..i + 8) {
+    // Exact pre-filter: a pattern can only match at i if token i is a first token and either
+    // token i + 1 is a second token or token i is a one-token pattern. Tested 8 tokens at a
+    // time (one byte of flags each), then the positions that pass one by one.
+    let lo = 0x0101_0101_0101_0101u64;
+    let load = |at: usize| -> u64 {
+        if let Some(w) = flags.get(at..at + 8) {
             let mut buf = [0u8; 8];
             buf.copy_from_slice(w);
-            if u64::from_ne_bytes(buf) & (u64::from(F_M_FIRST) * 0x0101_0101_0101_0101) == 0 {
-                i += 8;
-                continue;
-            }
+            return u64::from_le_bytes(buf);
         }
-        let f = flags[i];
-        i += 1;
-        let i = i - 1;
-        // Exact pre-filter: a pattern can only match at i if token i is a first token and
-        // either token i + 1 is a second token or token i is a one-token pattern.
-        if f & F_M_FIRST == 0 {
-            continue;
+        // The last few tokens: zero padded.
+        let mut buf = [0u8; 8];
+        for (d, s) in buf.iter_mut().zip(flags.get(at..).unwrap_or_default()) {
+            *d = *s;
         }
-        let next_ok = flags.get(i + 1).is_some_and(|&g| g & F_M_SECOND != 0);
-        if !next_ok && f & F_M_SINGLE == 0 {
-            continue;
-        }
+        u64::from_le_bytes(buf)
+    };
+    let bit = |x: u64, f: u8| (x >> f.trailing_zeros()) & lo;
+    let mut try_at = |i: usize| {
         let t = tok_bytes(i);
         let Some(pats) = std::str::from_utf8(t)
             .ok()
             .and_then(|t| r.matcher_by_first.get(t))
         else {
-            continue;
+            return;
         };
         for pat in pats {
             let end = i + pat.len();
@@ -67,6 +63,16 @@ pub(crate) fn apply_special_cases(
                 matches.push((i, end));
             }
         }
+    };
+    let mut base = 0usize;
+    while base < n {
+        let (x, y) = (load(base), load(base + 1));
+        let mut c = bit(x, F_M_FIRST) & (bit(y, F_M_SECOND) | bit(x, F_M_SINGLE));
+        while c != 0 {
+            try_at(base + (c.trailing_zeros() / 8) as usize);
+            c &= c - 1;
+        }
+        base += 8;
     }
     if matches.is_empty() {
         return;
