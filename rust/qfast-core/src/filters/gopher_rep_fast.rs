@@ -522,11 +522,17 @@ impl<'s, 'w> Fast<'s, 'w> {
         // Positions where grams of 2, 3 and 4 words all fit, then the last few. (Slices of one
         // length, so that the loop has no bounds checks.)
         let full = nw.saturating_sub(3);
-        if full > 0 {
+        let done = if simd::available() {
+            // SAFETY: the CPU has AVX-512F (`available`).
+            unsafe { simd::small_bounds(c, cp, full, &mut best) }
+        } else {
+            0
+        };
+        if full > done {
             let (c0, c1, c2, c3) = (&c[..full], &c[1..=full], &c[2..full + 2], &c[3..full + 3]);
             let (p0, p2) = (&cp[..full], &cp[2..full + 2]);
             let (p3, p4) = (&cp[3..full + 3], &cp[4..full + 4]);
-            for i in 0..full {
+            for i in done..full {
                 let m2 = c0[i].min(c1[i]);
                 let m3 = m2.min(c2[i]);
                 let m4 = m3.min(c3[i]);
@@ -878,6 +884,12 @@ impl<'s, 'w> Fast<'s, 'w> {
             s.approx.clone(),
             s.any_space,
         )
+    }
+
+    /// `small_upper_bounds` (for tests).
+    #[cfg(test)]
+    pub(super) fn small_bounds(&mut self) -> [u64; 3] {
+        self.small_upper_bounds()
     }
 
     /// The candidate positions of `n`-grams (for tests).

@@ -300,3 +300,77 @@ pub(super) unsafe fn words8(
 ) -> Option<(u64, usize, bool)> {
     None
 }
+
+/// The loop of `Fast::small_upper_bounds` over positions `0..full` in steps of 8: for grams of
+/// 2, 3 and 4 words at `i`, the largest `(cp[i + n] - cp[i] + n - 1) * min(c[i..i + n])`, into
+/// `best` (max with what is there). Returns the positions done (a multiple of 8). Needs
+/// `full + 3 <= c.len()`, `full + 4 <= cp.len()` and code point offsets below 2^31 (products
+/// of two 32-bit numbers); does nothing otherwise.
+///
+/// # Safety
+/// The CPU must have AVX-512F ([`available`]).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx2")]
+#[allow(
+    clippy::cast_ptr_alignment,
+    reason = "loadu/storeu take unaligned pointers"
+)]
+pub(super) unsafe fn small_bounds(
+    c: &[u32],
+    cp: &[u64],
+    full: usize,
+    best: &mut [u64; 3],
+) -> usize {
+    use core::arch::x86_64::{
+        __m256i, __m512i, _mm256_loadu_si256, _mm512_add_epi64, _mm512_cvtepu32_epi64,
+        _mm512_loadu_si512, _mm512_max_epu64, _mm512_min_epu64, _mm512_mul_epu32,
+        _mm512_reduce_max_epu64, _mm512_set1_epi64, _mm512_setzero_si512, _mm512_sub_epi64,
+    };
+    if full + 3 > c.len() || full + 4 > cp.len() || cp[full + 3] >= 1 << 31 {
+        return 0;
+    }
+    let blocks = full / 8;
+    // SAFETY: block k reads c[8k + d..8k + d + 8] for d <= 3 (8k + 11 <= full + 3 <= c.len())
+    // and cp[8k + d..8k + d + 8] for d <= 4 (8k + 12 <= full + 4 <= cp.len()).
+    unsafe {
+        let ld32 = |i: usize| {
+            _mm512_cvtepu32_epi64(_mm256_loadu_si256(c.as_ptr().add(i).cast::<__m256i>()))
+        };
+        let ld64 = |i: usize| _mm512_loadu_si512(cp.as_ptr().add(i).cast::<__m512i>());
+        let (mut b2, mut b3, mut b4) = (
+            _mm512_setzero_si512(),
+            _mm512_setzero_si512(),
+            _mm512_setzero_si512(),
+        );
+        let one = _mm512_set1_epi64(1);
+        let two = _mm512_set1_epi64(2);
+        let three = _mm512_set1_epi64(3);
+        for k in 0..blocks {
+            let i = 8 * k;
+            let m2 = _mm512_min_epu64(ld32(i), ld32(i + 1));
+            let m3 = _mm512_min_epu64(m2, ld32(i + 2));
+            let m4 = _mm512_min_epu64(m3, ld32(i + 3));
+            let p0 = ld64(i);
+            // Lengths below 2^31, counts below 2^32: 32x32 -> 64-bit products are exact.
+            let len = |n: usize, extra: __m512i| {
+                _mm512_add_epi64(_mm512_sub_epi64(ld64(i + n), p0), extra)
+            };
+            b2 = _mm512_max_epu64(b2, _mm512_mul_epu32(len(2, one), m2));
+            b3 = _mm512_max_epu64(b3, _mm512_mul_epu32(len(3, two), m3));
+            b4 = _mm512_max_epu64(b4, _mm512_mul_epu32(len(4, three), m4));
+        }
+        best[0] = best[0].max(_mm512_reduce_max_epu64(b2));
+        best[1] = best[1].max(_mm512_reduce_max_epu64(b3));
+        best[2] = best[2].max(_mm512_reduce_max_epu64(b4));
+    }
+    8 * blocks
+}
+
+/// Without x86-64 nothing is done here: [`available`] is false.
+///
+/// # Safety
+/// None needed.
+#[cfg(not(target_arch = "x86_64"))]
+pub(super) unsafe fn small_bounds(_: &[u32], _: &[u64], _: usize, _: &mut [u64; 3]) -> usize {
+    0
+}

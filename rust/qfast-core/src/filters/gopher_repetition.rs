@@ -914,9 +914,10 @@ mod tests {
                 let i = (next() % in_text.len() as u64) as usize;
                 in_text[i] = palette[i % palette.len()];
             }
+            // The state, and the 2/3/4-gram count bounds (vector loop over whole blocks of 8).
             let snap = |force: bool| {
                 simd::FORCE_SCALAR.set(force);
-                let s = fast::with_ngrams(&in_text, &text, |ng| ng.snapshot());
+                let s = fast::with_ngrams(&in_text, &text, |ng| (ng.snapshot(), ng.small_bounds()));
                 simd::FORCE_SCALAR.set(false);
                 s
             };
