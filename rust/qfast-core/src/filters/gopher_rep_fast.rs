@@ -714,8 +714,6 @@ impl<'s, 'w> Fast<'s, 'w> {
     /// another boundary (bit 0: P16, 1: S16, 2: P32, 3: S32; a superset, via "seen twice"
     /// bitsets).
     fn prepare_cat(&mut self) {
-        const K1: u64 = 0x243F_6A88_85A3_08D3;
-        const K2: u64 = 0x1319_8A2E_0370_7344;
         const K3: u64 = 0xA409_3822_299F_31D0;
         if self.s.cat_ready {
             return;
@@ -737,7 +735,7 @@ impl<'s, 'w> Fast<'s, 'w> {
             let v: [u64; 4] = std::array::from_fn(|j| {
                 u64::from_le_bytes(w[8 * j..8 * j + 8].try_into().unwrap())
             });
-            (fm(v[2] ^ K1, v[3] ^ K2), fm(v[1] ^ K1, v[0] ^ K2))
+            (simd::window_hash(v[2], v[3]), simd::window_hash(v[1], v[0]))
         };
         let h32 = |o: usize, p16: u64, s16: u64| {
             (
@@ -750,8 +748,15 @@ impl<'s, 'w> Fast<'s, 'w> {
         // the reads, then the boundaries whose flags are set (branch-free: most are not).
         let mut set = SeenTwice::new(&mut s.seen, off.len());
         s.win.clear();
+        let done = if simd::available_words() {
+            // SAFETY: the CPU has AVX-512F/DQ (`available_words`).
+            unsafe { simd::window_positions(buf, off, set.shift, id32(set.per_family), &mut s.win) }
+        } else {
+            0
+        };
         s.win.extend(
-            off.iter()
+            off[done..]
+                .iter()
                 .map(|&o| h16(o))
                 .map(|(p, q)| set.positions(p, q)),
         );

@@ -374,3 +374,112 @@ pub(super) unsafe fn small_bounds(
 pub(super) unsafe fn small_bounds(_: &[u32], _: &[u64], _: usize, _: &mut [u64; 3]) -> usize {
     0
 }
+
+/// The hash of a 16-byte window given as two little-endian words `(a, b)`, as `Fast::prepare_cat`
+/// uses it (any function of the bytes would do; this one has a vector form).
+#[inline]
+pub(super) fn window_hash(a: u64, b: u64) -> u64 {
+    let x = (a ^ WK1).wrapping_mul(WM1) ^ (b ^ WK2).wrapping_mul(WM2);
+    (x ^ (x >> 32)).wrapping_mul(WM3)
+}
+
+const WK1: u64 = 0x243F_6A88_85A3_08D3;
+const WK2: u64 = 0x1319_8A2E_0370_7344;
+const WM1: u64 = 0x9E37_79B9_7F4A_7C15;
+const WM2: u64 = 0xC2B2_AE3D_27D4_EB4F;
+const WM3: u64 = 0xFF51_AFD7_ED55_8CCD;
+
+/// For the word boundaries at byte offsets `off` of `buf`, 8 at a time: the bit positions of
+/// their 16-byte windows after (`window_hash(v2, v3)`) and before (`window_hash(v1, v0)`) the
+/// boundary, `v0..v3` being the 32 bytes around it: `[p >> shift, (q >> shift) + second]`,
+/// appended to `out`. Returns the boundaries done (a multiple of 8); needs 16 readable bytes
+/// on both sides of each boundary (stops before a block without them).
+///
+/// # Safety
+/// The CPU must have AVX-512F and DQ ([`available_words`]).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512dq,avx2")]
+#[allow(
+    clippy::cast_ptr_alignment,
+    reason = "loadu/storeu take unaligned pointers"
+)]
+pub(super) unsafe fn window_positions(
+    buf: &[u8],
+    off: &[usize],
+    shift: u32,
+    second: u32,
+    out: &mut Vec<[u32; 2]>,
+) -> usize {
+    use core::arch::x86_64::{
+        __m128i, __m512i, _mm512_add_epi64, _mm512_castsi128_si512, _mm512_inserti64x2,
+        _mm512_mullo_epi64, _mm512_or_si512, _mm512_permutex2var_epi64, _mm512_set1_epi64,
+        _mm512_set_epi64, _mm512_slli_epi64, _mm512_srl_epi64, _mm512_srli_epi64,
+        _mm512_storeu_si512, _mm512_xor_si512, _mm_cvtsi32_si128, _mm_loadu_si128,
+    };
+    let blocks = off.len() / 8;
+    out.reserve(8 * blocks);
+    let mut done = 0;
+    let splat = |x: u64| _mm512_set1_epi64(x as i64);
+    // SAFETY: (all below) block k loads 16 bytes at o - 16 and at o for its 8 offsets o, each
+    // with 16 <= o and o + 16 <= buf.len() (checked per block: offsets only grow, so the first
+    // and last decide); the store writes 8 [u32; 2] into the room reserved above, `set_len`
+    // then covering them.
+    unsafe {
+        let hash = |a: __m512i, b: __m512i| {
+            let x = _mm512_xor_si512(
+                _mm512_mullo_epi64(_mm512_xor_si512(a, splat(WK1)), splat(WM1)),
+                _mm512_mullo_epi64(_mm512_xor_si512(b, splat(WK2)), splat(WM2)),
+            );
+            _mm512_mullo_epi64(_mm512_xor_si512(x, _mm512_srli_epi64::<32>(x)), splat(WM3))
+        };
+        let count = _mm_cvtsi32_si128(shift as i32);
+        let even = _mm512_set_epi64(14, 12, 10, 8, 6, 4, 2, 0);
+        let odd = _mm512_set_epi64(15, 13, 11, 9, 7, 5, 3, 1);
+        for k in 0..blocks {
+            let o = &off[8 * k..8 * k + 8];
+            if o[0] < 16 || o[7] + 16 > buf.len() {
+                break;
+            }
+            let ld = |p: usize| _mm_loadu_si128(buf.as_ptr().add(p).cast::<__m128i>());
+            let four = |j: usize, d: usize| {
+                let v = _mm512_castsi128_si512(ld(o[j] - d));
+                let v = _mm512_inserti64x2::<1>(v, ld(o[j + 1] - d));
+                let v = _mm512_inserti64x2::<2>(v, ld(o[j + 2] - d));
+                _mm512_inserti64x2::<3>(v, ld(o[j + 3] - d))
+            };
+            let (la, lb) = (four(0, 16), four(4, 16));
+            let (ha, hb) = (four(0, 0), four(4, 0));
+            let v0 = _mm512_permutex2var_epi64(la, even, lb);
+            let v1 = _mm512_permutex2var_epi64(la, odd, lb);
+            let v2 = _mm512_permutex2var_epi64(ha, even, hb);
+            let v3 = _mm512_permutex2var_epi64(ha, odd, hb);
+            let p = _mm512_srl_epi64(hash(v2, v3), count);
+            let q = _mm512_add_epi64(
+                _mm512_srl_epi64(hash(v1, v0), count),
+                splat(u64::from(second)),
+            );
+            // [p, q] as two u32, p first (little-endian).
+            let pq = _mm512_or_si512(p, _mm512_slli_epi64::<32>(q));
+            let end = out.as_mut_ptr().add(out.len());
+            _mm512_storeu_si512(end.cast::<__m512i>(), pq);
+            out.set_len(out.len() + 8);
+            done += 8;
+        }
+    }
+    done
+}
+
+/// Without x86-64 nothing is done here: [`available_words`] is false.
+///
+/// # Safety
+/// None needed.
+#[cfg(not(target_arch = "x86_64"))]
+pub(super) unsafe fn window_positions(
+    _: &[u8],
+    _: &[usize],
+    _: u32,
+    _: u32,
+    _: &mut Vec<[u32; 2]>,
+) -> usize {
+    0
+}
