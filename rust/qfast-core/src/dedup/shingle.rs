@@ -492,10 +492,10 @@ mod tests {
                 };
                 // The vector passes (where the CPU has them) and the scalar ones.
                 for scalar in [false, true] {
-                    super::simd_words::FORCE_SCALAR.set(scalar);
+                    crate::cpu::FORCE_SCALAR.set(scalar);
                     let mut got = Vec::new();
                     word_hashes(t, true, &mut got);
-                    super::simd_words::FORCE_SCALAR.set(false);
+                    crate::cpu::FORCE_SCALAR.set(false);
                     assert_eq!(got, reference(t), "{t:?} scalar={scalar}");
                 }
             }
@@ -512,10 +512,10 @@ mod tests {
             ] {
                 let t = format!("{}{tail} Words AFTER", "Ab ".repeat(k / 3));
                 for scalar in [false, true] {
-                    super::simd_words::FORCE_SCALAR.set(scalar);
+                    crate::cpu::FORCE_SCALAR.set(scalar);
                     let mut got = Vec::new();
                     word_hashes(&t, true, &mut got);
-                    super::simd_words::FORCE_SCALAR.set(false);
+                    crate::cpu::FORCE_SCALAR.set(false);
                     assert_eq!(got, reference(&t), "{t:?} scalar={scalar}");
                 }
             }

@@ -4,42 +4,16 @@
 //! Each returns how far it got; the caller finishes with the scalar code, whose results these
 //! equal bit for bit (tests compare both on every lane position).
 
-#[cfg(test)]
-thread_local! {
-    /// Tests set this to run the scalar paths on a CPU that has the vector ones.
-    pub(super) static FORCE_SCALAR: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-}
-
 /// Whether this CPU runs the functions below (checked once by std, then an atomic load).
 #[inline]
 pub(super) fn available() -> bool {
-    #[cfg(test)]
-    if FORCE_SCALAR.get() {
-        return false;
-    }
-    #[cfg(target_arch = "x86_64")]
-    {
-        std::is_x86_feature_detected!("avx512f") && std::is_x86_feature_detected!("avx512dq")
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    {
-        false
-    }
+    crate::cpu::has(crate::cpu::Avx512::FDq)
 }
 
 /// Whether this CPU runs [`scan_blocks`] (byte masks and compress: AVX-512 BW and VBMI2).
 #[inline]
 pub(super) fn available_scan() -> bool {
-    #[cfg(target_arch = "x86_64")]
-    {
-        available()
-            && std::is_x86_feature_detected!("avx512bw")
-            && std::is_x86_feature_detected!("avx512vbmi2")
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    {
-        false
-    }
+    crate::cpu::has(crate::cpu::Avx512::FBwDqVbmi2)
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -84,13 +58,12 @@ pub(super) unsafe fn gram_fold32(_: &[u64], _: usize, _: &mut Vec<u32>) -> usize
 mod x86 {
     use core::arch::x86_64::{
         __m128i, __m256i, __m512i, _mm256_loadu_si256, _mm256_storeu_si256, _mm256_sub_epi32,
-        _mm512_and_si512, _mm512_andnot_si512, _mm512_castsi128_si512, _mm512_cmpgt_epu64_mask,
-        _mm512_cvtepi64_epi32, _mm512_cvtepu32_epi64, _mm512_inserti64x2, _mm512_loadu_si512,
-        _mm512_max_epu64, _mm512_mul_epu32, _mm512_mullo_epi64, _mm512_or_si512,
-        _mm512_permutex2var_epi64, _mm512_rol_epi64, _mm512_rolv_epi64, _mm512_set1_epi64,
-        _mm512_set_epi64, _mm512_slli_epi64, _mm512_sllv_epi64, _mm512_srli_epi64,
-        _mm512_storeu_si512, _mm512_sub_epi64, _mm512_test_epi64_mask, _mm512_xor_si512,
-        _mm_loadu_si128,
+        _mm512_and_si512, _mm512_andnot_si512, _mm512_cmpgt_epu64_mask, _mm512_cvtepi64_epi32,
+        _mm512_cvtepu32_epi64, _mm512_loadu_si512, _mm512_max_epu64, _mm512_mul_epu32,
+        _mm512_mullo_epi64, _mm512_or_si512, _mm512_permutex2var_epi64, _mm512_rol_epi64,
+        _mm512_rolv_epi64, _mm512_set1_epi64, _mm512_set_epi64, _mm512_slli_epi64,
+        _mm512_sllv_epi64, _mm512_srli_epi64, _mm512_storeu_si512, _mm512_sub_epi64,
+        _mm512_test_epi64_mask, _mm512_xor_si512, _mm_loadu_si128,
     };
 
     use crate::dedup::minhash::{FOLD_MUL, FOLD_XOR};
@@ -218,12 +191,8 @@ mod x86 {
                 // 4-7 in `b`, then their first and second 8 bytes split into `k0` and `k1`.
                 let base = low.as_ptr();
                 let ld = |o: u32| _mm_loadu_si128(base.add(o as usize).cast::<__m128i>());
-                let four = |o: &[u32]| {
-                    let v = _mm512_castsi128_si512(ld(o[0]));
-                    let v = _mm512_inserti64x2::<1>(v, ld(o[1]));
-                    let v = _mm512_inserti64x2::<2>(v, ld(o[2]));
-                    _mm512_inserti64x2::<3>(v, ld(o[3]))
-                };
+                let four =
+                    |o: &[u32]| crate::lanes::join4([ld(o[0]), ld(o[1]), ld(o[2]), ld(o[3])]);
                 let (a, b) = (four(&w[..4]), four(&w[4..]));
                 let k0 =
                     _mm512_permutex2var_epi64(a, _mm512_set_epi64(14, 12, 10, 8, 6, 4, 2, 0), b);

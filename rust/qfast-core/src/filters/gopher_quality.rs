@@ -512,31 +512,23 @@ mod tests {
             "!?",
             "x_y",
         ];
-        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
-        let mut next = || {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x
-        };
+        let mut next = crate::filters::testgen::xorshift(0x2545_F491_4F6C_DD1D);
         let cfg = Config::default();
         for round in 0..600 {
             let len = (next() % 120) as usize;
             let k = 2 + round % (palette.len() - 1);
-            let w: Vec<&str> = (0..len)
-                .map(|_| palette[(next() % k as u64) as usize])
-                .collect();
+            let w = crate::filters::testgen::draw(&mut next, &palette, len, k);
             let text = w.join(" ");
             let words: Vec<&str> = text.split(' ').filter(|w| !w.is_empty()).collect();
             let both = |force: bool| {
-                simd::FORCE_SCALAR.set(force);
+                crate::cpu::FORCE_SCALAR.set(force);
                 // (Debug text: NaN ratios compare equal there.)
                 let r = format!(
                     "{:?} {:?}",
                     signals(&text, &words, &cfg),
                     filter(&text, &words, &cfg)
                 );
-                simd::FORCE_SCALAR.set(false);
+                crate::cpu::FORCE_SCALAR.set(false);
                 r
             };
             assert_eq!(both(false), both(true), "{text:?}");

@@ -3,30 +3,10 @@
 //! whether each has a letter (a 128-entry byte table looked up with `vpermi2b`). The caller's
 //! scalar loop handles every other batch, and equals this (a test compares both).
 
-#[cfg(test)]
-thread_local! {
-    /// Tests set this to run the scalar path on a CPU that has the vector one.
-    pub(super) static FORCE_SCALAR: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-}
-
 /// Whether this CPU runs [`classes8`] (AVX-512 BW, DQ and VBMI).
 #[inline]
 pub(super) fn available() -> bool {
-    #[cfg(test)]
-    if FORCE_SCALAR.get() {
-        return false;
-    }
-    #[cfg(target_arch = "x86_64")]
-    {
-        std::is_x86_feature_detected!("avx512f")
-            && std::is_x86_feature_detected!("avx512bw")
-            && std::is_x86_feature_detected!("avx512dq")
-            && std::is_x86_feature_detected!("avx512vbmi")
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    {
-        false
-    }
+    crate::cpu::has(crate::cpu::Avx512::FBwDqVbmi)
 }
 
 /// Classes of 8 words: bit `j` of `nsw` when word `j` has a byte with table bit 0 (not in
@@ -46,35 +26,21 @@ pub(super) unsafe fn classes8(
     table: &[u8; 128],
 ) -> Option<(u8, u8, u64)> {
     use core::arch::x86_64::{
-        __m128i, __m512i, _mm512_castsi128_si512, _mm512_inserti64x2, _mm512_loadu_si512,
-        _mm512_movepi8_mask, _mm512_permutex2var_epi8, _mm512_set1_epi8, _mm512_test_epi8_mask,
-        _mm_loadu_si128,
+        __m128i, __m512i, _mm512_loadu_si512, _mm512_movepi8_mask, _mm512_permutex2var_epi8,
+        _mm512_set1_epi8, _mm512_test_epi8_mask, _mm_loadu_si128,
     };
     let ws: &[&str; 8] = words.try_into().ok()?;
-    let base = text.as_ptr() as usize;
-    let mut at = [0usize; 8];
+    let at = crate::lanes::in_text8(text, ws)?;
     // One mask bit per byte: word j's bytes in 16-byte lane j % 4 of vector j / 4.
     let mut valid = [0u64; 2];
-    for j in 0..8 {
-        let w = ws[j];
-        let a = (w.as_ptr() as usize).wrapping_sub(base);
-        let len = w.len();
-        if len == 0 || len > 16 || a >= text.len() || text.len() - a < 16 {
-            return None;
-        }
-        at[j] = a;
-        valid[j / 4] |= ((1u64 << len) - 1) << (16 * (j % 4));
+    for (j, w) in ws.iter().enumerate() {
+        valid[j / 4] |= ((1u64 << w.len()) - 1) << (16 * (j % 4));
     }
     // SAFETY: each 16-byte load reads text[at[j]..at[j] + 16], checked above; the 64-byte
     // loads read `table` (128 bytes).
     let bits = unsafe {
         let ld = |j: usize| _mm_loadu_si128(text.as_ptr().add(at[j]).cast::<__m128i>());
-        let four = |k: usize| {
-            let v = _mm512_castsi128_si512(ld(k));
-            let v = _mm512_inserti64x2::<1>(v, ld(k + 1));
-            let v = _mm512_inserti64x2::<2>(v, ld(k + 2));
-            _mm512_inserti64x2::<3>(v, ld(k + 3))
-        };
+        let four = |k: usize| crate::lanes::join4([ld(k), ld(k + 1), ld(k + 2), ld(k + 3)]);
         let t0 = _mm512_loadu_si512(table.as_ptr().cast::<__m512i>());
         let t1 = _mm512_loadu_si512(table.as_ptr().add(64).cast::<__m512i>());
         let mut bits = [(0u64, 0u64); 2];

@@ -2,27 +2,10 @@
 //! 16 positions at a time. It returns how far it got; the caller finishes with the scalar code,
 //! whose output this equals (a test compares both).
 
-#[cfg(test)]
-thread_local! {
-    /// Tests set this to run the scalar path on a CPU that has the vector one.
-    pub(super) static FORCE_SCALAR: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-}
-
 /// Whether this CPU runs [`dup_candidates`] (checked once by std, then an atomic load).
 #[inline]
 pub(super) fn available() -> bool {
-    #[cfg(test)]
-    if FORCE_SCALAR.get() {
-        return false;
-    }
-    #[cfg(target_arch = "x86_64")]
-    {
-        std::is_x86_feature_detected!("avx512f")
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    {
-        false
-    }
+    crate::cpu::has(crate::cpu::Avx512::F)
 }
 
 /// The candidate positions `i` in `0..end` (in whole blocks of 16) of `n`-grams, appended to
@@ -143,28 +126,17 @@ pub(super) unsafe fn words8(
 ) -> Option<(u64, usize, bool)> {
     use core::arch::x86_64::{
         __m128i, __m256i, __m512i, _mm256_storeu_si256, _mm512_add_epi64, _mm512_alignr_epi64,
-        _mm512_and_si512, _mm512_andnot_si512, _mm512_castsi128_si512, _mm512_cmpeq_epi8_mask,
-        _mm512_cvtepi64_epi32, _mm512_inserti64x2, _mm512_max_epu64, _mm512_mullo_epi64,
-        _mm512_permutex2var_epi64, _mm512_rol_epi64, _mm512_sad_epu8, _mm512_set1_epi64,
-        _mm512_set1_epi8, _mm512_set_epi64, _mm512_setzero_si512, _mm512_slli_epi64,
-        _mm512_sllv_epi64, _mm512_srli_epi64, _mm512_storeu_si512, _mm512_sub_epi64,
-        _mm512_xor_si512, _mm_loadu_si128, _mm_storeu_si128,
+        _mm512_and_si512, _mm512_andnot_si512, _mm512_cmpeq_epi8_mask, _mm512_cvtepi64_epi32,
+        _mm512_max_epu64, _mm512_mullo_epi64, _mm512_permutex2var_epi64, _mm512_rol_epi64,
+        _mm512_sad_epu8, _mm512_set1_epi64, _mm512_set1_epi8, _mm512_set_epi64,
+        _mm512_setzero_si512, _mm512_slli_epi64, _mm512_sllv_epi64, _mm512_srli_epi64,
+        _mm512_storeu_si512, _mm512_sub_epi64, _mm512_xor_si512, _mm_loadu_si128, _mm_storeu_si128,
     };
     const K: u64 = super::fast::K;
     const G: u64 = super::fast::MIX;
     let ws: &[&str; 8] = words.try_into().ok()?;
-    let base = text.as_ptr() as usize;
-    let mut at = [0usize; 8];
-    let mut lens = [0u64; 8];
-    for j in 0..8 {
-        let w = ws[j];
-        let a = (w.as_ptr() as usize).wrapping_sub(base);
-        if w.len() > 16 || a >= text.len() || text.len() - a < 16 {
-            return None;
-        }
-        at[j] = a;
-        lens[j] = w.len() as u64;
-    }
+    let at = crate::lanes::in_text8(text, ws)?;
+    let lens: [u64; 8] = std::array::from_fn(|j| ws[j].len() as u64);
     let total: usize = ws.iter().map(|w| w.len()).sum();
     // Offsets of the 8 words, and room for the last one's 16-byte store.
     if o + total + 16 > buf.len() {
@@ -183,12 +155,7 @@ pub(super) unsafe fn words8(
             _mm_storeu_si128(buf.as_mut_ptr().add(p).cast::<__m128i>(), x[j]);
             p += ws[j].len();
         }
-        let four = |k: usize| {
-            let v = _mm512_castsi128_si512(x[k]);
-            let v = _mm512_inserti64x2::<1>(v, x[k + 1]);
-            let v = _mm512_inserti64x2::<2>(v, x[k + 2]);
-            _mm512_inserti64x2::<3>(v, x[k + 3])
-        };
+        let four = |k: usize| crate::lanes::join4([x[k], x[k + 1], x[k + 2], x[k + 3]]);
         let (a, b) = (four(0), four(4));
         let k0 = _mm512_permutex2var_epi64(a, _mm512_set_epi64(14, 12, 10, 8, 6, 4, 2, 0), b);
         let k1 = _mm512_permutex2var_epi64(a, _mm512_set_epi64(15, 13, 11, 9, 7, 5, 3, 1), b);
@@ -273,16 +240,7 @@ pub(super) unsafe fn words8(
 /// Whether this CPU runs [`words8`].
 #[inline]
 pub(super) fn available_words() -> bool {
-    #[cfg(target_arch = "x86_64")]
-    {
-        available()
-            && std::is_x86_feature_detected!("avx512dq")
-            && std::is_x86_feature_detected!("avx512bw")
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    {
-        false
-    }
+    crate::cpu::has(crate::cpu::Avx512::FBwDq)
 }
 
 /// Without x86-64 nothing is done here: [`available_words`] is false.
@@ -411,10 +369,10 @@ pub(super) unsafe fn window_positions(
     out: &mut Vec<[u32; 2]>,
 ) -> usize {
     use core::arch::x86_64::{
-        __m128i, __m512i, _mm512_add_epi64, _mm512_castsi128_si512, _mm512_inserti64x2,
-        _mm512_mullo_epi64, _mm512_or_si512, _mm512_permutex2var_epi64, _mm512_set1_epi64,
-        _mm512_set_epi64, _mm512_slli_epi64, _mm512_srl_epi64, _mm512_srli_epi64,
-        _mm512_storeu_si512, _mm512_xor_si512, _mm_cvtsi32_si128, _mm_loadu_si128,
+        __m128i, __m512i, _mm512_add_epi64, _mm512_mullo_epi64, _mm512_or_si512,
+        _mm512_permutex2var_epi64, _mm512_set1_epi64, _mm512_set_epi64, _mm512_slli_epi64,
+        _mm512_srl_epi64, _mm512_srli_epi64, _mm512_storeu_si512, _mm512_xor_si512,
+        _mm_cvtsi32_si128, _mm_loadu_si128,
     };
     let blocks = off.len() / 8;
     out.reserve(8 * blocks);
@@ -442,10 +400,12 @@ pub(super) unsafe fn window_positions(
             }
             let ld = |p: usize| _mm_loadu_si128(buf.as_ptr().add(p).cast::<__m128i>());
             let four = |j: usize, d: usize| {
-                let v = _mm512_castsi128_si512(ld(o[j] - d));
-                let v = _mm512_inserti64x2::<1>(v, ld(o[j + 1] - d));
-                let v = _mm512_inserti64x2::<2>(v, ld(o[j + 2] - d));
-                _mm512_inserti64x2::<3>(v, ld(o[j + 3] - d))
+                crate::lanes::join4([
+                    ld(o[j] - d),
+                    ld(o[j + 1] - d),
+                    ld(o[j + 2] - d),
+                    ld(o[j + 3] - d),
+                ])
             };
             let (la, lb) = (four(0, 16), four(4, 16));
             let (ha, hb) = (four(0, 0), four(4, 0));

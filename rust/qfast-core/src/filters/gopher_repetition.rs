@@ -618,6 +618,7 @@ mod tests {
     //! Expected values obtained by running datatrove 0.10.1 (words = whitespace split).
     use super::*;
     use crate::filters::find_duplicates;
+    use crate::filters::testgen::{draw, slices, xorshift};
 
     fn ws(t: &str) -> Vec<&str> {
         t.split_whitespace().collect()
@@ -771,33 +772,17 @@ mod tests {
             "0123456789abcdef 0",
             "中文中文中文中文",
         ];
-        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
-        let mut next = || {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x
-        };
+        let mut next = xorshift(0x9E37_79B9_7F4A_7C15);
         for round in 0..4000 {
             let len = (next() % 60) as usize;
             let k = 2 + round % (palette.len() - 1);
             let spaced_ok = round % 3 != 0;
-            let w: Vec<&str> = (0..len)
-                .map(|_| palette[(next() % k as u64) as usize])
-                .filter(|w| !spaced_ok || !w.contains(' '))
-                .collect();
+            let mut w = draw(&mut next, &palette, len, k);
+            w.retain(|w| !spaced_ok || !w.contains(' '));
             // The same words as slices of one text (loaded from it, except near its end), and
             // as slices of the palette (every word through the padded copy).
             let text = w.join("|");
-            let mut at = 0;
-            let in_text: Vec<&str> = w
-                .iter()
-                .map(|x| {
-                    let piece = &text[at..at + x.len()];
-                    at += x.len() + 1;
-                    piece
-                })
-                .collect();
+            let in_text = slices(&text, &w);
             for n in 0..13 {
                 let want_dup = NGrams::new(&w).dup_n_gram_chars(n);
                 let want_top = NGrams::new(&w).top_n_gram_chars(n);
@@ -838,27 +823,18 @@ mod tests {
             "é",
             ".",
         ];
-        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
-        let mut next = || {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x
-        };
+        let mut next = xorshift(0x2545_F491_4F6C_DD1D);
         for round in 0..300 {
             let len = 16 + (next() % 400) as usize;
-            let k = 2 + round % (palette.len() - 1);
-            let w: Vec<&str> = (0..len)
-                .map(|_| palette[(next() % k as u64) as usize])
-                .collect();
+            let w = draw(&mut next, &palette, len, 2 + round % (palette.len() - 1));
             for n in 1..12 {
                 if n > w.len() {
                     continue;
                 }
                 let scalar = {
-                    simd::FORCE_SCALAR.set(true);
+                    crate::cpu::FORCE_SCALAR.set(true);
                     let c = fast::with_ngrams(&w, "", |ng| ng.candidates(n));
-                    simd::FORCE_SCALAR.set(false);
+                    crate::cpu::FORCE_SCALAR.set(false);
                     c
                 };
                 let vector = fast::with_ngrams(&w, "", |ng| ng.candidates(n));
@@ -886,29 +862,12 @@ mod tests {
             "sixteen-bytes-ok",
             "fifteen-bytes-o",
         ];
-        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
-        let mut next = || {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x
-        };
+        let mut next = xorshift(0x9E37_79B9_7F4A_7C15);
         for round in 0..400 {
             let len = (next() % 90) as usize;
-            let k = 2 + round % (palette.len() - 1);
-            let w: Vec<&str> = (0..len)
-                .map(|_| palette[(next() % k as u64) as usize])
-                .collect();
+            let w = draw(&mut next, &palette, len, 2 + round % (palette.len() - 1));
             let text = w.join("|");
-            let mut at = 0;
-            let mut in_text: Vec<&str> = w
-                .iter()
-                .map(|x| {
-                    let piece = &text[at..at + x.len()];
-                    at += x.len() + 1;
-                    piece
-                })
-                .collect();
+            let mut in_text = slices(&text, &w);
             if round % 5 == 0 && !in_text.is_empty() {
                 // One word from elsewhere.
                 let i = (next() % in_text.len() as u64) as usize;
@@ -916,9 +875,9 @@ mod tests {
             }
             // The state, and the 2/3/4-gram count bounds (vector loop over whole blocks of 8).
             let snap = |force: bool| {
-                simd::FORCE_SCALAR.set(force);
+                crate::cpu::FORCE_SCALAR.set(force);
                 let s = fast::with_ngrams(&in_text, &text, |ng| (ng.snapshot(), ng.small_bounds()));
-                simd::FORCE_SCALAR.set(false);
+                crate::cpu::FORCE_SCALAR.set(false);
                 s
             };
             assert_eq!(snap(false), snap(true), "{in_text:?}");
