@@ -11,6 +11,7 @@ thread_local! {
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum Avx512 {
     F,
+    FBw,
     FDq,
     FBwDq,
     FBwDqVbmi,
@@ -31,6 +32,7 @@ pub(crate) fn has(set: Avx512) -> bool {
         let f_dq = || on!("avx512f") && on!("avx512dq");
         match set {
             Avx512::F => on!("avx512f"),
+            Avx512::FBw => on!("avx512f") && on!("avx512bw"),
             Avx512::FDq => f_dq(),
             Avx512::FBwDq => f_dq() && on!("avx512bw"),
             Avx512::FBwDqVbmi => f_dq() && on!("avx512bw") && on!("avx512vbmi"),

@@ -78,3 +78,78 @@ pub(super) unsafe fn classes8(
 pub(super) unsafe fn classes8(_: &[u8], _: &[&str], _: &[u8; 128]) -> Option<(u8, u8, u64)> {
     None
 }
+
+/// `(text.count("#"), non-overlapping "..." count, "…" count)` over whole 64-byte blocks of
+/// `b` from 0, as `symbol_counts` counts them, with the state of a dot run crossing into the
+/// rest: returns `(hash, dots, ellipses, run, bytes done)`, `run` being the length of the dot
+/// run ending at the last byte done (its `run / 3` not yet in `dots`). A "…" (E2 80 A6) may
+/// start in the last block and end past it.
+///
+/// # Safety
+/// The CPU must have AVX-512F and BW.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512bw,popcnt")]
+#[allow(clippy::cast_ptr_alignment, reason = "loadu takes unaligned pointers")]
+pub(super) unsafe fn symbols64(b: &[u8]) -> (u64, u64, u64, u64, usize) {
+    use core::arch::x86_64::{
+        __m512i, _mm512_cmpeq_epi8_mask, _mm512_loadu_si512, _mm512_set1_epi8,
+    };
+    let blocks = b.len() / 64;
+    let (mut hash, mut dots, mut ell, mut run) = (0u64, 0u64, 0u64, 0u64);
+    // Position just after the last dot seen (a dot there continues the run).
+    let mut next_dot = usize::MAX;
+    for k in 0..blocks {
+        // SAFETY: reads b[64k..64k + 64], in bounds (k < b.len() / 64).
+        let (h, d, e) = unsafe {
+            let x = _mm512_loadu_si512(b.as_ptr().add(64 * k).cast::<__m512i>());
+            (
+                _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8(b'#' as i8)),
+                _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8(b'.' as i8)),
+                _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8(0xE2_u8 as i8)),
+            )
+        };
+        hash += u64::from(h.count_ones());
+        let mut d = d;
+        while d != 0 {
+            let p = 64 * k + d.trailing_zeros() as usize;
+            if p == next_dot {
+                run += 1;
+            } else {
+                dots += run / 3;
+                run = 1;
+            }
+            next_dot = p + 1;
+            d &= d - 1;
+        }
+        let mut e = e;
+        while e != 0 {
+            let p = 64 * k + e.trailing_zeros() as usize;
+            if b.get(p + 1) == Some(&0x80) && b.get(p + 2) == Some(&0xA6) {
+                ell += 1;
+            }
+            e &= e - 1;
+        }
+    }
+    let done = 64 * blocks;
+    // A run that does not reach the last byte done is over.
+    if next_dot != done {
+        dots += run / 3;
+        run = 0;
+    }
+    (hash, dots, ell, run, done)
+}
+
+/// Without x86-64 nothing is done here: [`available_bw`] is false.
+///
+/// # Safety
+/// None needed.
+#[cfg(not(target_arch = "x86_64"))]
+pub(super) unsafe fn symbols64(_: &[u8]) -> (u64, u64, u64, u64, usize) {
+    (0, 0, 0, 0, 0)
+}
+
+/// Whether this CPU runs [`symbols64`] (AVX-512 F and BW).
+#[inline]
+pub(super) fn available_bw() -> bool {
+    crate::cpu::has(crate::cpu::Avx512::FBw)
+}
