@@ -1,20 +1,20 @@
 //! Pieces shared by the AVX-512 word passes: which 8 words can be read 16 bytes at a time from
 //! their text, and four 16-byte values as one vector.
 
-/// The byte offsets in `text` of the 8 `words` when each has 1 to 16 bytes and lies in `text`
-/// with 16 readable bytes from its start (words are slices of the text they were split from;
-/// near its end, or from elsewhere, they are not); None otherwise.
-#[inline]
-pub(crate) fn in_text8(text: &[u8], words: &[&str]) -> Option<[usize; 8]> {
-    let ws: &[&str; 8] = words.try_into().ok()?;
+/// The byte offsets in `text` of the 8 `words` when each has at most 16 bytes and lies in
+/// `text` with 16 readable bytes from its start (words are slices of the text they were split
+/// from; near its end, or from elsewhere, they are not); None otherwise.
+#[inline(always)]
+pub(crate) fn in_text8(text: &[u8], words: &[&str; 8]) -> Option<[usize; 8]> {
     let base = text.as_ptr() as usize;
     let mut at = [0usize; 8];
-    for (a, w) in at.iter_mut().zip(ws) {
-        let o = (w.as_ptr() as usize).wrapping_sub(base);
-        if w.is_empty() || w.len() > 16 || o >= text.len() || text.len() - o < 16 {
+    for j in 0..8 {
+        let w = words[j];
+        let a = (w.as_ptr() as usize).wrapping_sub(base);
+        if w.len() > 16 || a >= text.len() || text.len() - a < 16 {
             return None;
         }
-        *a = o;
+        at[j] = a;
     }
     Some(at)
 }

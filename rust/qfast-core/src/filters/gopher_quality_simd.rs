@@ -12,7 +12,7 @@ pub(super) fn available() -> bool {
 /// Classes of 8 words: bit `j` of `nsw` when word `j` has a byte with table bit 0 (not in
 /// `PUNCTUATION_SET`), of `alpha` when it has one with bit 1 (a letter); and the summed byte
 /// length of the `nsw` words (bytes are code points in ASCII). None (nothing done) unless all 8
-/// are ASCII, of 1..=16 bytes, and lie in `text` with 16 readable bytes from their start.
+/// are ASCII, of at most 16 bytes, and lie in `text` with 16 readable bytes from their start.
 /// `table`: the ASCII half of the byte classes.
 ///
 /// # Safety

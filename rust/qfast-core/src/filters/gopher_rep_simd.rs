@@ -142,6 +142,12 @@ pub(super) unsafe fn words8(
     if o + total + 16 > buf.len() {
         return None;
     }
+    // Room for 8 more values in each column, made before any vector work (a call that may
+    // grow a Vec would spill the live vector registers).
+    cols.cp.reserve(8);
+    cols.off.reserve(8);
+    cols.tags.reserve(8);
+    cols.slots.reserve(8);
     let splat = |x: u64| _mm512_set1_epi64(x as i64);
     // SAFETY: (all below) each 16-byte load reads text[at[j]..at[j] + 16], checked above; each
     // 16-byte store writes buf[p..p + 16] with p + 16 <= o + total + 16 <= buf.len(); the
@@ -207,11 +213,8 @@ pub(super) unsafe fn words8(
                 *n = n.saturating_add(1);
             }
         }
-        // Columns: 8 values stored at once into reserved room, then the lengths moved on.
-        cols.cp.reserve(8);
-        cols.off.reserve(8);
-        cols.tags.reserve(8);
-        cols.slots.reserve(8);
+        // Columns: 8 values stored at once into the room reserved above, then the lengths
+        // moved on.
         let end = |v: &mut Vec<u64>| v.as_mut_ptr().add(v.len());
         _mm512_storeu_si512(end(cols.cp).cast::<__m512i>(), cpo);
         cols.cp.set_len(cols.cp.len() + 8);
