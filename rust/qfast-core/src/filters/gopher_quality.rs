@@ -156,10 +156,11 @@ fn word_stats<'w>(text: &str, words: &[&'w str], cfg: &Config, stop_limit: u32, 
     let mut seen = 0u64;
     let mut seen_big: ahash::AHashSet<&'w str> = ahash::AHashSet::new();
 
-    // Counts the distinct stop words; false once no further word can change the result. (A
+    // Counts the distinct stop words; false once no further word can change the result. `v`:
+    // the word's bytes zero padded, when it has at most 8 (the class pass loads them). (A
     // macro: the per-word call must inline.)
     macro_rules! stop_check {
-        ($w:expr) => {{
+        ($w:expr, $v:expr) => {{
             let w: &'w str = $w;
             let (b, len) = (w.as_bytes(), w.len());
             if let Some(set) = &big {
@@ -168,8 +169,7 @@ fn word_stats<'w>(text: &str, words: &[&'w str], cfg: &Config, stop_limit: u32, 
                 }
             } else if len_mask >> len.min(63) & 1 != 0 {
                 if len <= 8 {
-                    // The word's bytes, zero padded.
-                    let v = crate::swar::load_word(tb, b).0;
+                    let v: u64 = $v;
                     let mut i = slot(v, len);
                     while let Some(k) = usize::from(by_hash[i]).checked_sub(1) {
                         if packed[k] == (v, len) {
@@ -209,7 +209,7 @@ fn word_stats<'w>(text: &str, words: &[&'w str], cfg: &Config, stop_limit: u32, 
                 alpha_words += u64::from(alpha.count_ones());
                 if stop_live {
                     for &w in &words[k..k + 8] {
-                        stop_live = stop_check!(w);
+                        stop_live = stop_check!(w, crate::swar::load_word(tb, w.as_bytes()).0);
                     }
                 }
                 k += 8;
@@ -269,7 +269,7 @@ fn word_stats<'w>(text: &str, words: &[&'w str], cfg: &Config, stop_limit: u32, 
             alpha_words += u64::from(alpha);
         }
         if stop_live {
-            stop_live = stop_check!(w);
+            stop_live = stop_check!(w, v);
         }
     }
     s.n_words = words.len() as u64;
@@ -525,7 +525,7 @@ mod tests {
             let w = crate::filters::testgen::draw(&mut next, &palette, len, 2 + round % 10);
             let mut text = w.concat();
             if round % 7 == 0 {
-                // A "…" cut at the end: its first byte(s) only, as far as UTF-8 allows (none).
+                // A dot run reaching the text's end.
                 text.push_str("..");
             }
             let count = |force: bool| {
