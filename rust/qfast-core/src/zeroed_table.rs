@@ -11,6 +11,11 @@ use std::ops::{Deref, DerefMut};
 /// Implement only for types made of integers (and arrays of them) with no padding invariants.
 pub(crate) unsafe trait Zeroable: Copy {}
 
+// SAFETY: integers.
+unsafe impl Zeroable for u32 {}
+// SAFETY: integers.
+unsafe impl Zeroable for i16 {}
+
 pub(crate) struct ZeroedTable<T: Zeroable> {
     inner: Inner<T>,
 }
@@ -48,6 +53,13 @@ impl<T: Zeroable> ZeroedTable<T> {
         ZeroedTable {
             inner: Inner::Vec(vec![zero; len]),
         }
+    }
+
+    /// A copy of `values` (in huge pages where available, like `new`).
+    pub(crate) fn from_slice(values: &[T]) -> Self {
+        let mut t = Self::new(values.len());
+        t.copy_from_slice(values);
+        t
     }
 
     #[cfg(target_os = "linux")]

@@ -8,6 +8,7 @@
 
 use crate::error::{Error, Result};
 use crate::narrow::usize64;
+use crate::zeroed_table::ZeroedTable;
 use std::ops::Range;
 
 /// Old (V0) format version constants: `SudachiPy` 0.7 refuses these files, and so do we.
@@ -108,11 +109,6 @@ fn read_u32(b: &[u8], off: usize) -> Option<u32> {
     Some(u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
 }
 
-fn read_i16(b: &[u8], off: usize) -> Option<i16> {
-    let s = b.get(off..off.checked_add(2)?)?;
-    Some(i16::from_le_bytes([s[0], s[1]]))
-}
-
 /// The 8-byte "word parameter" at the start of an entry, plus its POS id.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct WordParams {
@@ -122,15 +118,56 @@ pub(crate) struct WordParams {
     pub pos: u16,
 }
 
+/// A dictionary word as a lattice node needs it, stored contiguously per trie key (see
+/// `Lexicon`): one read per key instead of a word-pointer list plus one entry per word.
+#[derive(Clone, Copy, Debug)]
+#[repr(C)]
+pub(crate) struct LexWord {
+    pub left: u16,
+    pub right: u16,
+    pub cost: i16,
+    pub pos: u16,
+    /// Entry id in the low 28 bits; `LAST`, `BAD`, `EMPTY` above.
+    tag: u32,
+}
+
+// SAFETY: integers only.
+unsafe impl crate::zeroed_table::Zeroable for LexWord {}
+
+/// Last word of its key's run.
+const LAST: u32 = 1 << 31;
+/// The key's word list or one of its entries is corrupt: reading it is an error.
+const BAD: u32 = 1 << 30;
+/// The key has no words (a run of one placeholder).
+const EMPTY: u32 = 1 << 29;
+
+impl LexWord {
+    pub fn eid(&self) -> u32 {
+        self.tag & ENTRY_MASK
+    }
+}
+
+/// Where the lattice's hot reads go, copied out of the file at load (on huge pages where
+/// Linux offers them: the reads land anywhere in ~120 MB, and with 4 KiB pages most of them
+/// would also miss the TLB).
+struct Lexicon {
+    /// Double-array units; each value unit holds the index of its key's first `LexWord`.
+    trie: ZeroedTable<u32>,
+    /// Per key, its words in entry order, less those that can never be on a best path:
+    /// a word with the same connection ids as an earlier-or-cheaper one of the same key has
+    /// the same span and a total no lower, so it never wins a tie (the first-inserted does).
+    words: ZeroedTable<LexWord>,
+    /// The connection matrix (row = next node's left id).
+    conn: ZeroedTable<i16>,
+}
+
 pub(crate) struct Dic {
     buf: Vec<u8>,
-    conn: Range<usize>,
+    lex: Lexicon,
     /// Length of a matrix row: the previous node's `right_id` indexes within a row.
     num_left: usize,
     /// Number of rows: the next node's `left_id` selects the row.
     num_right: usize,
-    trie: Range<usize>,
-    word_ptrs: Range<usize>,
     entries: Range<usize>,
     strings: Range<usize>,
     /// POS table: six fields per POS, the POS id is the index.
@@ -196,7 +233,10 @@ impl Dic {
                 cm.len()
             )));
         }
-        let conn = cm.start + 4..cm.start + need;
+        let conn: Vec<i16> = buf[cm.start + 4..cm.start + need]
+            .chunks_exact(2)
+            .map(|c| i16::from_le_bytes([c[0], c[1]]))
+            .collect();
 
         // POS table.
         let pb = block("POS")?;
@@ -218,17 +258,98 @@ impl Dic {
         let word_ptrs = block("WordPointers")?;
         let entries = block("Entries")?;
         let strings = block("Strings")?;
-        Ok(Dic {
+        let mut dic = Dic {
             buf,
-            conn,
+            lex: Lexicon {
+                trie: ZeroedTable::new(0),
+                words: ZeroedTable::new(0),
+                conn: ZeroedTable::from_slice(&conn),
+            },
             num_left,
             num_right,
-            trie,
-            word_ptrs,
             entries,
             strings,
             pos,
-        })
+        };
+        drop(conn);
+        dic.build_lexicon(trie, &word_ptrs);
+        Ok(dic)
+    }
+
+    /// Copies the trie with each value unit pointing at its key's run of `LexWord`s, built
+    /// from the word-pointer list and entries it named. A list or entry that cannot be read
+    /// becomes a `BAD` run: the error surfaces when a text reaches that key, as it would
+    /// reading the file lazily.
+    fn build_lexicon(&mut self, trie: Range<usize>, word_ptrs: &Range<usize>) {
+        let mut units: Vec<u32> = self.buf[trie]
+            .chunks_exact(4)
+            .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+            .collect();
+        let mut words: Vec<LexWord> = Vec::new();
+        let mut ids = Vec::new();
+        let mut run: Vec<LexWord> = Vec::new();
+        for u in &mut units {
+            // Only value units have bit 31 set (darts-clone layout).
+            if *u & 0x8000_0000 == 0 {
+                continue;
+            }
+            let Ok(at) = u32::try_from(words.len()) else {
+                break; // over 2^31 words: cannot be a real dictionary; keys stay unresolved
+            };
+            run.clear();
+            let ok = self
+                .word_ids_at(word_ptrs, *u & 0x7FFF_FFFF, &mut ids)
+                .is_ok()
+                && ids.iter().all(|&eid| match self.params(eid) {
+                    Ok(p) => {
+                        run.push(LexWord {
+                            left: p.left,
+                            right: p.right,
+                            cost: p.cost,
+                            pos: p.pos,
+                            tag: eid & ENTRY_MASK,
+                        });
+                        true
+                    }
+                    Err(_) => false,
+                });
+            let blank = LexWord {
+                left: 0,
+                right: 0,
+                cost: 0,
+                pos: 0,
+                tag: 0,
+            };
+            if !ok {
+                words.push(LexWord {
+                    tag: BAD | LAST,
+                    ..blank
+                });
+            } else if run.is_empty() {
+                words.push(LexWord {
+                    tag: EMPTY | LAST,
+                    ..blank
+                });
+            } else {
+                let first = words.len();
+                for (i, w) in run.iter().enumerate() {
+                    let beaten = run.iter().enumerate().any(|(j, o)| {
+                        j != i
+                            && (o.left, o.right) == (w.left, w.right)
+                            && (o.cost < w.cost || (o.cost == w.cost && j < i))
+                    });
+                    if !beaten {
+                        words.push(*w);
+                    }
+                }
+                if let Some(w) = words[first..].last_mut() {
+                    w.tag |= LAST;
+                }
+            }
+            *u = 0x8000_0000 | at;
+        }
+        self.lex.trie = ZeroedTable::from_slice(&units);
+        self.lex.words = ZeroedTable::from_slice(&words);
     }
 
     /// Whether (`left_id`, `right_id`) of a node can index the matrix.
@@ -240,37 +361,55 @@ impl Dic {
     /// Both ids were checked with `ids_ok` when their nodes were made.
     #[inline]
     pub fn conn(&self, prev_right: u16, next_left: u16) -> i16 {
-        let i = self.conn.start + 2 * (next_left as usize * self.num_left + prev_right as usize);
-        read_i16(&self.buf, i).unwrap_or(0)
+        let i = next_left as usize * self.num_left + prev_right as usize;
+        self.lex.conn.get(i).copied().unwrap_or(0)
     }
 
-    /// Common-prefix search of the trie over `bytes[start..]`: pushes (value, end) pairs,
-    /// shortest first. A corrupt trie just ends the search early.
+    /// Common-prefix search of the trie over `bytes[start..]`: pushes (key, end) pairs,
+    /// shortest first; `words(key)` gives the key's words. A corrupt trie just ends the search
+    /// early.
     pub fn prefix_search(&self, bytes: &[u8], start: usize, out: &mut Vec<(u32, usize)>) {
         out.clear();
-        let trie = &self.buf[self.trie.clone()];
-        let unit = |i: usize| read_u32(trie, i.checked_mul(4)?);
+        let trie = &self.lex.trie[..];
         let offset = |u: u32| ((u >> 10) << ((u & 0x200) >> 6)) as usize;
-        let Some(u0) = unit(0) else { return };
+        let Some(&u0) = trie.first() else { return };
         let mut node = offset(u0);
         for (i, &k) in bytes.iter().enumerate().skip(start) {
             node ^= k as usize;
-            let Some(u) = unit(node) else { return };
+            let Some(&u) = trie.get(node) else { return };
             if u & 0x8000_00FF != u32::from(k) {
                 return;
             }
             node ^= offset(u);
             if u & 0x100 != 0 {
-                let Some(v) = unit(node) else { return };
+                let Some(&v) = trie.get(node) else { return };
                 out.push((v & 0x7FFF_FFFF, i + 1));
             }
         }
     }
 
+    /// The words of a key found by `prefix_search` (lattice-node fields and entry ids).
+    pub fn words(&self, key: u32) -> Result<&[LexWord]> {
+        let all = &self.lex.words[..];
+        let from = key as usize;
+        let Some(len) = all
+            .get(from..)
+            .and_then(|r| r.iter().position(|w| w.tag & LAST != 0))
+        else {
+            return Err(bad(format!("trie value {key} out of range")));
+        };
+        let run = &all[from..=from + len];
+        match run[0].tag {
+            t if t & BAD != 0 => Err(bad(format!("word list of trie value {key} is corrupt"))),
+            t if t & EMPTY != 0 => Ok(&[]),
+            _ => Ok(run),
+        }
+    }
+
     /// Entry ids of the word-pointer list at byte `off` of the `WordPointers` block.
-    pub fn word_ids(&self, off: u32, out: &mut Vec<u32>) -> Result<()> {
+    fn word_ids_at(&self, word_ptrs: &Range<usize>, off: u32, out: &mut Vec<u32>) -> Result<()> {
         out.clear();
-        let wp = &self.buf[self.word_ptrs.clone()];
+        let wp = &self.buf[word_ptrs.clone()];
         let mut r = Reader::new(wp, off as usize);
         let n = r.varint32()?;
         let mut id: u32 = 0;

@@ -258,7 +258,6 @@ impl Lattice {
         lat.tail[0] = 0;
         let bytes = t.text.as_bytes();
         let mut matches = Vec::new();
-        let mut ids = Vec::new();
         let mut oovs: Vec<(usize, OovRow)> = Vec::new();
         for p in 0..n {
             if lat.head[p] == NONE {
@@ -267,7 +266,7 @@ impl Lattice {
             lat.gather_preds(p);
             let mut created = false;
             dic.prefix_search(bytes, t.c2b[p] as usize, &mut matches);
-            for &(val, end_b) in &matches {
+            for &(key, end_b) in &matches {
                 if end_b < bytes.len() && !t.can_bow_byte(end_b) {
                     continue;
                 }
@@ -275,9 +274,7 @@ impl Lattice {
                 if end == NONE {
                     continue;
                 }
-                dic.word_ids(val, &mut ids)?;
-                for &eid in &ids {
-                    let w = dic.params(eid)?;
+                for w in dic.words(key)? {
                     lat.insert(
                         dic,
                         Node {
@@ -287,7 +284,7 @@ impl Lattice {
                             right: w.right,
                             cost: w.cost,
                             pos: w.pos,
-                            word: eid,
+                            word: w.eid(),
                             total: 0,
                             prev: NONE,
                             next: NONE,
