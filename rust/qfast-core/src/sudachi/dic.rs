@@ -357,12 +357,12 @@ impl Dic {
         (left as usize) < self.num_right && (right as usize) < self.num_left
     }
 
-    /// Connection cost from a node with `prev_right` to the next node with `next_left`.
-    /// Both ids were checked with `ids_ok` when their nodes were made.
+    /// The matrix row a node with left id `next_left` reads (indexed by the previous node's
+    /// right id); empty for an id outside the matrix (checked at load, so never).
     #[inline]
-    pub fn conn(&self, prev_right: u16, next_left: u16) -> i16 {
-        let i = next_left as usize * self.num_left + prev_right as usize;
-        self.lex.conn.get(i).copied().unwrap_or(0)
+    pub fn conn_row(&self, next_left: u16) -> &[i16] {
+        let a = next_left as usize * self.num_left;
+        self.lex.conn.get(a..a + self.num_left).unwrap_or(&[])
     }
 
     /// Common-prefix search of the trie over `bytes[start..]`: pushes (key, end) pairs,

@@ -116,26 +116,51 @@ pub struct Node {
     pub pos: u16,
     /// Dictionary entry id, or `OOV_WORD` / `BOS_WORD`.
     pub word: u32,
+    /// Cost of the best path from BOS through this node (`i32::MAX`: unreachable).
     total: i32,
+    /// The best path's previous node.
     prev: u32,
-    next: u32,
 }
 
 impl Node {
     pub fn is_oov(&self) -> bool {
         self.word == OOV_WORD
     }
+
+    fn new(
+        begin: usize,
+        end: usize,
+        left: u16,
+        right: u16,
+        cost: i16,
+        pos: u16,
+        word: u32,
+    ) -> Node {
+        Node {
+            begin: doc32(begin),
+            end: doc32(end),
+            left,
+            right,
+            cost,
+            pos,
+            word,
+            total: 0,
+            prev: NONE,
+        }
+    }
 }
 
+/// The lattice, built in two passes: first every node (dictionary words and OOV nodes at
+/// each position a node ends at), then Viterbi over them. Nodes keep the order Sudachi
+/// inserts them in (by begin position, then dictionary words before OOV), because that
+/// order is the tie-break: the first candidate with the minimal total wins. With the passes
+/// apart, each loop is short and branch-light, and the Viterbi step needs no per-position
+/// deduplication or memo (an argmin over all predecessors gives the same node).
 pub struct Lattice {
     nodes: Vec<Node>,
-    /// First and last node ending at each position.
-    head: Vec<u32>,
-    tail: Vec<u32>,
-    /// Deduplicated predecessors at the current begin position: (right id, total, index).
-    preds: Vec<(u16, i32, u32)>,
-    /// `best_prev` results for the current begin position: (left id, sum, index).
-    memo: Vec<(u16, i32, u32)>,
+    /// Node indices by end position, in index order: `by_end[end_at[e]..end_at[e + 1]]`.
+    by_end: Vec<u32>,
+    end_at: Vec<u32>,
 }
 
 /// Everything the lattice builder reads besides the text.
@@ -146,174 +171,117 @@ pub struct Resources<'a> {
     pub simple: OovRow,
 }
 
-impl Lattice {
-    /// Collects the connected nodes ending at `p`, keeping per right id only the cheapest
-    /// (the earliest on ties): the others can never win as predecessors. Contiguous
-    /// (right, total, index) triples also let the matrix loads overlap.
-    fn gather_preds(&mut self, p: usize) {
-        self.preds.clear();
-        self.memo.clear();
-        let mut k = self.head[p];
-        while k != NONE {
-            let l = &self.nodes[k as usize];
+/// (sum, index) as a key whose unsigned order is by sum, then by index.
+#[inline]
+fn pack(sum: i32, index: u32) -> u64 {
+    (u64::from(sum.cast_unsigned() ^ 0x8000_0000) << 32) | u64::from(index)
+}
+
+#[inline]
+#[allow(
+    clippy::cast_possible_truncation,
+    reason = "the two halves of a `pack`ed key"
+)]
+fn unpack(key: u64) -> (i32, u32) {
+    (((key >> 32) as u32 ^ 0x8000_0000).cast_signed(), key as u32)
+}
+
+/// The nodes ending at the current position that a path reaches, as the argmin reads them.
+struct Preds {
+    right: Vec<u16>,
+    total: Vec<i32>,
+    index: Vec<u32>,
+}
+
+impl Preds {
+    fn gather(&mut self, nodes: &[Node], ending: &[u32]) {
+        self.right.clear();
+        self.total.clear();
+        self.index.clear();
+        for &k in ending {
+            let l = &nodes[k as usize];
             if l.total != i32::MAX {
-                match self.preds.iter_mut().find(|x| x.0 == l.right) {
-                    Some(x) => {
-                        if l.total < x.1 {
-                            *x = (l.right, l.total, k);
-                        }
-                    }
-                    None => self.preds.push((l.right, l.total, k)),
-                }
-            }
-            k = l.next;
-        }
-    }
-
-    /// Best predecessor (among `preds`) for a node with left id `left`: (total + connection
-    /// cost, index), first-inserted on ties. The node's own cost is the same for every
-    /// candidate, so the argmin depends only on `left`; results are memoized per begin
-    /// position, since all nodes inserted in one step share it and many share left ids.
-    fn best_prev(&mut self, dic: &Dic, left: u16) -> (i32, u32) {
-        if let Some(&(_, b, i)) = self.memo.iter().find(|m| m.0 == left) {
-            return (b, i);
-        }
-        let mut best = i32::MAX;
-        let mut best_i = NONE;
-        for &(right, total, k) in &self.preds {
-            let c = total.wrapping_add(i32::from(dic.conn(right, left)));
-            if best_i == NONE || c < best || (c == best && k < best_i) {
-                best = c;
-                best_i = k;
+                self.right.push(l.right);
+                self.total.push(l.total);
+                self.index.push(k);
             }
         }
-        self.memo.push((left, best, best_i));
-        (best, best_i)
     }
 
-    fn insert(&mut self, dic: &Dic, mut node: Node) {
-        let (best, best_i) = self.best_prev(dic, node.left);
-        node.total = if best_i == NONE {
-            i32::MAX
-        } else {
-            best.wrapping_add(i32::from(node.cost))
-        };
-        node.prev = best_i;
-        node.next = NONE;
-        let idx = id32(self.nodes.len()); // nodes of one chunk of text
-        let e = node.end as usize;
-        if self.tail[e] == NONE {
-            self.head[e] = idx;
-        } else {
-            let t = self.tail[e] as usize;
-            self.nodes[t].next = idx;
+    /// Best predecessor for a node with left id `left`: (total + connection cost, index),
+    /// first-inserted on ties; (`i32::MAX`, NONE) when nothing connects. Branch-free: the
+    /// key orders by sum (sign bit flipped so it sorts as unsigned), then by node index.
+    /// (Sudachi keeps one predecessor per right id; the argmin over all is the same.)
+    fn best(&self, dic: &Dic, left: u16) -> (i32, u32) {
+        if self.index.is_empty() {
+            return (i32::MAX, NONE);
         }
-        self.tail[e] = idx;
-        self.nodes.push(node);
+        let row = dic.conn_row(left);
+        let mut key = u64::MAX;
+        for ((&r, &total), &k) in self.right.iter().zip(&self.total).zip(&self.index) {
+            let c = total.wrapping_add(i32::from(row.get(r as usize).copied().unwrap_or(0)));
+            key = key.min(pack(c, k));
+        }
+        unpack(key)
     }
+}
 
-    fn insert_oov(&mut self, dic: &Dic, p: usize, end: usize, r: OovRow) {
-        self.insert(
-            dic,
-            Node {
-                begin: doc32(p),
-                end: doc32(end),
-                left: r.left,
-                right: r.right,
-                cost: r.cost,
-                pos: r.pos,
-                word: OOV_WORD,
-                total: 0,
-                prev: NONE,
-                next: NONE,
-            },
-        );
-    }
-
+impl Lattice {
     /// Builds the lattice of `t` (non-empty) and returns it with the best path (node indices,
     /// BOS/EOS excluded).
     pub fn build(res: &Resources, t: &Text) -> Result<(Lattice, Vec<u32>)> {
         let n = t.n();
-        let dic = res.dic;
+        let mut nodes = Vec::with_capacity(n * 4 + 1);
+        nodes.push(Node::new(0, 0, 0, 0, 0, 0, BOS_WORD));
+        // (begin position, first node) of each run of nodes sharing a begin position.
+        let mut runs: Vec<(u32, u32)> = Vec::with_capacity(n);
+        Self::add_nodes(res, t, &mut nodes, &mut runs)?;
+
+        // Counting sort of node indices by end position (stable: index order).
+        let mut end_at = vec![0u32; n + 2];
+        for nd in &nodes {
+            end_at[nd.end as usize + 1] += 1;
+        }
+        for e in 1..end_at.len() {
+            end_at[e] += end_at[e - 1];
+        }
+        let mut by_end = vec![0u32; nodes.len()];
+        let mut fill = end_at.clone();
+        for (i, nd) in nodes.iter().enumerate() {
+            let e = nd.end as usize;
+            by_end[fill[e] as usize] = id32(i);
+            fill[e] += 1;
+        }
         let mut lat = Lattice {
-            nodes: Vec::with_capacity(n * 4 + 1),
-            head: vec![NONE; n + 1],
-            tail: vec![NONE; n + 1],
-            preds: Vec::new(),
-            memo: Vec::new(),
+            nodes,
+            by_end,
+            end_at,
         };
-        lat.nodes.push(Node {
-            begin: 0,
-            end: 0,
-            left: 0,
-            right: 0,
-            cost: 0,
-            pos: 0,
-            word: BOS_WORD,
-            total: 0,
-            prev: NONE,
-            next: NONE,
-        });
-        lat.head[0] = 0;
-        lat.tail[0] = 0;
-        let bytes = t.text.as_bytes();
-        let mut matches = Vec::new();
-        let mut oovs: Vec<(usize, OovRow)> = Vec::new();
-        for p in 0..n {
-            if lat.head[p] == NONE {
-                continue;
-            }
-            lat.gather_preds(p);
-            let mut created = false;
-            dic.prefix_search(bytes, t.c2b[p] as usize, &mut matches);
-            for &(key, end_b) in &matches {
-                if end_b < bytes.len() && !t.can_bow_byte(end_b) {
-                    continue;
-                }
-                let end = t.b2c[end_b];
-                if end == NONE {
-                    continue;
-                }
-                for w in dic.words(key)? {
-                    lat.insert(
-                        dic,
-                        Node {
-                            begin: doc32(p),
-                            end,
-                            left: w.left,
-                            right: w.right,
-                            cost: w.cost,
-                            pos: w.pos,
-                            word: w.eid(),
-                            total: 0,
-                            prev: NONE,
-                            next: NONE,
-                        },
-                    );
-                    created = true;
-                }
-            }
-            if t.can_oov_bow(p) {
-                oovs.clear();
-                oov::mecab(res.cd, res.unk, t, p, created, |e, r| oovs.push((e, r)));
-                for &(e, r) in &oovs {
-                    lat.insert_oov(dic, p, e, r);
-                    created = true;
-                }
-                if let Some(e) = oov::simple_end(t, p, created) {
-                    lat.insert_oov(dic, p, e, res.simple);
-                    created = true;
-                }
-            }
-            if !created {
-                if let Some(e) = oov::simple_end(t, p, created) {
-                    lat.insert_oov(dic, p, e, res.simple);
-                }
+
+        let dic = res.dic;
+        let mut v = Preds {
+            right: Vec::new(),
+            total: Vec::new(),
+            index: Vec::new(),
+        };
+        runs.push((doc32(n), id32(lat.nodes.len())));
+        for w in runs.windows(2) {
+            let (p, from) = (w[0].0 as usize, w[0].1 as usize);
+            v.gather(&lat.nodes, lat.ending_at(p));
+            for i in from..w[1].1 as usize {
+                let nd = &mut lat.nodes[i];
+                let (best, best_i) = v.best(dic, nd.left);
+                nd.total = if best_i == NONE {
+                    i32::MAX
+                } else {
+                    best.wrapping_add(i32::from(nd.cost))
+                };
+                nd.prev = best_i;
             }
         }
         // EOS: left_id 0, cost 0.
-        lat.gather_preds(n);
-        let (_, mut cur) = lat.best_prev(dic, 0);
+        v.gather(&lat.nodes, lat.ending_at(n));
+        let (_, mut cur) = v.best(dic, 0);
         if cur == NONE {
             return Err(bad("lattice has no path from BOS to EOS"));
         }
@@ -326,6 +294,75 @@ impl Lattice {
         Ok((lat, path))
     }
 
+    /// First pass: the nodes starting at each position some node ends at (BOS ends at 0),
+    /// in Sudachi's insertion order.
+    fn add_nodes(
+        res: &Resources,
+        t: &Text,
+        nodes: &mut Vec<Node>,
+        runs: &mut Vec<(u32, u32)>,
+    ) -> Result<()> {
+        let n = t.n();
+        let dic = res.dic;
+        let bytes = t.text.as_bytes();
+        let mut reached = vec![false; n + 1];
+        reached[0] = true;
+        let mut matches = Vec::new();
+        let mut oovs: Vec<(usize, OovRow)> = Vec::new();
+        for p in 0..n {
+            if !reached[p] {
+                continue;
+            }
+            let first = nodes.len();
+            dic.prefix_search(bytes, t.c2b[p] as usize, &mut matches);
+            for &(key, end_b) in &matches {
+                if end_b < bytes.len() && !t.can_bow_byte(end_b) {
+                    continue;
+                }
+                let end = t.b2c[end_b];
+                if end == NONE {
+                    continue;
+                }
+                for w in dic.words(key)? {
+                    let e = end as usize;
+                    nodes.push(Node::new(p, e, w.left, w.right, w.cost, w.pos, w.eid()));
+                }
+            }
+            let mut created = nodes.len() > first;
+            let mut oov = |e: usize, r: OovRow| {
+                nodes.push(Node::new(p, e, r.left, r.right, r.cost, r.pos, OOV_WORD));
+            };
+            if t.can_oov_bow(p) {
+                oovs.clear();
+                oov::mecab(res.cd, res.unk, t, p, created, |e, r| oovs.push((e, r)));
+                for &(e, r) in &oovs {
+                    oov(e, r);
+                    created = true;
+                }
+                if let Some(e) = oov::simple_end(t, p, created) {
+                    oov(e, res.simple);
+                    created = true;
+                }
+            }
+            if !created {
+                if let Some(e) = oov::simple_end(t, p, created) {
+                    oov(e, res.simple);
+                }
+            }
+            for nd in &nodes[first..] {
+                reached[nd.end as usize] = true;
+            }
+            if nodes.len() > first {
+                runs.push((doc32(p), id32(first)));
+            }
+        }
+        Ok(())
+    }
+
+    fn ending_at(&self, e: usize) -> &[u32] {
+        &self.by_end[self.end_at[e] as usize..self.end_at[e + 1] as usize]
+    }
+
     pub fn node(&self, i: u32) -> &Node {
         &self.nodes[i as usize]
     }
@@ -333,13 +370,14 @@ impl Lattice {
     /// The lowest-cost node (first on ties) spanning exactly [begin, end), if any.
     pub fn min_cost_node(&self, begin: u32, end: u32) -> Option<&Node> {
         let mut best: Option<&Node> = None;
-        let mut k = *self.head.get(end as usize)?;
-        while k != NONE {
+        if end as usize >= self.end_at.len() - 1 {
+            return None;
+        }
+        for &k in self.ending_at(end as usize) {
             let nd = &self.nodes[k as usize];
             if nd.begin == begin && nd.word != BOS_WORD && best.is_none_or(|b| nd.cost < b.cost) {
                 best = Some(nd);
             }
-            k = nd.next;
         }
         best
     }
