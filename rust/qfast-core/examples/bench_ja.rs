@@ -23,6 +23,7 @@ fn main() {
     let dic = std::fs::read(std::env::args().nth(2).expect(usage)).expect("read system.dic");
     let res = std::path::PathBuf::from(std::env::args().nth(3).expect(usage));
     let read = |n: &str| std::fs::read_to_string(res.join(n)).expect("read resource");
+    let load = Instant::now();
     let s = Sudachi::new(
         dic,
         &read("char.def"),
@@ -34,7 +35,12 @@ fn main() {
         .iter()
         .map(|t| (t.as_str(), chunk_text_on_bytes(t, 40_000)))
         .collect();
-    println!("{} docs, {:.2} MB", texts.len(), mb);
+    println!(
+        "{} docs, {:.2} MB; dictionary loaded in {:.0} ms",
+        texts.len(),
+        mb,
+        load.elapsed().as_secs_f64() * 1e3
+    );
     let run = |emit: &mut Emit| {
         for (t, cs) in &chunks {
             for &(a, b) in cs {

@@ -127,7 +127,7 @@ pub(crate) struct LexWord {
     pub right: u16,
     pub cost: i16,
     pub pos: u16,
-    /// Entry id in the low 28 bits; `LAST`, `BAD`, `EMPTY` above.
+    /// Entry id in the low 28 bits; the `PUNCT_` class, `SPLITS` and `LAST` above.
     tag: u32,
 }
 
@@ -136,15 +136,40 @@ unsafe impl crate::zeroed_table::Zeroable for LexWord {}
 
 /// Last word of its key's run.
 const LAST: u32 = 1 << 31;
-/// The key's word list or one of its entries is corrupt: reading it is an error.
-const BAD: u32 = 1 << 30;
-/// The key has no words (a run of one placeholder).
-const EMPTY: u32 = 1 << 29;
+/// The entry's A split has two or more parts (or cannot be read): the output step must read
+/// the entry. Most words have none, and skipping the read skips a cache miss per token.
+const SPLITS: u32 = 1 << 30;
+/// The `pos` of a placeholder run of one (no real POS id is this large; its `left` says
+/// which): the key has no words, or its word list or one of its entries is corrupt and
+/// reading it is an error.
+const PLACEHOLDER: u16 = u16::MAX;
+const EMPTY_LIST: u16 = 0;
+const BAD_LIST: u16 = 1;
+/// Bits 28-29 of a word id: what `JoinNumeric` needs of the entry's normalized form.
+const PUNCT_SHIFT: u32 = 28;
+/// Normalized form neither "," nor "." / exactly "," / exactly "." / not known (read it).
+const PUNCT_OTHER: u32 = 0;
+const PUNCT_COMMA: u32 = 1;
+const PUNCT_PERIOD: u32 = 2;
+const PUNCT_UNKNOWN: u32 = 3;
 
 impl LexWord {
-    pub fn eid(&self) -> u32 {
-        self.tag & ENTRY_MASK
+    /// The word id a lattice node keeps: the entry id, plus the normalized form's
+    /// comma/period class and the `SPLITS` flag above it (read with `entry_id`,
+    /// `Dic::norm_comma_or_period` and `has_split`); bit 31 is clear.
+    pub fn word(&self) -> u32 {
+        self.tag & !LAST
     }
+}
+
+/// Whether a word id's entry has an A split to read (see `SPLITS`).
+pub(crate) fn has_split(word: u32) -> bool {
+    word & SPLITS != 0
+}
+
+/// The entry id of a word id.
+pub(crate) fn entry_id(word: u32) -> u32 {
+    word & ENTRY_MASK
 }
 
 /// Where the lattice's hot reads go, copied out of the file at load (on huge pages where
@@ -288,6 +313,7 @@ impl Dic {
         let mut words: Vec<LexWord> = Vec::new();
         let mut ids = Vec::new();
         let mut run: Vec<LexWord> = Vec::new();
+        let mut parts = Vec::new();
         for u in &mut units {
             // Only value units have bit 31 set (darts-clone layout).
             if *u & 0x8000_0000 == 0 {
@@ -302,12 +328,22 @@ impl Dic {
                 .is_ok()
                 && ids.iter().all(|&eid| match self.params(eid) {
                     Ok(p) => {
+                        let punct = match self.normalized_ascii(eid) {
+                            Ok(Some(b',')) => PUNCT_COMMA,
+                            Ok(Some(b'.')) => PUNCT_PERIOD,
+                            Ok(_) => PUNCT_OTHER,
+                            Err(_) => PUNCT_UNKNOWN,
+                        };
+                        let splits = match self.split_a(eid, &mut parts) {
+                            Ok(()) if parts.len() < 2 => 0,
+                            _ => SPLITS,
+                        };
                         run.push(LexWord {
                             left: p.left,
                             right: p.right,
                             cost: p.cost,
                             pos: p.pos,
-                            tag: eid & ENTRY_MASK,
+                            tag: (eid & ENTRY_MASK) | punct << PUNCT_SHIFT | splits,
                         });
                         true
                     }
@@ -320,14 +356,11 @@ impl Dic {
                 pos: 0,
                 tag: 0,
             };
-            if !ok {
+            if !ok || run.is_empty() {
                 words.push(LexWord {
-                    tag: BAD | LAST,
-                    ..blank
-                });
-            } else if run.is_empty() {
-                words.push(LexWord {
-                    tag: EMPTY | LAST,
+                    left: if ok { EMPTY_LIST } else { BAD_LIST },
+                    pos: PLACEHOLDER,
+                    tag: LAST,
                     ..blank
                 });
             } else {
@@ -399,10 +432,10 @@ impl Dic {
             return Err(bad(format!("trie value {key} out of range")));
         };
         let run = &all[from..=from + len];
-        match run[0].tag {
-            t if t & BAD != 0 => Err(bad(format!("word list of trie value {key} is corrupt"))),
-            t if t & EMPTY != 0 => Ok(&[]),
-            _ => Ok(run),
+        match run[0] {
+            w if w.pos != PLACEHOLDER => Ok(run),
+            w if w.left == EMPTY_LIST => Ok(&[]),
+            _ => Err(bad(format!("word list of trie value {key} is corrupt"))),
         }
     }
 
@@ -517,6 +550,19 @@ impl Dic {
     /// The normalized form of an entry (headword of its normalized-form entry).
     pub fn normalized(&self, eid: u32) -> Result<String> {
         decode_utf16(self.string_units(self.norm_ptr(eid)?)?)
+    }
+
+    /// `Some(b',')` / `Some(b'.')` when the normalized form of a word id's entry is exactly
+    /// that, else None: all `JoinNumeric` asks of most nodes, known from the load.
+    pub fn norm_comma_or_period(&self, word: u32) -> Result<Option<u8>> {
+        Ok(match word >> PUNCT_SHIFT {
+            PUNCT_COMMA => Some(b','),
+            PUNCT_PERIOD => Some(b'.'),
+            PUNCT_UNKNOWN => self
+                .normalized_ascii(word)?
+                .filter(|&b| b == b',' || b == b'.'),
+            _ => None,
+        })
     }
 
     /// The normalized form as one ASCII byte, if it is exactly one ASCII character. This is

@@ -284,7 +284,7 @@ pub fn join_numeric(path: &mut Path, dic: &Dic, t: &Text, numeric_pos: u16) -> R
         let iu = i as usize;
         let node = &path[iu];
         let ct = t.cat_range(node.begin, node.end);
-        let a = node.norm_ascii(dic, t)?;
+        let a = node.norm_comma_or_period(dic, t)?;
         if ct & (NUMERIC | KANJINUMERIC) != 0
             || (comma_as_digit && a == Some(b','))
             || (period_as_digit && a == Some(b'.'))
@@ -322,7 +322,7 @@ pub fn join_numeric(path: &mut Path, dic: &Dic, t: &Text, numeric_pos: u16) -> R
                 concat(path, bu, iu, numeric_pos, dic, t)?;
                 i = begin + 1;
             } else {
-                let prev = path[iu - 1].norm_ascii(dic, t)?;
+                let prev = path[iu - 1].norm_comma_or_period(dic, t)?;
                 if (p.error == ParseError::Comma && prev == Some(b','))
                     || (p.error == ParseError::Point && prev == Some(b'.'))
                 {
@@ -345,7 +345,7 @@ pub fn join_numeric(path: &mut Path, dic: &Dic, t: &Text, numeric_pos: u16) -> R
         if p.done() {
             concat(path, bu, len, numeric_pos, dic, t)?;
         } else {
-            let prev = path[len - 1].norm_ascii(dic, t)?;
+            let prev = path[len - 1].norm_comma_or_period(dic, t)?;
             if (p.error == ParseError::Comma && prev == Some(b','))
                 || (p.error == ParseError::Point && prev == Some(b'.'))
             {

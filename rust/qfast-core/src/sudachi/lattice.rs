@@ -114,7 +114,8 @@ pub struct Node {
     pub right: u16,
     pub cost: i16,
     pub pos: u16,
-    /// Dictionary entry id, or `OOV_WORD` / `BOS_WORD`.
+    /// Dictionary word id (`LexWord::word`: entry id and normalized-form class), or
+    /// `OOV_WORD` / `BOS_WORD`.
     pub word: u32,
     /// Cost of the best path from BOS through this node (`i32::MAX`: unreachable).
     total: i32,
@@ -325,7 +326,7 @@ impl Lattice {
                 }
                 for w in dic.words(key)? {
                     let e = end as usize;
-                    nodes.push(Node::new(p, e, w.left, w.right, w.cost, w.pos, w.eid()));
+                    nodes.push(Node::new(p, e, w.left, w.right, w.cost, w.pos, w.word()));
                 }
             }
             let mut created = nodes.len() > first;

@@ -1,13 +1,13 @@
 //! Best-path nodes as the path-rewrite plugins and the mode-A splitter see them.
 
-use super::dic::Dic;
+use super::dic::{entry_id, has_split, Dic};
 use super::lattice::{Lattice, Text};
 use crate::error::Result;
 
 /// Where a node's normalized form comes from (only `JoinNumeric` reads it).
 #[derive(Clone, Debug)]
 pub enum Norm {
-    /// The normalized form of a dictionary entry.
+    /// The normalized form of a dictionary word (`LexWord::word`).
     Entry(u32),
     /// The modified text of the node's own span (OOV nodes).
     Slice,
@@ -22,7 +22,8 @@ pub struct PathNode {
     pub end: usize,
     pub pos: u16,
     pub oov: bool,
-    /// The dictionary entry whose A split applies; None = never split.
+    /// The dictionary entry whose A split applies; None = not split (OOV, built by a
+    /// plugin, or an entry without an A split).
     pub split_eid: Option<u32>,
     pub norm: Norm,
 }
@@ -38,7 +39,7 @@ impl PathNode {
                     end: n.end as usize,
                     pos: n.pos,
                     oov: !dict,
-                    split_eid: dict.then_some(n.word),
+                    split_eid: (dict && has_split(n.word)).then_some(entry_id(n.word)),
                     norm: if dict {
                         Norm::Entry(n.word)
                     } else {
@@ -61,16 +62,16 @@ impl PathNode {
         })
     }
 
-    /// The normalized form as one byte when it is exactly one byte long (one ASCII char).
-    pub fn norm_ascii(&self, dic: &Dic, t: &Text) -> Result<Option<u8>> {
-        let one = |s: &str| match s.as_bytes() {
-            [b] => Some(*b),
+    /// `Some(b',')` / `Some(b'.')` when the normalized form is exactly that, else None.
+    pub fn norm_comma_or_period(&self, dic: &Dic, t: &Text) -> Result<Option<u8>> {
+        let punct = |s: &str| match s.as_bytes() {
+            [b @ (b',' | b'.')] => Some(*b),
             _ => None,
         };
         Ok(match &self.norm {
-            Norm::Entry(eid) => dic.normalized_ascii(*eid)?,
-            Norm::Slice => one(self.slice(t)),
-            Norm::Owned(s) => one(s),
+            Norm::Entry(word) => dic.norm_comma_or_period(*word)?,
+            Norm::Slice => punct(self.slice(t)),
+            Norm::Owned(s) => punct(s),
         })
     }
 }
