@@ -416,7 +416,12 @@ impl Dic {
             node ^= offset(u);
             if u & 0x100 != 0 {
                 let Some(&v) = trie.get(node) else { return };
-                out.push((v & 0x7FFF_FFFF, i + 1));
+                let key = v & 0x7FFF_FFFF;
+                // The key's words are read once the walk ends: start loading them now.
+                if let Some(w) = self.lex.words.get(key as usize) {
+                    crate::prefetch::prefetch(w);
+                }
+                out.push((key, i + 1));
             }
         }
     }
