@@ -78,7 +78,12 @@ pub fn spacy_ja_tokens(text: &str, morphemes: &[Morpheme]) -> Vec<(usize, usize)
             continue;
         }
         // spaCy finds the word from the cursor (`text[pos:].index(word)`).
-        let Some(k) = text[pos..].find(word) else {
+        // Almost always the word starts at the cursor: skip building a searcher then.
+        let k = if text[pos..].starts_with(word) {
+            0
+        } else if let Some(k) = text[pos..].find(word) {
+            k
+        } else {
             continue; // cannot happen: surfaces tile the text
         };
         if k > 0 {
