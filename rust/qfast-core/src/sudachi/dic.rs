@@ -1,10 +1,12 @@
 //! The Sudachi system dictionary ("`SudachiBinaryDic`" container, format version 1).
 //!
-//! `new` parses only the small tables (header, block list, POS table) and validates the
-//! block ranges; the 200 MB of trie, word pointers, entries and strings stay in the file's
-//! byte buffer and are decoded lazily, one read at a time. Every read is bounds-checked, so
-//! a truncated or corrupt file gives `Err`, never a panic, and allocations are bounded by
-//! what the file itself holds.
+//! `new` parses the small tables (header, block list, POS table), validates the block ranges
+//! and keeps what tokenizing reads: the connection matrix, the trie, and per trie key its
+//! words' lattice fields (the `Lexicon`, built from the word pointers and entries), plus the
+//! entries and strings blocks, decoded lazily for the few tokens that need more (splits,
+//! normalized forms). The rest of the file's 200 MB is dropped. Every read is
+//! bounds-checked, so a truncated or corrupt file gives `Err`, never a panic, and
+//! allocations are bounded by what the file itself holds.
 
 use crate::error::{Error, Result};
 use crate::narrow::usize64;
@@ -187,12 +189,14 @@ struct Lexicon {
 }
 
 pub(crate) struct Dic {
+    /// The file's Entries and Strings blocks (the rest of the file is dropped after load).
     buf: Vec<u8>,
     lex: Lexicon,
     /// Length of a matrix row: the previous node's `right_id` indexes within a row.
     num_left: usize,
     /// Number of rows: the next node's `left_id` selects the row.
     num_right: usize,
+    /// Where those blocks are in `buf`.
     entries: Range<usize>,
     strings: Range<usize>,
     /// POS table: six fields per POS, the POS id is the index.
@@ -258,10 +262,13 @@ impl Dic {
                 cm.len()
             )));
         }
-        let conn: Vec<i16> = buf[cm.start + 4..cm.start + need]
-            .chunks_exact(2)
-            .map(|c| i16::from_le_bytes([c[0], c[1]]))
-            .collect();
+        let mut conn = ZeroedTable::new(num_left * num_right);
+        for (cell, c) in conn
+            .iter_mut()
+            .zip(buf[cm.start + 4..cm.start + need].chunks_exact(2))
+        {
+            *cell = i16::from_le_bytes([c[0], c[1]]);
+        }
 
         // POS table.
         let pb = block("POS")?;
@@ -284,29 +291,44 @@ impl Dic {
         let entries = block("Entries")?;
         let strings = block("Strings")?;
         let mut dic = Dic {
-            buf,
+            buf: Vec::new(),
             lex: Lexicon {
                 trie: ZeroedTable::new(0),
                 words: ZeroedTable::new(0),
-                conn: ZeroedTable::from_slice(&conn),
+                conn,
             },
             num_left,
             num_right,
-            entries,
-            strings,
+            entries: entries.clone(),
+            strings: strings.clone(),
             pos,
         };
-        drop(conn);
-        dic.build_lexicon(trie, &word_ptrs);
+        dic.buf = buf;
+        let units = dic.lexicon_units(&dic.buf[trie], &dic.buf[word_ptrs]);
+        dic.lex.trie = ZeroedTable::from_slice(&units.0);
+        dic.lex.words = ZeroedTable::from_slice(&units.1);
+        drop(units);
+        // Keep only the entries and strings: move them to the front, in file order (each
+        // moves down, past nothing not yet moved), then give the rest back.
+        let mut blocks = [(&mut dic.entries, entries), (&mut dic.strings, strings)];
+        blocks.sort_by_key(|b| b.1.start);
+        let mut at = 0;
+        for (kept, r) in blocks {
+            dic.buf.copy_within(r.clone(), at);
+            *kept = at..at + r.len();
+            at += r.len();
+        }
+        dic.buf.truncate(at);
+        dic.buf.shrink_to_fit();
         Ok(dic)
     }
 
-    /// Copies the trie with each value unit pointing at its key's run of `LexWord`s, built
-    /// from the word-pointer list and entries it named. A list or entry that cannot be read
-    /// becomes a `BAD` run: the error surfaces when a text reaches that key, as it would
-    /// reading the file lazily.
-    fn build_lexicon(&mut self, trie: Range<usize>, word_ptrs: &Range<usize>) {
-        let mut units: Vec<u32> = self.buf[trie]
+    /// The trie's units, each value unit pointing at its key's run of `LexWord`s, and the runs,
+    /// built from the word-pointer list and entries the key named. A list or entry that cannot
+    /// be read becomes a `BAD_LIST` placeholder: the error surfaces when a text reaches that
+    /// key, as it would reading the file lazily.
+    fn lexicon_units(&self, trie: &[u8], word_ptrs: &[u8]) -> (Vec<u32>, Vec<LexWord>) {
+        let mut units: Vec<u32> = trie
             .chunks_exact(4)
             .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
             .collect();
@@ -323,9 +345,7 @@ impl Dic {
                 break; // over 2^31 words: cannot be a real dictionary; keys stay unresolved
             };
             run.clear();
-            let ok = self
-                .word_ids_at(word_ptrs, *u & 0x7FFF_FFFF, &mut ids)
-                .is_ok()
+            let ok = Self::word_ids_at(word_ptrs, *u & 0x7FFF_FFFF, &mut ids).is_ok()
                 && ids.iter().all(|&eid| match self.params(eid) {
                     Ok(p) => {
                         let punct = match self.normalized_ascii(eid) {
@@ -381,8 +401,7 @@ impl Dic {
             }
             *u = 0x8000_0000 | at;
         }
-        self.lex.trie = ZeroedTable::from_slice(&units);
-        self.lex.words = ZeroedTable::from_slice(&words);
+        (units, words)
     }
 
     /// Whether (`left_id`, `right_id`) of a node can index the matrix.
@@ -445,10 +464,9 @@ impl Dic {
     }
 
     /// Entry ids of the word-pointer list at byte `off` of the `WordPointers` block.
-    fn word_ids_at(&self, word_ptrs: &Range<usize>, off: u32, out: &mut Vec<u32>) -> Result<()> {
+    fn word_ids_at(word_ptrs: &[u8], off: u32, out: &mut Vec<u32>) -> Result<()> {
         out.clear();
-        let wp = &self.buf[word_ptrs.clone()];
-        let mut r = Reader::new(wp, off as usize);
+        let mut r = Reader::new(word_ptrs, off as usize);
         let n = r.varint32()?;
         let mut id: u32 = 0;
         for _ in 0..n {
