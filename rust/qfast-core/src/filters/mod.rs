@@ -18,7 +18,7 @@ pub mod fineweb;
 pub mod gopher_quality;
 pub mod gopher_repetition;
 #[cfg(test)]
-mod testgen;
+pub(crate) mod testgen;
 
 /// Why a document was dropped: datatrove's reason name (`gopher_short_doc`, `top_2_gram`, ...).
 pub type Reason = Cow<'static, str>;

@@ -186,6 +186,8 @@ struct Lexicon {
     words: ZeroedTable<LexWord>,
     /// The connection matrix (row = next node's left id).
     conn: ZeroedTable<i16>,
+    /// Each row's smallest cost: a bound that lets Viterbi skip most cells.
+    row_min: Vec<i16>,
 }
 
 pub(crate) struct Dic {
@@ -295,6 +297,10 @@ impl Dic {
             lex: Lexicon {
                 trie: ZeroedTable::new(0),
                 words: ZeroedTable::new(0),
+                row_min: conn
+                    .chunks(num_left.max(1))
+                    .map(|row| row.iter().copied().min().unwrap_or(0))
+                    .collect(),
                 conn,
             },
             num_left,
@@ -415,6 +421,16 @@ impl Dic {
     pub fn conn_row(&self, next_left: u16) -> &[i16] {
         let a = next_left as usize * self.num_left;
         self.lex.conn.get(a..a + self.num_left).unwrap_or(&[])
+    }
+
+    /// The smallest cost in `conn_row(next_left)` (0 for an id outside the matrix).
+    #[inline]
+    pub fn row_min(&self, next_left: u16) -> i16 {
+        self.lex
+            .row_min
+            .get(next_left as usize)
+            .copied()
+            .unwrap_or(0)
     }
 
     /// Common-prefix search of the trie over `bytes[start..]`: pushes (key, end) pairs,
