@@ -136,6 +136,14 @@ pub(crate) struct LexWord {
 // SAFETY: integers only.
 unsafe impl crate::zeroed_table::Zeroable for LexWord {}
 
+/// A double-array unit's child offset (darts-clone layout).
+fn trie_offset(u: u32) -> usize {
+    ((u >> 10) << ((u & 0x200) >> 6)) as usize
+}
+
+/// How many starts `prefix_search_many` walks together.
+pub(crate) const MANY_STARTS: usize = 8;
+
 /// Last word of its key's run.
 const LAST: u32 = 1 << 31;
 /// The entry's A split has two or more parts (or cannot be read): the output step must read
@@ -438,26 +446,82 @@ impl Dic {
     /// early.
     pub fn prefix_search(&self, bytes: &[u8], start: usize, out: &mut Vec<(u32, usize)>) {
         out.clear();
-        let trie = &self.lex.trie[..];
-        let offset = |u: u32| ((u >> 10) << ((u & 0x200) >> 6)) as usize;
-        let Some(&u0) = trie.first() else { return };
-        let mut node = offset(u0);
+        let Some(mut node) = self.trie_root() else {
+            return;
+        };
         for (i, &k) in bytes.iter().enumerate().skip(start) {
-            node ^= k as usize;
-            let Some(&u) = trie.get(node) else { return };
-            if u & 0x8000_00FF != u32::from(k) {
-                return;
-            }
-            node ^= offset(u);
-            if u & 0x100 != 0 {
-                let Some(&v) = trie.get(node) else { return };
-                let key = v & 0x7FFF_FFFF;
-                // The key's words are read once the walk ends: start loading them now.
-                if let Some(w) = self.lex.words.get(key as usize) {
-                    crate::prefetch::prefetch(w);
+            match self.trie_step(node, k) {
+                Some((next, key)) => {
+                    node = next;
+                    out.extend(key.map(|key| (key, i + 1)));
                 }
-                out.push((key, i + 1));
+                None => return,
             }
+        }
+    }
+
+    fn trie_root(&self) -> Option<usize> {
+        self.lex.trie.first().map(|&u| trie_offset(u))
+    }
+
+    /// One byte of a walk from `node`: the next node and the key ending there, if any; None
+    /// when no key continues with `k` (or the trie is corrupt). A key's words are read once
+    /// the walk ends: they start loading now.
+    #[inline]
+    fn trie_step(&self, node: usize, k: u8) -> Option<(usize, Option<u32>)> {
+        let trie = &self.lex.trie[..];
+        let node = node ^ k as usize;
+        let u = *trie.get(node)?;
+        if u & 0x8000_00FF != u32::from(k) {
+            return None;
+        }
+        let node = node ^ trie_offset(u);
+        if u & 0x100 == 0 {
+            return Some((node, None));
+        }
+        let key = trie.get(node)? & 0x7FFF_FFFF;
+        if let Some(w) = self.lex.words.get(key as usize) {
+            crate::prefetch::prefetch(w);
+        }
+        Some((node, Some(key)))
+    }
+
+    /// `prefix_search` from up to `MANY_STARTS` starts at once: `found[j]` gets the matches
+    /// from `starts[j]`. The walks advance one byte per round, in turn, so the trie reads of
+    /// different starts overlap (a single walk is a chain of dependent loads).
+    pub fn prefix_search_many(
+        &self,
+        bytes: &[u8],
+        starts: &[usize],
+        found: &mut [Vec<(u32, usize)>; MANY_STARTS],
+    ) {
+        let mut node = [0usize; MANY_STARTS];
+        let mut at = [0usize; MANY_STARTS];
+        let mut live = [0usize; MANY_STARTS];
+        let mut n_live = 0;
+        let root = self.trie_root();
+        for (j, &s) in starts.iter().take(MANY_STARTS).enumerate() {
+            found[j].clear();
+            if let Some(r) = root {
+                (node[j], at[j], live[n_live]) = (r, s, j);
+                n_live += 1;
+            }
+        }
+        while n_live > 0 {
+            let mut kept = 0;
+            for x in 0..n_live {
+                let j = live[x];
+                let Some(&k) = bytes.get(at[j]) else { continue };
+                let Some((next, key)) = self.trie_step(node[j], k) else {
+                    continue;
+                };
+                at[j] += 1;
+                found[j].extend(key.map(|key| (key, at[j])));
+                node[j] = next;
+                live[kept] = j;
+                kept += 1;
+            }
+            n_live = kept;
         }
     }
 

@@ -6,7 +6,7 @@
 //! already there), and the first candidate with the minimal total wins.
 
 use super::chardef::{CharDef, ALPHA, CYRILLIC, GREEK, NOOOVBOW, NOOOVEOW};
-use super::dic::{bad, Dic};
+use super::dic::{bad, Dic, MANY_STARTS};
 use super::oov::{self, OovRow, UnkDef};
 use crate::error::Result;
 use crate::narrow::{doc32, id32};
@@ -325,13 +325,36 @@ impl Lattice {
         reached[0] = true;
         let mut matches = Vec::new();
         let mut oovs: Vec<(usize, OovRow)> = Vec::new();
+        // Trie walks for a block of positions at a time, from each position a node can end
+        // at (a word cannot end where `can_bow` is false; a position reached anyway is
+        // searched on its own).
+        let mut found: [Vec<(u32, usize)>; MANY_STARTS] = Default::default();
+        let mut starts = Vec::with_capacity(MANY_STARTS);
+        let mut lane = [usize::MAX; MANY_STARTS];
         for p in 0..n {
+            if p % MANY_STARTS == 0 {
+                starts.clear();
+                for q in p..(p + MANY_STARTS).min(n) {
+                    lane[q - p] = usize::MAX;
+                    if t.can_bow[q] {
+                        lane[q - p] = starts.len();
+                        starts.push(t.c2b[q] as usize);
+                    }
+                }
+                dic.prefix_search_many(bytes, &starts, &mut found);
+            }
             if !reached[p] {
                 continue;
             }
             let first = nodes.len();
-            dic.prefix_search(bytes, t.c2b[p] as usize, &mut matches);
-            for &(key, end_b) in &matches {
+            let matches = match lane[p % MANY_STARTS] {
+                usize::MAX => {
+                    dic.prefix_search(bytes, t.c2b[p] as usize, &mut matches);
+                    &matches
+                }
+                j => &found[j],
+            };
+            for &(key, end_b) in matches {
                 if end_b < bytes.len() && !t.can_bow_byte(end_b) {
                     continue;
                 }

@@ -68,6 +68,31 @@ fn vectors() {
     );
 }
 
+/// The interleaved trie walks find what one walk per start finds, in the same order, for
+/// every character start of real text (lanes ending at different depths, at the text's end,
+/// and fewer starts than lanes).
+#[test]
+fn interleaved_prefix_search_matches_single_walks() {
+    let Some(s) = load() else { return };
+    let text = "東京都に行く。選挙管理委員会の1,234円、ｶﾞｰﾃﾞﾝとガーデン、Unicodeの仕様書。末尾";
+    let starts: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
+    let mut found: [Vec<(u32, usize)>; dic::MANY_STARTS] = Default::default();
+    let mut one = Vec::new();
+    let mut total = 0;
+    for block in starts.chunks(dic::MANY_STARTS).chain([&starts[..3]]) {
+        s.dic.prefix_search_many(text.as_bytes(), block, &mut found);
+        for (j, &st) in block.iter().enumerate() {
+            s.dic.prefix_search(text.as_bytes(), st, &mut one);
+            assert_eq!(found[j], one, "start {st}");
+            total += one.len();
+        }
+    }
+    assert!(
+        total > 40,
+        "the text should hit many dictionary keys, got {total}"
+    );
+}
+
 #[test]
 fn spec_examples_and_blank_flags() {
     let Some(s) = load() else { return };
