@@ -136,6 +136,25 @@ pub(crate) struct LexWord {
 // SAFETY: integers only.
 unsafe impl crate::zeroed_table::Zeroable for LexWord {}
 
+/// Moves the `ranges` of `buf` (disjoint) to its front, keeping their order, gives the rest
+/// of the memory back, and returns where each range now is.
+fn keep_only<const N: usize>(buf: &mut Vec<u8>, ranges: &[Range<usize>; N]) -> [Range<usize>; N] {
+    let mut order: [usize; N] = std::array::from_fn(|i| i);
+    order.sort_by_key(|&i| ranges[i].start);
+    let mut out: [Range<usize>; N] = std::array::from_fn(|_| 0..0);
+    let mut at = 0;
+    // In file order each range moves down, over nothing that is still to be moved.
+    for i in order {
+        let r = ranges[i].clone();
+        buf.copy_within(r.clone(), at);
+        out[i] = at..at + r.len();
+        at += r.len();
+    }
+    buf.truncate(at);
+    buf.shrink_to_fit();
+    out
+}
+
 /// A double-array unit's child offset (darts-clone layout).
 fn trie_offset(u: u32) -> usize {
     ((u >> 10) << ((u & 0x200) >> 6)) as usize
@@ -272,13 +291,7 @@ impl Dic {
                 cm.len()
             )));
         }
-        let mut conn = ZeroedTable::new(num_left * num_right);
-        for (cell, c) in conn
-            .iter_mut()
-            .zip(buf[cm.start + 4..cm.start + need].chunks_exact(2))
-        {
-            *cell = i16::from_le_bytes([c[0], c[1]]);
-        }
+        let matrix = cm.start + 4..cm.start + need;
 
         // POS table.
         let pb = block("POS")?;
@@ -305,11 +318,8 @@ impl Dic {
             lex: Lexicon {
                 trie: ZeroedTable::new(0),
                 words: ZeroedTable::new(0),
-                row_min: conn
-                    .chunks(num_left.max(1))
-                    .map(|row| row.iter().copied().min().unwrap_or(0))
-                    .collect(),
-                conn,
+                row_min: Vec::new(),
+                conn: ZeroedTable::new(0),
             },
             num_left,
             num_right,
@@ -317,23 +327,28 @@ impl Dic {
             strings: strings.clone(),
             pos,
         };
+        // Built in an order that keeps the peak low: the lexicon from the whole file, then
+        // only the matrix, entries and strings are kept while the matrix is decoded, then
+        // only the entries and strings.
         dic.buf = buf;
-        let units = dic.lexicon_units(&dic.buf[trie], &dic.buf[word_ptrs]);
-        dic.lex.trie = ZeroedTable::from_slice(&units.0);
-        dic.lex.words = ZeroedTable::from_slice(&units.1);
-        drop(units);
-        // Keep only the entries and strings: move them to the front, in file order (each
-        // moves down, past nothing not yet moved), then give the rest back.
-        let mut blocks = [(&mut dic.entries, entries), (&mut dic.strings, strings)];
-        blocks.sort_by_key(|b| b.1.start);
-        let mut at = 0;
-        for (kept, r) in blocks {
-            dic.buf.copy_within(r.clone(), at);
-            *kept = at..at + r.len();
-            at += r.len();
+        let (trie_units, words) = dic.lexicon_units(&dic.buf[trie], &dic.buf[word_ptrs]);
+        dic.lex.trie = trie_units;
+        dic.lex.words = ZeroedTable::from_slice(&words);
+        drop(words);
+        let [matrix, entries, strings] = keep_only(&mut dic.buf, &[matrix, entries, strings]);
+        (dic.entries, dic.strings) = (entries, strings);
+        let mut conn = ZeroedTable::new(num_left * num_right);
+        for (cell, c) in conn.iter_mut().zip(dic.buf[matrix].chunks_exact(2)) {
+            *cell = i16::from_le_bytes([c[0], c[1]]);
         }
-        dic.buf.truncate(at);
-        dic.buf.shrink_to_fit();
+        dic.lex.row_min = conn
+            .chunks(num_left.max(1))
+            .map(|row| row.iter().copied().min().unwrap_or(0))
+            .collect();
+        dic.lex.conn = conn;
+        let [entries, strings] =
+            keep_only(&mut dic.buf, &[dic.entries.clone(), dic.strings.clone()]);
+        (dic.entries, dic.strings) = (entries, strings);
         Ok(dic)
     }
 
@@ -341,16 +356,16 @@ impl Dic {
     /// built from the word-pointer list and entries the key named. A list or entry that cannot
     /// be read becomes a `BAD_LIST` placeholder: the error surfaces when a text reaches that
     /// key, as it would reading the file lazily.
-    fn lexicon_units(&self, trie: &[u8], word_ptrs: &[u8]) -> (Vec<u32>, Vec<LexWord>) {
-        let mut units: Vec<u32> = trie
-            .chunks_exact(4)
-            .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-            .collect();
+    fn lexicon_units(&self, trie: &[u8], word_ptrs: &[u8]) -> (ZeroedTable<u32>, Vec<LexWord>) {
+        let mut units = ZeroedTable::new(trie.len() / 4);
+        for (u, c) in units.iter_mut().zip(trie.chunks_exact(4)) {
+            *u = u32::from_le_bytes([c[0], c[1], c[2], c[3]]);
+        }
         let mut words: Vec<LexWord> = Vec::new();
         let mut ids = Vec::new();
         let mut run: Vec<LexWord> = Vec::new();
         let mut parts = Vec::new();
-        for u in &mut units {
+        for u in units.iter_mut() {
             // Only value units have bit 31 set (darts-clone layout).
             if *u & 0x8000_0000 == 0 {
                 continue;
