@@ -725,6 +725,17 @@ mod tests {
     }
 
     #[test]
+    fn keep_only_moves_ranges_to_the_front() {
+        let mut b: Vec<u8> = (0..100).collect();
+        let [x, y, z] = keep_only(&mut b, &[60..70, 10..15, 80..100]);
+        assert_eq!((x.clone(), y.clone(), z.clone()), (5..15, 0..5, 15..35));
+        assert_eq!(b.len(), 35);
+        assert_eq!(b[x], (60..70).collect::<Vec<u8>>()[..]);
+        assert_eq!(b[y], [10, 11, 12, 13, 14]);
+        assert_eq!(b[z], (80..100).collect::<Vec<u8>>()[..]);
+    }
+
+    #[test]
     fn varint_limits() {
         let b = [0xFFu8; 12];
         assert!(Reader::new(&b, 0).varint64().is_err());
