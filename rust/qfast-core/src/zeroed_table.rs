@@ -139,6 +139,29 @@ impl<T: Zeroable> Drop for ZeroedTable<T> {
     }
 }
 
+/// Gives the whole pages of `v`'s spare capacity (past its length) back to the OS, keeping
+/// the allocation: for a large buffer cut down to a small part, without the copy (and the
+/// allocator's whims) of a shrinking realloc. Linux only; elsewhere nothing happens.
+pub(crate) fn release_spare_capacity(v: &mut Vec<u8>) {
+    #[cfg(target_os = "linux")]
+    {
+        const PAGE: usize = 4096;
+        let base = v.as_mut_ptr() as usize;
+        let from = (base + v.len()).div_ceil(PAGE) * PAGE;
+        let to = (base + v.capacity()) / PAGE * PAGE;
+        if to > from {
+            // SAFETY: [from, to) lies inside `v`'s allocation, past its initialised length,
+            // so nothing reads it; MADV_DONTNEED on private anonymous memory only makes those
+            // pages read as zeros if they are ever touched again (a later push writes first).
+            unsafe {
+                libc::madvise(from as *mut libc::c_void, to - from, libc::MADV_DONTNEED);
+            }
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = v;
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -151,6 +174,16 @@ mod tests {
     }
     // SAFETY: integers only.
     unsafe impl Zeroable for Slot {}
+
+    #[test]
+    fn released_capacity_keeps_the_contents_and_stays_usable() {
+        let mut v: Vec<u8> = (0..=255u8).cycle().take(3 << 20).collect();
+        v.truncate(10_000);
+        release_spare_capacity(&mut v);
+        assert!(v.iter().enumerate().all(|(i, &b)| b == (i % 256) as u8));
+        v.resize(2 << 20, 7);
+        assert!(v[10_000..].iter().all(|&b| b == 7));
+    }
 
     #[test]
     fn tables_start_zeroed_hold_writes_and_are_aligned() {

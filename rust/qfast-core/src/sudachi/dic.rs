@@ -150,8 +150,10 @@ fn keep_only<const N: usize>(buf: &mut Vec<u8>, ranges: &[Range<usize>; N]) -> [
         out[i] = at..at + r.len();
         at += r.len();
     }
+    // Released in place: a shrinking realloc copies, or leaves the allocator holding the
+    // whole block (mimalloc keeps a block that shrinks by up to half).
     buf.truncate(at);
-    buf.shrink_to_fit();
+    crate::zeroed_table::release_spare_capacity(buf);
     out
 }
 
