@@ -363,7 +363,16 @@ impl Dic {
         for (u, c) in units.iter_mut().zip(trie.chunks_exact(4)) {
             *u = u32::from_le_bytes([c[0], c[1], c[2], c[3]]);
         }
-        let mut words: Vec<LexWord> = Vec::new();
+        let bad = LexWord {
+            left: BAD_LIST,
+            right: 0,
+            cost: 0,
+            pos: PLACEHOLDER,
+            tag: LAST,
+        };
+        // Run 0: a corrupt list, for keys past what the value bits can index (never in a real
+        // file), so no key is left pointing at the wrong words.
+        let mut words: Vec<LexWord> = vec![bad];
         let mut ids = Vec::new();
         let mut run: Vec<LexWord> = Vec::new();
         let mut parts = Vec::new();
@@ -372,8 +381,9 @@ impl Dic {
             if *u & 0x8000_0000 == 0 {
                 continue;
             }
-            let Ok(at) = u32::try_from(words.len()) else {
-                break; // over 2^31 words: cannot be a real dictionary; keys stay unresolved
+            let Some(at) = u32::try_from(words.len()).ok().filter(|&a| a < 0x8000_0000) else {
+                *u = 0x8000_0000;
+                continue;
             };
             run.clear();
             let ok = Self::word_ids_at(word_ptrs, *u & 0x7FFF_FFFF, &mut ids).is_ok()
@@ -400,19 +410,10 @@ impl Dic {
                     }
                     Err(_) => false,
                 });
-            let blank = LexWord {
-                left: 0,
-                right: 0,
-                cost: 0,
-                pos: 0,
-                tag: 0,
-            };
             if !ok || run.is_empty() {
                 words.push(LexWord {
                     left: if ok { EMPTY_LIST } else { BAD_LIST },
-                    pos: PLACEHOLDER,
-                    tag: LAST,
-                    ..blank
+                    ..bad
                 });
             } else {
                 let first = words.len();
