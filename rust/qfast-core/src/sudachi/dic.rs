@@ -187,20 +187,25 @@ const PUNCT_UNKNOWN: u32 = 3;
 impl LexWord {
     /// The word id a lattice node keeps: the entry id, plus the normalized form's
     /// comma/period class and the `SPLITS` flag above it (read with `entry_id`,
-    /// `Dic::norm_comma_or_period` and `has_split`); bit 31 is clear.
+    /// `Dic::norm_comma_or_period` and `split_entry`); bit 31 is clear.
     pub fn word(&self) -> u32 {
         self.tag & !LAST
     }
 }
 
-/// Whether a word id's entry has an A split to read (see `SPLITS`).
-pub(crate) fn has_split(word: u32) -> bool {
-    word & SPLITS != 0
-}
-
 /// The entry id of a word id.
 pub(crate) fn entry_id(word: u32) -> u32 {
     word & ENTRY_MASK
+}
+
+/// The entry whose A split the output must read, if the word id's entry has one.
+pub(crate) fn split_entry(word: u32) -> Option<u32> {
+    (word & SPLITS != 0).then_some(entry_id(word))
+}
+
+/// The `PUNCT_` class a word id carries.
+fn punct_class(word: u32) -> u32 {
+    (word >> PUNCT_SHIFT) & 3
 }
 
 /// Where the lattice's hot reads go, copied out of the file at load (on huge pages where
@@ -676,18 +681,18 @@ impl Dic {
     /// `Some(b',')` / `Some(b'.')` when the normalized form of a word id's entry is exactly
     /// that, else None: all `JoinNumeric` asks of most nodes, known from the load.
     pub fn norm_comma_or_period(&self, word: u32) -> Result<Option<u8>> {
-        Ok(match word >> PUNCT_SHIFT {
+        Ok(match punct_class(word) {
             PUNCT_COMMA => Some(b','),
             PUNCT_PERIOD => Some(b'.'),
             PUNCT_UNKNOWN => self
-                .normalized_ascii(word)?
+                .normalized_ascii(entry_id(word))?
                 .filter(|&b| b == b',' || b == b'.'),
             _ => None,
         })
     }
 
-    /// The normalized form as one ASCII byte, if it is exactly one ASCII character. This is
-    /// all `JoinNumeric` needs for most nodes, without decoding the string.
+    /// The normalized form as one ASCII byte, if it is exactly one ASCII character (read
+    /// without decoding the string).
     pub fn normalized_ascii(&self, eid: u32) -> Result<Option<u8>> {
         let u = self.string_units(self.norm_ptr(eid)?)?;
         Ok(match u {
@@ -725,6 +730,28 @@ mod tests {
         b.extend_from_slice(&[0; 16]);
         b.extend_from_slice(&[0, 0, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0x0F]);
         assert!(Dic::new(b).is_err());
+    }
+
+    #[test]
+    fn word_ids_carry_entry_split_and_punct_independently() {
+        for eid in [0, 1, ENTRY_MASK] {
+            for punct in [PUNCT_OTHER, PUNCT_COMMA, PUNCT_PERIOD, PUNCT_UNKNOWN] {
+                for splits in [0, SPLITS] {
+                    let w = LexWord {
+                        left: 0,
+                        right: 0,
+                        cost: 0,
+                        pos: 0,
+                        tag: eid | punct << PUNCT_SHIFT | splits | LAST,
+                    }
+                    .word();
+                    assert_eq!(entry_id(w), eid);
+                    assert_eq!(punct_class(w), punct);
+                    assert_eq!(split_entry(w), (splits != 0).then_some(eid));
+                    assert_eq!(w >> 31, 0, "bit 31 tells dictionary words from OOV/BOS");
+                }
+            }
+        }
     }
 
     #[test]

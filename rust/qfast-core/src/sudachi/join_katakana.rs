@@ -4,7 +4,7 @@
 //! synthetic 名詞,普通名詞,一般 OOV.
 
 use super::chardef::{KATAKANA, NOOOVBOW};
-use super::dic::{entry_id, has_split};
+use super::dic::split_entry;
 use super::lattice::{Lattice, Text};
 use super::path::{Norm, Path, PathNode};
 use crate::narrow::doc32;
@@ -40,7 +40,7 @@ pub fn join_katakana(path: &mut Path, lat: &Lattice, t: &Text, oov_pos: u16) {
                     end: ne,
                     pos: best.pos,
                     oov: false,
-                    split_eid: has_split(best.word).then_some(entry_id(best.word)),
+                    split_eid: split_entry(best.word),
                     norm: Norm::Entry(best.word),
                 },
                 Some(best) => PathNode {

@@ -1,6 +1,6 @@
 //! Best-path nodes as the path-rewrite plugins and the mode-A splitter see them.
 
-use super::dic::{entry_id, has_split, Dic};
+use super::dic::{entry_id, split_entry, Dic};
 use super::lattice::{Lattice, Text};
 use crate::error::Result;
 
@@ -39,7 +39,7 @@ impl PathNode {
                     end: n.end as usize,
                     pos: n.pos,
                     oov: !dict,
-                    split_eid: (dict && has_split(n.word)).then_some(entry_id(n.word)),
+                    split_eid: split_entry(n.word).filter(|_| dict),
                     norm: if dict {
                         Norm::Entry(n.word)
                     } else {
@@ -56,7 +56,7 @@ impl PathNode {
 
     pub fn norm_string(&self, dic: &Dic, t: &Text) -> Result<String> {
         Ok(match &self.norm {
-            Norm::Entry(eid) => dic.normalized(*eid)?,
+            Norm::Entry(word) => dic.normalized(entry_id(*word))?,
             Norm::Slice => self.slice(t).to_owned(),
             Norm::Owned(s) => s.clone(),
         })
