@@ -32,6 +32,8 @@ pub mod error;
 pub mod fasttext;
 pub mod filters;
 pub mod framed;
+#[cfg(test)]
+mod installed;
 pub mod ja;
 pub mod jieba;
 pub mod kmeans;

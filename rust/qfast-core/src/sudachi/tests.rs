@@ -4,20 +4,32 @@
 use super::*;
 use std::sync::OnceLock;
 
-const DIC: &str = "/work/venv/lib/python3.11/site-packages/sudachidict_core/resources/system.dic";
-const RES: &str = "/work/venv/lib/python3.11/site-packages/sudachipy/resources";
+/// system.dic (`$QFAST_SUDACHI_DIC`, else sudachidict-core in the active or development venv)
+/// and `SudachiPy`'s resources directory beside it.
+fn files() -> Option<(std::path::PathBuf, std::path::PathBuf)> {
+    let dic = crate::installed::package_file(
+        "QFAST_SUDACHI_DIC",
+        "sudachidict_core/resources/system.dic",
+    )?;
+    let res = crate::installed::package_file("QFAST_SUDACHI_RESOURCES", "sudachipy/resources")?;
+    Some((dic, res))
+}
 
 fn load() -> Option<&'static Sudachi> {
     static S: OnceLock<Option<Sudachi>> = OnceLock::new();
     S.get_or_init(|| {
-        let dic = std::fs::read(DIC).ok()?;
-        let read = |n: &str| std::fs::read_to_string(format!("{RES}/{n}")).ok();
+        let (dic, res) = files()?;
+        let read = |n: &str| std::fs::read_to_string(res.join(n)).ok();
         let (c, u, r) = (read("char.def")?, read("unk.def")?, read("rewrite.def")?);
+        let dic = std::fs::read(dic).ok()?;
         Some(Sudachi::new(dic, &c, &u, &r).expect("real dictionary must load"))
     })
     .as_ref()
     .or_else(|| {
-        eprintln!("NOTE: Sudachi dictionary/resources not found at {DIC}; test skipped");
+        eprintln!(
+            "NOTE: Sudachi dictionary/resources not found (activate a venv with the [test] \
+             extra, or set QFAST_SUDACHI_DIC and QFAST_SUDACHI_RESOURCES); test skipped"
+        );
         None
     })
 }
@@ -137,8 +149,8 @@ fn hostile_text_never_panics() {
 
 #[test]
 fn truncated_dictionary_is_an_error() {
-    let Ok(bytes) = std::fs::read(DIC) else {
-        eprintln!("NOTE: {DIC} not found; test skipped");
+    let Some(bytes) = files().and_then(|(dic, _)| std::fs::read(dic).ok()) else {
+        eprintln!("NOTE: Sudachi dictionary not found (QFAST_SUDACHI_DIC); test skipped");
         return;
     };
     for cut in [0, 10, 40, 200, 4096, 71_548_928, bytes.len() - 1] {
@@ -149,11 +161,12 @@ fn truncated_dictionary_is_an_error() {
 
 #[test]
 fn corrupted_dictionary_never_panics() {
-    let Ok(mut bytes) = std::fs::read(DIC) else {
-        eprintln!("NOTE: {DIC} not found; test skipped");
+    let Some((dic, res)) = files() else {
+        eprintln!("NOTE: Sudachi dictionary not found (QFAST_SUDACHI_DIC); test skipped");
         return;
     };
-    let read = |n: &str| std::fs::read_to_string(format!("{RES}/{n}")).unwrap();
+    let mut bytes = std::fs::read(dic).unwrap();
+    let read = |n: &str| std::fs::read_to_string(res.join(n)).unwrap();
     let (c, u, r) = (read("char.def"), read("unk.def"), read("rewrite.def"));
     // Flip bytes all over the blocks (past the header and POS table, so it still loads).
     let mut state: u64 = 0x2545_F491_4F6C_DD1D;

@@ -1,41 +1,15 @@
 //! Tests against the spec's vectors (`testdata/vectors.json`, made by
 //! `scripts/gen_golden_thai.py` with the real datatrove/PyThaiNLP) and edge cases. They need
-//! `PyThaiNLP`'s dictionary and model (see `corpus_dirs`); without them the tests that use them
-//! are skipped with a note.
+//! `PyThaiNLP`'s dictionary and model (its `corpus` directory: `$QFAST_PYTHAINLP_CORPUS`, else
+//! in the active venv); without them the tests that use them are skipped with a note.
 
 use super::*;
 use std::sync::{Arc, OnceLock};
 
-const CORPUS_DIRS: [&str; 2] = [
-    "/work/venv_thai/lib/python3.11/site-packages/pythainlp/corpus",
-    "/work/venv/lib/python3.11/site-packages/pythainlp/corpus",
-];
-
-/// Where `PyThaiNLP`'s `corpus` directory may be: `$QFAST_PYTHAINLP_CORPUS`, the active venv
-/// (`$VIRTUAL_ENV`, as in CI), then the known development venvs.
-fn corpus_dirs() -> Vec<std::path::PathBuf> {
-    let mut dirs: Vec<std::path::PathBuf> = std::env::var_os("QFAST_PYTHAINLP_CORPUS")
-        .into_iter()
-        .map(Into::into)
-        .collect();
-    if let Some(venv) = std::env::var_os("VIRTUAL_ENV") {
-        let lib = std::path::Path::new(&venv).join("lib");
-        if let Ok(entries) = std::fs::read_dir(&lib) {
-            for e in entries.flatten() {
-                dirs.push(e.path().join("site-packages/pythainlp/corpus"));
-            }
-        }
-    }
-    dirs.extend(CORPUS_DIRS.iter().map(Into::into));
-    dirs
-}
-
 fn load() -> Option<&'static Arc<Thai>> {
     static T: OnceLock<Option<Arc<Thai>>> = OnceLock::new();
     T.get_or_init(|| {
-        let dir = corpus_dirs()
-            .into_iter()
-            .find(|d| d.join("words_th.txt").exists())?;
+        let dir = crate::installed::package_file("QFAST_PYTHAINLP_CORPUS", "pythainlp/corpus")?;
         Some(Arc::new(
             Thai::from_paths(
                 &dir.join("words_th.txt"),

@@ -66,28 +66,8 @@ fn vi_pickle_extraction() {
     assert!(crfsuite_model(b"nothing here").is_err());
 }
 
-/// pyvi's `models/` directory: `$QFAST_PYVI_MODELS`, else under the active venv
-/// (`$VIRTUAL_ENV`, as in CI), else the development venv; None skips the tests that need it.
-fn models_dir() -> Option<std::path::PathBuf> {
-    let explicit = std::env::var_os("QFAST_PYVI_MODELS").map(std::path::PathBuf::from);
-    let venvs = std::env::var_os("VIRTUAL_ENV")
-        .map(std::path::PathBuf::from)
-        .into_iter()
-        .chain([std::path::PathBuf::from("/work/venv_vi")]);
-    let in_venvs = venvs
-        .filter_map(|v| std::fs::read_dir(v.join("lib")).ok())
-        .flat_map(|rd| {
-            rd.flatten()
-                .map(|e| e.path().join("site-packages/pyvi/models"))
-        });
-    explicit
-        .into_iter()
-        .chain(in_venvs)
-        .find(|d| d.join("pyvi3.pkl").exists())
-}
-
 fn load() -> Option<Vietnamese> {
-    let Some(dir) = models_dir() else {
+    let Some(dir) = crate::installed::package_file("QFAST_PYVI_MODELS", "pyvi/models") else {
         eprintln!("pyvi's models/ not found: skipped (set QFAST_PYVI_MODELS)");
         return None;
     };
