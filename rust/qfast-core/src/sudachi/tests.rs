@@ -4,8 +4,8 @@
 use super::*;
 use std::sync::OnceLock;
 
-/// system.dic (`$QFAST_SUDACHI_DIC`, else sudachidict-core in the active or development venv)
-/// and `SudachiPy`'s resources directory beside it.
+/// system.dic (`$QFAST_SUDACHI_DIC`, else sudachidict-core's in the active or development venv)
+/// and `SudachiPy`'s resources directory (`$QFAST_SUDACHI_RESOURCES`, else the venv's).
 fn files() -> Option<(std::path::PathBuf, std::path::PathBuf)> {
     let dic = crate::installed::package_file(
         "QFAST_SUDACHI_DIC",
