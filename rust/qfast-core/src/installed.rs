@@ -4,10 +4,9 @@
 use std::path::{Path, PathBuf};
 
 /// The first existing `<site-packages>/<rel>` (a file or directory): `$<env_var>` (that path
-/// itself) first, then the
-/// active venv's site-packages (`$VIRTUAL_ENV`, as CI runs the tests), then the development
-/// venvs under /work. None when no candidate exists: the caller skips with a note naming
-/// `env_var`.
+/// itself) first, then the active venv's site-packages (`$VIRTUAL_ENV`, as CI runs the tests),
+/// then the development venvs under /work. None when no candidate exists: the caller skips
+/// with a note naming `env_var`.
 pub(crate) fn package_file(env_var: &str, rel: &str) -> Option<PathBuf> {
     let venvs = std::env::var_os("VIRTUAL_ENV")
         .map(PathBuf::from)
